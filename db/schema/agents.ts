@@ -1,0 +1,206 @@
+import type { InferSelectModel } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { comments, issues, projects, users, workspaces } from "./host";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+/** A family of models driven by one CLI (Claude Code, Gemini CLI). Adding one is a row plus an adapter. */
+export const agentProviders = pgTable(
+  "agent_providers",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    /** Heading in the agent picker, e.g. "Anthropic". */
+    groupName: text("group_name").notNull(),
+    /** Key of the CLI adapter in workers/cli. */
+    cli: text("cli").notNull(),
+    image: text("image").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    sortOrder: integer("sort_order").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("agent_providers_slug_key").on(t.slug)],
+);
+export type AgentProvider = InferSelectModel<typeof agentProviders>;
+
+export const agentProviderVariants = pgTable(
+  "agent_provider_variants",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    providerId: uuid("provider_id")
+      .notNull()
+      .references(() => agentProviders.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    modelId: text("model_id").notNull(),
+    isDefault: boolean("is_default").notNull().default(false),
+    enabled: boolean("enabled").notNull().default(true),
+    sortOrder: integer("sort_order").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("agent_provider_variants_provider_slug_key").on(t.providerId, t.slug)],
+);
+export type AgentProviderVariant = InferSelectModel<typeof agentProviderVariants>;
+
+export const connectionStatus = pgEnum("agent_connection_status", ["disconnected", "connected", "needs_reconnect"]);
+
+/** One row per workspace and provider: its OAuth connection (encrypted) and its limits. */
+export const workspaceAgentConfigs = pgTable(
+  "workspace_agent_configs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    providerId: uuid("provider_id")
+      .notNull()
+      .references(() => agentProviders.id, { onDelete: "cascade" }),
+    enabled: boolean("enabled").notNull().default(true),
+    disabledVariants: text("disabled_variants").array().notNull().default([]),
+    maxConcurrentSessions: integer("max_concurrent_sessions").notNull().default(3),
+    timeoutMinutes: integer("timeout_minutes").notNull().default(15),
+    connectionStatus: connectionStatus("connection_status").notNull().default("disconnected"),
+    /** AES-256-GCM ciphertexts; the key that sealed them is named by tokenKeyId. */
+    accessTokenCiphertext: text("access_token_ciphertext"),
+    refreshTokenCiphertext: text("refresh_token_ciphertext"),
+    tokenKeyId: text("token_key_id"),
+    tokenExpiresAt: timestamp("token_expires_at", { withTimezone: true }),
+    connectedBy: uuid("connected_by").references(() => users.id, { onDelete: "set null" }),
+    connectedAt: timestamp("connected_at", { withTimezone: true }),
+    /** Opt-out of the credential proxy: direct network and the token in the container's environment. */
+    directNetwork: boolean("direct_network").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("workspace_agent_configs_workspace_provider_key").on(t.workspaceId, t.providerId)],
+);
+export type WorkspaceAgentConfig = InferSelectModel<typeof workspaceAgentConfigs>;
+
+export const skillMode = pgEnum("agent_skill_mode", ["autonomous", "comment_only"]);
+
+export const agentSkills = pgTable(
+  "agent_skills",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** Null: available in every project of the workspace. */
+    projectId: uuid("project_id").references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    trigger: text("trigger").notNull(),
+    description: text("description").notNull().default(""),
+    instructions: text("instructions").notNull().default(""),
+    /** `provider` or `provider-variant`. */
+    defaultProvider: text("default_provider"),
+    mode: skillMode("mode").notNull().default("autonomous"),
+    timeoutMinutes: integer("timeout_minutes"),
+    enabled: boolean("enabled").notNull().default(true),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("agent_skills_workspace_trigger_key").on(t.workspaceId, t.trigger)],
+);
+export type AgentSkill = InferSelectModel<typeof agentSkills>;
+
+export const sessionStatus = pgEnum("agent_session_status", [
+  "pending",
+  "provisioning",
+  "running",
+  "streaming",
+  "completed",
+  "failed",
+  "cancelled",
+  "timed_out",
+]);
+export type SessionStatus = (typeof sessionStatus.enumValues)[number];
+
+export const agentSessions = pgTable(
+  "agent_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    issueId: uuid("issue_id")
+      .notNull()
+      .references(() => issues.id, { onDelete: "cascade" }),
+    triggerCommentId: uuid("trigger_comment_id").references((): AnyPgColumn => comments.id, {
+      onDelete: "set null",
+    }),
+    parentSessionId: uuid("parent_session_id").references((): AnyPgColumn => agentSessions.id, {
+      onDelete: "set null",
+    }),
+    providerId: uuid("provider_id")
+      .notNull()
+      .references(() => agentProviders.id),
+    variantId: uuid("variant_id")
+      .notNull()
+      .references(() => agentProviderVariants.id),
+    skillId: uuid("skill_id").references(() => agentSkills.id, { onDelete: "set null" }),
+    modelId: text("model_id").notNull(),
+    mode: skillMode("mode").notNull().default("autonomous"),
+    status: sessionStatus("status").notNull().default("pending"),
+    prompt: text("prompt").notNull(),
+    requestedBy: uuid("requested_by").references(() => users.id, { onDelete: "set null" }),
+    timeoutMinutes: integer("timeout_minutes").notNull(),
+    workerId: text("worker_id"),
+    containerId: text("container_id"),
+    /** The CLI's own session id, for resuming follow-ups. */
+    cliSessionId: text("cli_session_id"),
+    branch: text("branch"),
+    commitSha: text("commit_sha"),
+    pullRequestUrl: text("pull_request_url"),
+    filesChanged: jsonb("files_changed"),
+    answer: text("answer"),
+    errorMessage: text("error_message"),
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
+    costUsd: numeric("cost_usd", { precision: 12, scale: 6 }),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("agent_sessions_issue_idx").on(t.issueId, t.createdAt),
+    index("agent_sessions_workspace_provider_status_idx").on(t.workspaceId, t.providerId, t.status),
+  ],
+);
+export type AgentSession = InferSelectModel<typeof agentSessions>;
+
+export const agentSessionEvents = pgTable(
+  "agent_session_events",
+  {
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => agentSessions.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    payload: jsonb("payload").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.seq] })],
+);
+export type AgentSessionEvent = InferSelectModel<typeof agentSessionEvents>;
+

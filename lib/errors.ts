@@ -1,0 +1,65 @@
+/**
+ * One error class for everything a user can be told. The code is `type:surface`; the type
+ * decides the HTTP status. Messages are written for people; the UI branches on `code`.
+ */
+export type ErrorType =
+  | "bad_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "rate_limit"
+  | "internal";
+
+export type ErrorCode = `${ErrorType}:${string}`;
+
+const statusByType: Record<ErrorType, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limit: 429,
+  internal: 500,
+};
+
+export type ErrorBody = { code: ErrorCode; message: string; field?: string };
+
+export class DispatchError extends Error {
+  readonly code: ErrorCode;
+  readonly field?: string;
+
+  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "DispatchError";
+    this.code = code;
+    this.field = options.field;
+  }
+
+  get type(): ErrorType {
+    return this.code.split(":")[0] as ErrorType;
+  }
+
+  get status(): number {
+    return statusByType[this.type];
+  }
+
+  toJSON(): ErrorBody {
+    return this.field ? { code: this.code, message: this.message, field: this.field } : { code: this.code, message: this.message };
+  }
+
+  toResponse(): Response {
+    return Response.json({ error: this.toJSON() }, { status: this.status });
+  }
+}
+
+/** Anything that is not a DispatchError is logged and shown as a generic failure: no database details leak. */
+export function toDispatchError(err: unknown): DispatchError {
+  if (err instanceof DispatchError) return err;
+  console.error("[dispatch] unexpected error:", err);
+  return new DispatchError("internal:server", "Something went wrong on our side. Please try again.");
+}
+
+export function notFound(surface: string, what = "This page"): DispatchError {
+  return new DispatchError(`not_found:${surface}`, `${what} does not exist or you do not have access to it.`);
+}

@@ -1,0 +1,21 @@
+import type { NextConfig } from "next";
+
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "same-origin" },
+  { key: "X-Frame-Options", value: "DENY" },
+];
+
+const nextConfig: NextConfig = {
+  // PGlite loads its WASM and data files relative to its own module; bundling breaks that.
+  serverExternalPackages: ["@electric-sql/pglite", "pg"],
+  // Compression would buffer Server-Sent Events (see shared/pitfalls.md); put a reverse proxy in front for gzip.
+  compress: false,
+  poweredByHeader: false,
+  typedRoutes: false,
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
+};
+
+export default nextConfig;
