@@ -1,0 +1,58 @@
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { deleteOwnComment, getComment, insertComment, listComments, updateOwnComment } from "@/db/queries/comments";
+import { DispatchError, notFound } from "@/lib/errors";
+import { parseInput } from "@/lib/validation";
+import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
+import { buildCommentBody, docFromText, type CommentBody } from "./body";
+
+/** Editor clients send `body` (the editor's JSON); API clients may send plain `text` instead. */
+export const commentInputSchema = z
+  .object({ body: z.record(z.unknown()).optional(), text: z.string().max(100_000, "Text must be at most 100,000 characters.").optional() })
+  .refine((v) => (v.body === undefined) !== (v.text === undefined), { message: "Send either body (editor JSON) or text.", path: ["body"] });
+
+export function commentBodyFromInput(input: unknown): CommentBody {
+  const parsed = parseInput(commentInputSchema, input, "comment");
+  return parsed.body !== undefined ? buildCommentBody(parsed.body, "body") : buildCommentBody(docFromText(parsed.text ?? ""), "text");
+}
+
+export async function addComment(db: Db, ctx: WorkspaceContext, issueId: string, input: unknown) {
+  requireRole(ctx, "member");
+  const body = commentBodyFromInput(input);
+  const row = await insertComment(db, {
+    workspaceId: ctx.workspace.id,
+    issueId,
+    authorUserId: ctx.userId,
+    bodyJson: body.json,
+    bodyHtml: body.html,
+  });
+  const withAuthor = await getComment(db, { workspaceId: ctx.workspace.id, id: row.id });
+  if (!withAuthor) throw new Error("addComment: the new comment vanished");
+  return withAuthor;
+}
+
+export function getComments(db: Db, ctx: WorkspaceContext, issueId: string) {
+  return listComments(db, { workspaceId: ctx.workspace.id, issueId });
+}
+
+async function getOwnCommentOrThrow(db: Db, ctx: WorkspaceContext, id: string) {
+  const comment = z.string().uuid().safeParse(id).success ? await getComment(db, { workspaceId: ctx.workspace.id, id }) : undefined;
+  if (!comment) throw notFound("comment", "This comment");
+  if (comment.authorUserId !== ctx.userId) throw new DispatchError("forbidden:comment", "Only the author can change this comment.");
+  return comment;
+}
+
+export async function editComment(db: Db, ctx: WorkspaceContext, id: string, input: unknown) {
+  requireRole(ctx, "member");
+  await getOwnCommentOrThrow(db, ctx, id);
+  const body = commentBodyFromInput(input);
+  const updated = await updateOwnComment(db, { workspaceId: ctx.workspace.id, id, authorUserId: ctx.userId, bodyJson: body.json, bodyHtml: body.html });
+  if (!updated) throw notFound("comment", "This comment");
+  return (await getComment(db, { workspaceId: ctx.workspace.id, id }))!;
+}
+
+export async function deleteComment(db: Db, ctx: WorkspaceContext, id: string): Promise<void> {
+  requireRole(ctx, "member");
+  await getOwnCommentOrThrow(db, ctx, id);
+  if (!(await deleteOwnComment(db, { workspaceId: ctx.workspace.id, id, authorUserId: ctx.userId }))) throw notFound("comment", "This comment");
+}

@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+const ownerName = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+const cloneUrl = /^(?:(?:https?|ssh|git):\/\/[^\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+)$/;
+// A practical subset of git-check-ref-format.
+const branchName = /^(?!\/|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*\/$|.*\.$)[A-Za-z0-9._\/-]{1,200}$/;
+
+export const createProjectSchema = z.object({
+  name: z.string({ required_error: "Name is required." }).trim().min(1, "Name is required.").max(80, "Name must be at most 80 characters."),
+  identifier: z
+    .string({ required_error: "Identifier is required." })
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z][A-Z0-9]{1,9}$/, "Identifier must be 2–10 letters or digits, starting with a letter (e.g. WEB)."),
+  repository: z
+    .string()
+    .trim()
+    .max(500, "Repository must be at most 500 characters.")
+    .refine((s) => s === "" || ownerName.test(s) || cloneUrl.test(s), {
+      message: "Repository must be owner/name on GitHub or a clone URL (https://, ssh:// or git@host:path).",
+    })
+    .optional()
+    .transform((s) => (s ? s : null)),
+  defaultBranch: z
+    .string()
+    .trim()
+    .optional()
+    .transform((s) => s || "main")
+    .pipe(z.string().regex(branchName, "Default branch is not a valid git branch name.")),
+});
+export type CreateProjectInput = z.input<typeof createProjectSchema>;
