@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -9,9 +10,9 @@ import type { DbHandle } from "./client";
 import { seed } from "./seed";
 
 export function migrationsFolder(): string {
-  // process.cwd() under Next (bundled code has no stable __dirname); the file's own folder under tsx.
-  const here = typeof import.meta.url === "string" ? path.dirname(fileURLToPath(import.meta.url)) : null;
-  return here && !here.includes(".next") ? path.join(here, "migrations") : path.join(process.cwd(), "db", "migrations");
+  // Beside this file under tsx and vitest; bundled into .next it may not be, so fall back to the project root.
+  const beside = path.join(path.dirname(fileURLToPath(import.meta.url)), "migrations");
+  return fs.existsSync(path.join(beside, "meta", "_journal.json")) ? beside : path.join(process.cwd(), "db", "migrations");
 }
 
 // Any constant: both web and worker migrate at start-up, and must not race.

@@ -21,11 +21,11 @@ export const createProjectSchema = z.object({
     })
     .optional()
     .transform((s) => (s ? s : null)),
-  defaultBranch: z
+  default_branch: z
     .string()
     .trim()
     .optional()
     .transform((s) => s || "main")
     .pipe(z.string().regex(branchName, "Default branch is not a valid git branch name.")),
-});
+}).transform(({ default_branch, ...rest }) => ({ ...rest, defaultBranch: default_branch }));
 export type CreateProjectInput = z.input<typeof createProjectSchema>;

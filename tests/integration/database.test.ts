@@ -5,7 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { openDb, type DbHandle } from "@/db/client";
-import { prepareDatabase } from "@/db/migrate";
+import { migrationsFolder, prepareDatabase } from "@/db/migrate";
 import { agentProviders, agentProviderVariants } from "@/db/schema";
 import { seedProviders } from "@/db/seed";
 import { addComment, getComments } from "@/lib/comments/service";
@@ -13,6 +13,8 @@ import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { authenticate } from "@/lib/users/service";
 import { makeWorkspace } from "./helpers";
+
+const rowsOf = async (q: Promise<unknown>) => ((await q) as { rows: unknown[] }).rows;
 
 async function seededVariants(h: DbHandle) {
   return h.db
@@ -39,10 +41,12 @@ function suite(name: string, open: () => Promise<{ handle: DbHandle; url?: strin
     });
 
     it("applying migrations and the seed twice is a no-op", async () => {
-      const before = await h.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      const count = () => rowsOf(h.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`));
+      const before = await count();
+      const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder(), "meta", "_journal.json"), "utf8")) as { entries: unknown[] };
+      expect(before).toEqual([{ n: journal.entries.length }]);
       await prepareDatabase(h, url);
-      const after = await h.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-      expect(after.rows).toEqual(before.rows);
+      expect(await count()).toEqual(before);
       expect(await seededVariants(h)).toEqual(expectedVariants);
     });
 
@@ -84,8 +88,7 @@ describe("PGlite persistence", () => {
       await first.close();
       const second = openDb({ url: "", pgliteDir: dir });
       await prepareDatabase(second);
-      const rows = await second.db.execute(sql`select count(*)::int as n from workspaces`);
-      expect(rows.rows).toEqual([{ n: 1 }]);
+      expect(await rowsOf(second.db.execute(sql`select count(*)::int as n from workspaces`))).toEqual([{ n: 1 }]);
       await second.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

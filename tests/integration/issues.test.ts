@@ -23,7 +23,7 @@ const rejection = (p: Promise<unknown>) =>
 describe("projects", () => {
   it("creates a project with identifier, repository and default branch", async () => {
     const { adminCtx } = await makeWorkspace(h.db);
-    const p = await createProject(h.db, adminCtx, { name: "Website", identifier: "web", repository: "acme/site", defaultBranch: "trunk" });
+    const p = await createProject(h.db, adminCtx, { name: "Website", identifier: "web", repository: "acme/site", default_branch: "trunk" });
     expect(p).toMatchObject({ identifier: "WEB", repository: "acme/site", defaultBranch: "trunk", issueCounter: 0 });
     const plain = await createProject(h.db, adminCtx, { name: "API", identifier: "API" });
     expect(plain).toMatchObject({ repository: null, defaultBranch: "main" });
@@ -41,8 +41,8 @@ describe("projects", () => {
     expect(await rejection(createProject(h.db, adminCtx, { name: "X", identifier: "XX", repository: "not a repo" }))).toMatchObject({
       field: "repository",
     });
-    expect(await rejection(createProject(h.db, adminCtx, { name: "X", identifier: "XY", defaultBranch: "a..b" }))).toMatchObject({
-      field: "defaultBranch",
+    expect(await rejection(createProject(h.db, adminCtx, { name: "X", identifier: "XY", default_branch: "a..b" }))).toMatchObject({
+      field: "default_branch",
     });
   });
 });

@@ -1,0 +1,18 @@
+// GET /api/workspaces/[slug]/issues/[key]/comments – the timeline's comments; POST – comment ({ body } or { text })
+import { readJson, withWorkspace } from "@/lib/api/handler";
+import { commentJson } from "@/lib/api/serialize";
+import { addComment, getComments } from "@/lib/comments/service";
+import { getIssueByKeyOrThrow } from "@/lib/issues/service";
+
+type P = { slug: string; key: string };
+
+export const GET = withWorkspace<P>(async (_req, { db, ctx, params }) => {
+  const { issue } = await getIssueByKeyOrThrow(db, ctx, params.key);
+  return Response.json({ comments: (await getComments(db, ctx, issue.id)).map(commentJson) });
+});
+
+export const POST = withWorkspace<P>(async (req, { db, ctx, params }) => {
+  const { issue } = await getIssueByKeyOrThrow(db, ctx, params.key);
+  const comment = await addComment(db, ctx, issue.id, await readJson(req));
+  return Response.json({ comment: commentJson(comment) }, { status: 201 });
+});

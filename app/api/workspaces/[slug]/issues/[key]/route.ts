@@ -1,0 +1,17 @@
+// GET /api/workspaces/[slug]/issues/[key] – one issue by key (WEB-12); PATCH – edit title, description, state
+import { readJson, withWorkspace } from "@/lib/api/handler";
+import { issueJson } from "@/lib/api/serialize";
+import { editIssue, getIssueByKeyOrThrow } from "@/lib/issues/service";
+
+type P = { slug: string; key: string };
+
+export const GET = withWorkspace<P>(async (_req, { db, ctx, params }) => {
+  const { issue, project } = await getIssueByKeyOrThrow(db, ctx, params.key);
+  return Response.json({ issue: issueJson(project, issue) });
+});
+
+export const PATCH = withWorkspace<P>(async (req, { db, ctx, params }) => {
+  const { issue, project } = await getIssueByKeyOrThrow(db, ctx, params.key);
+  const updated = await editIssue(db, ctx, issue.id, await readJson(req));
+  return Response.json({ issue: issueJson(project, updated) });
+});

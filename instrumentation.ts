@@ -1,0 +1,11 @@
+/** Runs once when the Next.js server starts: validate the environment, then migrate and seed. */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { env } = await import("./lib/env");
+  env();
+  const { getDbHandle } = await import("./db/client");
+  const { prepareDatabase } = await import("./db/migrate");
+  const handle = getDbHandle();
+  await prepareDatabase(handle);
+  console.info(`[dispatch] database ready (${handle.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
+}

@@ -1,0 +1,41 @@
+import "server-only";
+import { getDb, type Db } from "@/db/client";
+import type { WorkspaceRole } from "@/db/schema";
+import { getCurrentUser } from "@/lib/auth/session";
+import { DispatchError, toDispatchError } from "@/lib/errors";
+import type { PublicUser } from "@/lib/users/service";
+import { loadWorkspaceContext, requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
+
+type RouteContext<P> = { params: Promise<P> };
+type UserHandler<P> = (req: Request, args: { user: PublicUser; params: P; db: Db }) => Promise<Response>;
+type WorkspaceHandler<P> = (req: Request, args: { user: PublicUser; params: P; db: Db; ctx: WorkspaceContext }) => Promise<Response>;
+
+/** Signed-in user required; every error becomes `{ error: { code, message, field? } }` with its status. */
+export function withUser<P>(handler: UserHandler<P>) {
+  return async (req: Request, route: RouteContext<P>): Promise<Response> => {
+    try {
+      const user = await getCurrentUser();
+      if (!user) throw new DispatchError("unauthorized:session", "Sign in to use this API.");
+      return await handler(req, { user, params: await route.params, db: getDb() });
+    } catch (err) {
+      return toDispatchError(err).toResponse();
+    }
+  };
+}
+
+/** Membership of the workspace in the path (404 otherwise), and at least `role` when given. */
+export function withWorkspace<P extends { slug: string }>(handler: WorkspaceHandler<P>, options: { role?: WorkspaceRole } = {}) {
+  return withUser<P>(async (req, args) => {
+    const ctx = await loadWorkspaceContext(args.db, args.params.slug, args.user.id);
+    if (options.role) requireRole(ctx, options.role);
+    return handler(req, { ...args, ctx });
+  });
+}
+
+export async function readJson(req: Request): Promise<unknown> {
+  try {
+    return await req.json();
+  } catch {
+    throw new DispatchError("bad_request:json", "The request body must be valid JSON.");
+  }
+}

@@ -1,0 +1,47 @@
+import type { CommentRow } from "@/db/queries/comments";
+import type { IssueListRow } from "@/db/queries/issues";
+import type { MemberRow } from "@/db/queries/workspaces";
+import type { Issue, Project, Workspace, WorkspaceRole } from "@/db/schema";
+import { issueKey } from "@/lib/issues/schemas";
+import { renderMarkdown } from "@/lib/markdown/render";
+
+/** The public JSON shapes of the REST API (snake_case); nothing else leaves the server. */
+export const workspaceJson = (w: Pick<Workspace, "id" | "slug" | "name">, role: WorkspaceRole) => ({ id: w.id, slug: w.slug, name: w.name, role });
+
+export const memberJson = (m: MemberRow) => ({ user_id: m.userId, email: m.email, name: m.name, role: m.role, joined_at: m.joinedAt });
+
+export const projectJson = (p: Project) => ({
+  id: p.id,
+  name: p.name,
+  identifier: p.identifier,
+  repository: p.repository,
+  default_branch: p.defaultBranch,
+  created_at: p.createdAt,
+});
+
+export const issueSummaryJson = (project: Project, i: IssueListRow | Issue) => ({
+  id: i.id,
+  key: issueKey(project.identifier, i.number),
+  number: i.number,
+  title: i.title,
+  state: i.state,
+  created_at: i.createdAt,
+  updated_at: i.updatedAt,
+});
+
+export const issueJson = (project: Project, i: Issue) => ({
+  ...issueSummaryJson(project, i),
+  project_id: project.id,
+  description: i.description,
+  description_html: renderMarkdown(i.description),
+});
+
+export const commentJson = (c: CommentRow) => ({
+  id: c.id,
+  issue_id: c.issueId,
+  author: c.authorUserId ? { type: "user" as const, id: c.authorUserId, name: c.authorName } : { type: "agent" as const, session_id: c.authorSessionId },
+  body: c.bodyJson,
+  body_html: c.bodyHtml,
+  created_at: c.createdAt,
+  edited_at: c.editedAt,
+});

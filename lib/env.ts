@@ -1,0 +1,54 @@
+import { z } from "zod";
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((s) => s || undefined)
+  .pipe(z.string().url().optional());
+const optional = z
+  .string()
+  .trim()
+  .optional()
+  .transform((s) => s || undefined);
+
+const envSchema = z
+  .object({
+    DATABASE_URL: optionalUrl,
+    REDIS_URL: optionalUrl,
+    DISPATCH_DATA_DIR: optional,
+    NEXTAUTH_URL: optionalUrl,
+    NEXTAUTH_SECRET: optional.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+    AUTH_GITHUB_ID: optional,
+    AUTH_GITHUB_SECRET: optional,
+    OIDC_ISSUER: optionalUrl,
+    OIDC_CLIENT_ID: optional,
+    OIDC_CLIENT_SECRET: optional,
+    OIDC_NAME: optional,
+  })
+  .superRefine((env, ctx) => {
+    const pairs: [keyof typeof env, keyof typeof env][] = [
+      ["AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET"],
+      ["OIDC_CLIENT_ID", "OIDC_ISSUER"],
+      ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"],
+    ];
+    for (const [a, b] of pairs) {
+      if (!!env[a] !== !!env[b]) ctx.addIssue({ code: "custom", path: [env[a] ? b : a], message: `is required when ${env[a] ? a : b} is set` });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** The validated environment; a missing or malformed variable stops start-up with its name. */
+export function env(): Env {
+  if (cached) return cached;
+  const result = envSchema.safeParse(process.env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = result.data;
+  return cached;
+}
