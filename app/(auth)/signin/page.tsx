@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { SignInForm } from "@/components/auth/sign-in-form";
+import { oauthProviderButtons } from "@/lib/auth/options";
+import { getCurrentUser } from "@/lib/auth/session";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+const oauthErrors: Record<string, string> = {
+  OAuthAccountNotLinked: "An account with this email already exists. Sign in with your password.",
+  OAuthNoEmail: "Your provider did not share an email address, which Dispatch needs.",
+  AccessDenied: "Sign-in was cancelled or refused.",
+};
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+  const { callbackUrl, error } = await searchParams;
+  const target = safeCallbackUrl(callbackUrl);
+  if (await getCurrentUser()) redirect(target);
+  return (
+    <>
+      <h1 className="mb-5 text-lg font-semibold">Sign in</h1>
+      <SignInForm
+        callbackUrl={target}
+        providers={oauthProviderButtons()}
+        initialError={error ? (oauthErrors[error] ?? "Sign-in failed. Please try again.") : undefined}
+      />
+      <p className="mt-5 text-center text-sm text-slate-500">
+        New to Dispatch?{" "}
+        <Link href={`/signup${callbackUrl ? `?callbackUrl=${encodeURIComponent(target)}` : ""}`} className="font-medium text-indigo-600 hover:text-indigo-500">
+          Create an account
+        </Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+import type { JSONContent } from "@tiptap/core";
+import { action, computed, makeObservable, observable, runInAction } from "mobx";
+import type { ActionResult } from "@/lib/actions/result";
+import type { TimelineComment } from "@/lib/comments/timeline";
+
+/** The server calls the store needs; injected so the store has no framework imports. */
+export type IssueService = {
+  addComment: (slug: string, key: string, body: JSONContent) => Promise<ActionResult<TimelineComment>>;
+  editComment: (slug: string, id: string, body: JSONContent) => Promise<ActionResult<TimelineComment>>;
+  deleteComment: (slug: string, id: string) => Promise<ActionResult<{ id: string }>>;
+};
+
+export interface IIssueStore {
+  readonly comments: TimelineComment[];
+  hydrate(args: { slug: string; key: string; comments: TimelineComment[] }): void;
+  addComment(body: JSONContent): Promise<ActionResult<TimelineComment>>;
+  editComment(id: string, body: JSONContent): Promise<ActionResult<TimelineComment>>;
+  deleteComment(id: string): Promise<ActionResult<{ id: string }>>;
+}
+
+export class IssueStore implements IIssueStore {
+  commentsById = new Map<string, TimelineComment>();
+  private slug = "";
+  private key = "";
+
+  constructor(private readonly service: IssueService) {
+    makeObservable(this, {
+      commentsById: observable,
+      comments: computed,
+      hydrate: action,
+      upsert: action,
+    });
+  }
+
+  /** Time order, oldest first, as the timeline reads. */
+  get comments(): TimelineComment[] {
+    return [...this.commentsById.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  hydrate({ slug, key, comments }: { slug: string; key: string; comments: TimelineComment[] }) {
+    this.slug = slug;
+    this.key = key;
+    this.commentsById.clear();
+    for (const c of comments) this.commentsById.set(c.id, c);
+  }
+
+  upsert(c: TimelineComment) {
+    this.commentsById.set(c.id, c);
+  }
+
+  async addComment(body: JSONContent) {
+    const result = await this.service.addComment(this.slug, this.key, body);
+    if (result.ok) this.upsert(result.data);
+    return result;
+  }
+
+  async editComment(id: string, body: JSONContent) {
+    const result = await this.service.editComment(this.slug, id, body);
+    if (result.ok) this.upsert(result.data);
+    return result;
+  }
+
+  /** Optimistic: the comment disappears at once and comes back if the server refuses. */
+  async deleteComment(id: string) {
+    const previous = this.commentsById.get(id);
+    runInAction(() => this.commentsById.delete(id));
+    const result = await this.service.deleteComment(this.slug, id);
+    if (!result.ok && previous) this.upsert(previous);
+    return result;
+  }
+}
