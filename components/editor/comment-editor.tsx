@@ -74,7 +74,7 @@ export function CommentEditor({ initialContent, placeholder, submitLabel, pendin
 
 function Toolbar({ editor }: { editor: Editor | null }) {
   if (!editor) return <div className="h-9 border-b border-slate-100" />;
-  const button = (label: string, title: string, active: boolean, run: () => void) => (
+  const button = (label: React.ReactNode, title: string, active: boolean, run: () => void) => (
     <button
       type="button"
       title={title}
@@ -97,8 +97,8 @@ function Toolbar({ editor }: { editor: Editor | null }) {
   };
   return (
     <div className="flex items-center gap-0.5 border-b border-slate-100 px-2 py-1" role="toolbar" aria-label="Formatting">
-      {button("B", "Bold", editor.isActive("bold"), () => chain().toggleBold().run())}
-      {button("I", "Italic", editor.isActive("italic"), () => chain().toggleItalic().run())}
+      {button(<b>B</b>, "Bold", editor.isActive("bold"), () => chain().toggleBold().run())}
+      {button(<i className="font-serif">I</i>, "Italic", editor.isActive("italic"), () => chain().toggleItalic().run())}
       {button("</>", "Inline code", editor.isActive("code"), () => chain().toggleCode().run())}
       <span className="mx-1 h-4 w-px bg-slate-200" />
       {button("•", "Bullet list", editor.isActive("bulletList"), () => chain().toggleBulletList().run())}

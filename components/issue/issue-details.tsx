@@ -55,7 +55,7 @@ export function IssueDetails(props: Props) {
         )}
       </div>
       {current.description.trim() ? (
-        <div className="prose prose-slate mt-4 max-w-none prose-pre:bg-slate-900" dangerouslySetInnerHTML={{ __html: current.descriptionHtml }} />
+        <div className="prose-markdown mt-4" dangerouslySetInnerHTML={{ __html: current.descriptionHtml }} />
       ) : (
         <p className="mt-4 text-sm italic text-slate-400">No description.</p>
       )}

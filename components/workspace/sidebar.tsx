@@ -38,7 +38,7 @@ export function WorkspaceSidebar({ workspace, role, user, projects }: Props) {
       </nav>
       <p className="mb-1 mt-6 px-2 text-xs font-medium uppercase tracking-wide text-slate-400">Projects</p>
       <nav className="min-h-0 flex-1 space-y-0.5 overflow-y-auto" aria-label="Projects">
-        {projects.length === 0 && <p className="px-2 text-xs text-slate-400">No projects yet</p>}
+        {projects.length === 0 && <p className="px-2 text-xs text-slate-400">None yet</p>}
         {projects.map((p) => (
           <Link key={p.identifier} href={`/${workspace.slug}/projects/${p.identifier}`} className={link(`/${workspace.slug}/projects/${p.identifier}`)}>
             <span className="truncate">{p.name}</span>

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Makes a fresh machine ready for the test suite; every step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "== installing npm dependencies"; npm ci --no-audit --no-fund
+fi
+
+# Browser tests drive Debian's Chromium through playwright-core (no browser download is possible).
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing chromium from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null
+  else
+    echo "Chromium is missing: install Debian's chromium package (or set CHROMIUM_PATH)." >&2; exit 1
+  fi
+fi
+
+# Integration tests need a PostgreSQL server; each run creates and drops its own database.
+pg_ready() { node -e "require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"; }
+if [ -z "${TEST_DATABASE_ADMIN_URL:-}" ] && ! pg_ready; then
+  if command -v pg_ctlcluster >/dev/null; then
+    echo "== starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  fi
+  for _ in $(seq 1 30); do pg_ready && break; sleep 0.5; done
+  pg_ready || { echo "PostgreSQL is not answering on 127.0.0.1:5432 (set TEST_DATABASE_ADMIN_URL to use another server)." >&2; exit 1; }
+fi
