@@ -28,3 +28,14 @@ if [ -z "${TEST_DATABASE_ADMIN_URL:-}" ] && ! pg_ready; then
   for _ in $(seq 1 30); do pg_ready && break; sleep 0.5; done
   pg_ready || { echo "PostgreSQL is not answering on 127.0.0.1:5432 (set TEST_DATABASE_ADMIN_URL to use another server)." >&2; exit 1; }
 fi
+
+# Queue and cancel-signal tests use the real Redis.
+redis_ready() { node -e "require('net').connect(6379,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))"; }
+if [ -z "${TEST_REDIS_URL:-}" ] && ! redis_ready; then
+  if command -v redis-server >/dev/null; then
+    echo "== starting Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+  fi
+  for _ in $(seq 1 20); do redis_ready && break; sleep 0.5; done
+  redis_ready || { echo "Redis is not answering on 127.0.0.1:6379 (set TEST_REDIS_URL to use another server)." >&2; exit 1; }
+fi

@@ -4,11 +4,13 @@ import { workspaceAction } from "@/lib/actions/client";
 import { addComment, deleteComment, editComment } from "@/lib/comments/service";
 import { toTimelineComment } from "@/lib/comments/timeline";
 import { getIssueByKeyOrThrow } from "@/lib/issues/service";
+import { getSessionQueue } from "@/lib/queue/session-queue";
 
 export async function addCommentAction(slug: string, key: string, body: unknown) {
   return workspaceAction(slug, async ({ db, ctx }) => {
     const { issue } = await getIssueByKeyOrThrow(db, ctx, key);
-    return toTimelineComment(await addComment(db, ctx, issue.id, { body }));
+    const { comment } = await addComment(db, ctx, issue, { body }, { queue: getSessionQueue() });
+    return toTimelineComment(comment);
   });
 }
 

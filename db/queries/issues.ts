@@ -81,3 +81,8 @@ export async function countIssuesByState(db: Db, args: { workspaceId: string; pr
     .orderBy(asc(issues.state));
   return Object.fromEntries(rows.map((r) => [r.state, r.n])) as Partial<Record<IssueState, number>>;
 }
+
+export async function getIssueById(db: Db, args: { workspaceId: string; id: string }): Promise<Issue | undefined> {
+  const [row] = await db.select().from(issues).where(and(eq(issues.workspaceId, args.workspaceId), eq(issues.id, args.id)));
+  return row;
+}

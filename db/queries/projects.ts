@@ -34,3 +34,8 @@ export async function getProjectByIdentifier(db: Db, workspaceId: string, identi
     .where(and(eq(projects.workspaceId, workspaceId), eq(projects.identifier, identifier.toUpperCase())));
   return row;
 }
+
+export async function getProjectById(db: Db, args: { workspaceId: string; id: string }): Promise<Project | undefined> {
+  const [row] = await db.select().from(projects).where(and(eq(projects.workspaceId, args.workspaceId), eq(projects.id, args.id)));
+  return row;
+}

@@ -1,7 +1,7 @@
 import type { CommentRow } from "@/db/queries/comments";
 import type { IssueListRow } from "@/db/queries/issues";
 import type { MemberRow } from "@/db/queries/workspaces";
-import type { Issue, Project, Workspace, WorkspaceRole } from "@/db/schema";
+import type { AgentSession, Issue, Project, Workspace, WorkspaceRole } from "@/db/schema";
 import { issueKey } from "@/lib/issues/schemas";
 import { renderMarkdown } from "@/lib/markdown/render";
 
@@ -44,4 +44,30 @@ export const commentJson = (c: CommentRow) => ({
   body_html: c.bodyHtml,
   created_at: c.createdAt,
   edited_at: c.editedAt,
+});
+
+export const sessionJson = (s: AgentSession & { providerSlug?: string; variantSlug?: string; skillTrigger?: string | null }) => ({
+  id: s.id,
+  issue_id: s.issueId,
+  project_id: s.projectId,
+  trigger_comment_id: s.triggerCommentId,
+  parent_session_id: s.parentSessionId,
+  status: s.status,
+  provider_id: s.providerId,
+  variant_id: s.variantId,
+  skill_id: s.skillId,
+  model: s.modelId,
+  mode: s.mode,
+  timeout_minutes: s.timeoutMinutes,
+  response: s.answer,
+  branch: s.branch,
+  pull_request_url: s.pullRequestUrl,
+  error: s.errorMessage,
+  input_tokens: s.inputTokens,
+  output_tokens: s.outputTokens,
+  cost_usd: s.costUsd === null ? null : Number(s.costUsd),
+  created_at: s.createdAt,
+  started_at: s.startedAt,
+  finished_at: s.finishedAt,
+  duration_ms: s.startedAt && s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null,
 });

@@ -4,6 +4,11 @@ import { deleteOwnComment, getComment, insertComment, listComments, updateOwnCom
 import { DispatchError, notFound } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
+import type { AgentSession } from "@/db/schema";
+import { invokeAgents, knownProviderSlugs } from "@/lib/agents/invoke";
+import { parseMentionsFromDoc } from "@/lib/agents/mention-parser";
+import type { SessionQueue } from "@/lib/queue/session-queue";
+import type { CommentRow } from "@/db/queries/comments";
 import { buildCommentBody, docFromText, type CommentBody } from "./body";
 
 /** Editor clients send `body` (the editor's JSON); API clients may send plain `text` instead. */
@@ -16,19 +21,32 @@ export function commentBodyFromInput(input: unknown): CommentBody {
   return parsed.body !== undefined ? buildCommentBody(parsed.body, "body") : buildCommentBody(docFromText(parsed.text ?? ""), "text");
 }
 
-export async function addComment(db: Db, ctx: WorkspaceContext, issueId: string, input: unknown) {
+/**
+ * Posts a comment. If it mentions agents (`@claude-opus:fix-bug`), the comment and one session
+ * per agent are written together, or nothing is written and the error names the bad token.
+ */
+export async function addComment(
+  db: Db,
+  ctx: WorkspaceContext,
+  issue: { id: string; projectId: string },
+  input: unknown,
+  deps: { queue: SessionQueue },
+): Promise<{ comment: CommentRow; sessions: AgentSession[] }> {
   requireRole(ctx, "member");
   const body = commentBodyFromInput(input);
-  const row = await insertComment(db, {
-    workspaceId: ctx.workspace.id,
-    issueId,
-    authorUserId: ctx.userId,
-    bodyJson: body.json,
-    bodyHtml: body.html,
-  });
-  const withAuthor = await getComment(db, { workspaceId: ctx.workspace.id, id: row.id });
-  if (!withAuthor) throw new Error("addComment: the new comment vanished");
-  return withAuthor;
+  const mentions = parseMentionsFromDoc(body.json, { providers: await knownProviderSlugs(db, ctx.workspace.id) });
+  let commentId: string;
+  let sessions: AgentSession[] = [];
+  if (mentions.length > 0) {
+    const result = await invokeAgents(db, ctx, { issueId: issue.id, projectId: issue.projectId, source: { kind: "new", body }, mentions, queue: deps.queue });
+    commentId = result.comment.id;
+    sessions = result.sessions;
+  } else {
+    commentId = (await insertComment(db, { workspaceId: ctx.workspace.id, issueId: issue.id, authorUserId: ctx.userId, bodyJson: body.json, bodyHtml: body.html })).id;
+  }
+  const comment = await getComment(db, { workspaceId: ctx.workspace.id, id: commentId });
+  if (!comment) throw new Error("addComment: the new comment vanished");
+  return { comment, sessions };
 }
 
 export function getComments(db: Db, ctx: WorkspaceContext, issueId: string) {

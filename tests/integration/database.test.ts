@@ -9,6 +9,7 @@ import { migrationsFolder, prepareDatabase } from "@/db/migrate";
 import { agentProviders, agentProviderVariants } from "@/db/schema";
 import { seedProviders } from "@/db/seed";
 import { addComment, getComments } from "@/lib/comments/service";
+import { MemorySessionQueue } from "@/lib/queue/session-queue";
 import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { authenticate } from "@/lib/users/service";
@@ -29,6 +30,7 @@ const expectedVariants = seedProviders.flatMap((p) => p.variants.map((v) => ({ p
 function suite(name: string, open: () => Promise<{ handle: DbHandle; url?: string; cleanup?: () => void }>) {
   describe(name, () => {
     let h: DbHandle;
+const deps = { queue: new MemorySessionQueue() };
     let url: string | undefined;
     let cleanup: (() => void) | undefined;
     beforeAll(async () => {
@@ -62,7 +64,7 @@ function suite(name: string, open: () => Promise<{ handle: DbHandle; url?: strin
       const project = await createProject(h.db, adminCtx, { name: "Web", identifier: "WEB" });
       const issues = await Promise.all(Array.from({ length: 15 }, (_, i) => createIssue(h.db, adminCtx, project, { title: `#${i}` })));
       expect(new Set(issues.map((i) => i.number)).size).toBe(15);
-      await addComment(h.db, adminCtx, issues[0]!.id, { text: "hello" });
+      await addComment(h.db, adminCtx, issues[0]!, { text: "hello" }, deps).then((r) => r.comment);
       expect((await getComments(h.db, adminCtx, issues[0]!.id)).map((c) => c.bodyHtml)).toEqual(["<p>hello</p>"]);
     });
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
+import { MemorySessionQueue } from "@/lib/queue/session-queue";
 import { DispatchError } from "@/lib/errors";
 import { addComment, deleteComment, editComment, getComments } from "@/lib/comments/service";
 import { createIssue, editIssue, getIssueByKeyOrThrow, getIssues } from "@/lib/issues/service";
@@ -7,6 +8,7 @@ import { createProject, getProjects } from "@/lib/projects/service";
 import { makeWorkspace, openTestPostgres } from "./helpers";
 
 let h: DbHandle;
+const deps = { queue: new MemorySessionQueue() };
 beforeAll(async () => {
   h = await openTestPostgres();
 });
@@ -111,8 +113,8 @@ describe("comments", () => {
 
   it("are listed in time order with their author", async () => {
     const { adminCtx, members, issue } = await issueFixture();
-    await addComment(h.db, adminCtx, issue.id, { text: "first" });
-    await addComment(h.db, members[0]!.ctx, issue.id, { text: "second" });
+    await addComment(h.db, adminCtx, issue, { text: "first" }, deps).then((r) => r.comment);
+    await addComment(h.db, members[0]!.ctx, issue, { text: "second" }, deps).then((r) => r.comment);
     const list = await getComments(h.db, adminCtx, issue.id);
     expect(list.map((c) => [c.bodyHtml, c.authorName])).toEqual([
       ["<p>first</p>", "Admin"],
@@ -126,7 +128,7 @@ describe("comments", () => {
       type: "doc",
       content: [{ type: "paragraph", content: [{ type: "text", text: "x", marks: [{ type: "link", attrs: { href: "javascript:alert(1)" } }] }] }],
     };
-    const c = await addComment(h.db, adminCtx, issue.id, { body });
+    const c = await addComment(h.db, adminCtx, issue, { body }, deps).then((r) => r.comment);
     expect(c.bodyHtml).not.toContain("javascript");
     expect(c.bodyJson).toMatchObject({ type: "doc" });
   });
@@ -134,10 +136,10 @@ describe("comments", () => {
   it("only the author edits or deletes; guests cannot comment", async () => {
     const { adminCtx, members, issue } = await issueFixture();
     const [member, guest] = [members[0]!.ctx, members[1]!.ctx];
-    const c = await addComment(h.db, member, issue.id, { text: "mine" });
+    const c = await addComment(h.db, member, issue, { text: "mine" }, deps).then((r) => r.comment);
     expect(await rejection(editComment(h.db, adminCtx, c.id, { text: "theirs" }))).toMatchObject({ code: "forbidden:comment" });
     expect(await rejection(deleteComment(h.db, adminCtx, c.id))).toMatchObject({ code: "forbidden:comment" });
-    expect(await rejection(addComment(h.db, guest, issue.id, { text: "hi" }))).toMatchObject({ code: "forbidden:guest" });
+    expect(await rejection(addComment(h.db, guest, issue, { text: "hi" }, deps).then((r) => r.comment))).toMatchObject({ code: "forbidden:guest" });
     const edited = await editComment(h.db, member, c.id, { text: "mine, edited" });
     expect(edited.bodyHtml).toBe("<p>mine, edited</p>");
     expect(edited.editedAt).toBeInstanceOf(Date);
@@ -147,9 +149,9 @@ describe("comments", () => {
 
   it("an empty or malformed comment is refused and nothing is written", async () => {
     const { adminCtx, issue } = await issueFixture([]);
-    expect(await rejection(addComment(h.db, adminCtx, issue.id, { text: "   " }))).toMatchObject({ code: "bad_request:comment", field: "text" });
-    expect(await rejection(addComment(h.db, adminCtx, issue.id, { body: { type: "nope" } }))).toMatchObject({ field: "body" });
-    expect(await rejection(addComment(h.db, adminCtx, issue.id, {}))).toMatchObject({ field: "body" });
+    expect(await rejection(addComment(h.db, adminCtx, issue, { text: "   " }, deps).then((r) => r.comment))).toMatchObject({ code: "bad_request:comment", field: "text" });
+    expect(await rejection(addComment(h.db, adminCtx, issue, { body: { type: "nope" } }, deps))).toMatchObject({ field: "body" });
+    expect(await rejection(addComment(h.db, adminCtx, issue, {}, deps).then((r) => r.comment))).toMatchObject({ field: "body" });
     expect(await getComments(h.db, adminCtx, issue.id)).toEqual([]);
   });
 });

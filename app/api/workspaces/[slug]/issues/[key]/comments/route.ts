@@ -1,6 +1,7 @@
 // GET /api/workspaces/[slug]/issues/[key]/comments – the timeline's comments; POST – comment ({ body } or { text })
 import { readJson, withWorkspace } from "@/lib/api/handler";
-import { commentJson } from "@/lib/api/serialize";
+import { commentJson, sessionJson } from "@/lib/api/serialize";
+import { getSessionQueue } from "@/lib/queue/session-queue";
 import { addComment, getComments } from "@/lib/comments/service";
 import { getIssueByKeyOrThrow } from "@/lib/issues/service";
 
@@ -13,6 +14,6 @@ export const GET = withWorkspace<P>(async (_req, { db, ctx, params }) => {
 
 export const POST = withWorkspace<P>(async (req, { db, ctx, params }) => {
   const { issue } = await getIssueByKeyOrThrow(db, ctx, params.key);
-  const comment = await addComment(db, ctx, issue.id, await readJson(req));
-  return Response.json({ comment: commentJson(comment) }, { status: 201 });
+  const { comment, sessions } = await addComment(db, ctx, issue, await readJson(req), { queue: getSessionQueue() });
+  return Response.json({ comment: commentJson(comment), sessions: sessions.map(sessionJson) }, { status: 201 });
 });

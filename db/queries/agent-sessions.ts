@@ -1,0 +1,103 @@
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { agentSessions, comments, workspaceAgentConfigs, type AgentSession, type Comment, type SessionStatus } from "../schema";
+
+export type NewSession = Omit<typeof agentSessions.$inferInsert, "id" | "status" | "triggerCommentId" | "createdAt" | "updatedAt">;
+
+export type LimitExceeded = { providerId: string; limit: number; active: number };
+
+/**
+ * One transaction: lock each provider's config row (in a fixed order, so two invokes cannot
+ * deadlock), count that provider's active sessions, and only then write the comment and the
+ * sessions. The lock makes count-then-insert safe: concurrent invokes queue on it.
+ */
+export async function insertCommentAndSessions(
+  db: Db,
+  args: {
+    workspaceId: string;
+    comment: Omit<typeof comments.$inferInsert, "id" | "workspaceId"> | { existingId: string };
+    sessions: NewSession[];
+    activeStatuses: readonly SessionStatus[];
+  },
+): Promise<{ ok: true; comment: Comment; sessions: AgentSession[] } | { ok: false; exceeded: LimitExceeded }> {
+  return db
+    .transaction(async (tx) => {
+      const providerIds = [...new Set(args.sessions.map((s) => s.providerId))].sort();
+      for (const providerId of providerIds) {
+        const [config] = await tx
+          .select({ max: workspaceAgentConfigs.maxConcurrentSessions })
+          .from(workspaceAgentConfigs)
+          .where(and(eq(workspaceAgentConfigs.workspaceId, args.workspaceId), eq(workspaceAgentConfigs.providerId, providerId)))
+          .for("update");
+        const [active] = await tx
+          .select({ n: count() })
+          .from(agentSessions)
+          .where(
+            and(
+              eq(agentSessions.workspaceId, args.workspaceId),
+              eq(agentSessions.providerId, providerId),
+              inArray(agentSessions.status, [...args.activeStatuses]),
+            ),
+          );
+        const wanted = args.sessions.filter((s) => s.providerId === providerId).length;
+        const limit = config?.max ?? 0;
+        if ((active?.n ?? 0) + wanted > limit) throw new LimitRollback({ providerId, limit, active: active?.n ?? 0 });
+      }
+      let comment: Comment;
+      if ("existingId" in args.comment) {
+        const [row] = await tx
+          .select()
+          .from(comments)
+          .where(and(eq(comments.workspaceId, args.workspaceId), eq(comments.id, args.comment.existingId)));
+        if (!row) throw new Error("insertCommentAndSessions: comment vanished");
+        comment = row;
+      } else {
+        const [row] = await tx.insert(comments).values({ ...args.comment, workspaceId: args.workspaceId }).returning();
+        comment = row!;
+      }
+      const sessions = args.sessions.length
+        ? await tx
+            .insert(agentSessions)
+            .values(args.sessions.map((s) => ({ ...s, triggerCommentId: comment.id })))
+            .returning()
+        : [];
+      return { ok: true as const, comment, sessions };
+    })
+    .catch((err: unknown) => {
+      if (err instanceof LimitRollback) return { ok: false as const, exceeded: err.exceeded };
+      throw err;
+    });
+}
+
+class LimitRollback extends Error {
+  constructor(readonly exceeded: LimitExceeded) {
+    super("concurrency limit reached");
+  }
+}
+
+export async function getSession(db: Db, args: { workspaceId: string; id: string }): Promise<AgentSession | undefined> {
+  const [row] = await db.select().from(agentSessions).where(and(eq(agentSessions.workspaceId, args.workspaceId), eq(agentSessions.id, args.id)));
+  return row;
+}
+
+export async function listSessionsForIssue(db: Db, args: { workspaceId: string; issueId: string }): Promise<AgentSession[]> {
+  return db
+    .select()
+    .from(agentSessions)
+    .where(and(eq(agentSessions.workspaceId, args.workspaceId), eq(agentSessions.issueId, args.issueId)))
+    .orderBy(asc(agentSessions.createdAt), asc(agentSessions.id));
+}
+
+/** The conditional update behind every status change: it only happens if the row is still in one of `from`. */
+export async function updateSessionStatus(
+  db: Db,
+  args: { id: string; from: readonly SessionStatus[]; to: SessionStatus; patch?: Partial<typeof agentSessions.$inferInsert> },
+): Promise<AgentSession | undefined> {
+  if (args.from.length === 0) return undefined;
+  const [row] = await db
+    .update(agentSessions)
+    .set({ ...args.patch, status: args.to, updatedAt: sql`now()` })
+    .where(and(eq(agentSessions.id, args.id), inArray(agentSessions.status, [...args.from])))
+    .returning();
+  return row;
+}

@@ -1,0 +1,132 @@
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { insertCommentAndSessions, type NewSession } from "@/db/queries/agent-sessions";
+import { loadCatalog } from "@/db/queries/agents";
+import type { AgentSession, Comment } from "@/db/schema";
+import { getComment } from "@/db/queries/comments";
+import { getIssueById } from "@/db/queries/issues";
+import { buildCommentBody, docFromText, type CommentBody } from "@/lib/comments/body";
+import { DispatchError, notFound } from "@/lib/errors";
+import { parseInput } from "@/lib/validation";
+import type { SessionQueue } from "@/lib/queue/session-queue";
+import { ACTIVE_STATUSES } from "@/lib/sessions/status";
+import { transitionSession } from "@/lib/sessions/transitions";
+import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
+import { parseMentionsFromDoc, parseMentionsFromText, type AgentMention } from "./mention-parser";
+import { resolveAgents } from "./resolve";
+
+export const agentRequestSchema = z.object({
+  provider_slug: z.string().trim().min(1).max(40).nullable().optional(),
+  variant_slug: z.string().trim().min(1).max(40).nullable().optional(),
+  skill_trigger: z.string().trim().min(1).max(60).nullable().optional(),
+});
+
+export const toMention = (a: z.infer<typeof agentRequestSchema>): AgentMention => ({
+  provider: a.provider_slug ?? null,
+  variant: a.variant_slug ?? null,
+  skill: a.skill_trigger ?? null,
+});
+
+/** Provider slugs that make `@word` an agent mention rather than a person. */
+export async function knownProviderSlugs(db: Db, workspaceId: string): Promise<Set<string>> {
+  return new Set((await loadCatalog(db, workspaceId)).map((p) => p.slug));
+}
+
+type Target = { issueId: string; projectId: string };
+type CommentSource = { kind: "new"; body: CommentBody } | { kind: "existing"; comment: Comment; text: string };
+
+/**
+ * Resolves every agent first, then writes the comment and one pending session per agent in
+ * one transaction under the per-provider limit, then queues one job per session. Any bad
+ * token, a disconnected provider or a reached limit writes nothing.
+ */
+export async function invokeAgents(
+  db: Db,
+  ctx: WorkspaceContext,
+  args: Target & { source: CommentSource; mentions: AgentMention[]; queue: SessionQueue },
+): Promise<{ comment: Comment; sessions: AgentSession[] }> {
+  requireRole(ctx, "member");
+  if (args.mentions.length === 0) throw new DispatchError("bad_request:agent", "Name at least one agent, e.g. @claude.", { field: "agents" });
+  const agents = await resolveAgents(db, { workspaceId: ctx.workspace.id, projectId: args.projectId, mentions: args.mentions });
+  const prompt = args.source.kind === "new" ? args.source.body.text : args.source.text;
+
+  const sessions: NewSession[] = agents.map((a) => ({
+    workspaceId: ctx.workspace.id,
+    projectId: args.projectId,
+    issueId: args.issueId,
+    providerId: a.provider.id,
+    variantId: a.variant.id,
+    skillId: a.skill?.id ?? null,
+    modelId: a.variant.modelId,
+    mode: a.skill?.mode ?? "autonomous",
+    prompt,
+    requestedBy: ctx.userId,
+    timeoutMinutes: a.skill?.timeoutMinutes ?? a.provider.config?.timeoutMinutes ?? 15,
+  }));
+
+  const result = await insertCommentAndSessions(db, {
+    workspaceId: ctx.workspace.id,
+    comment:
+      args.source.kind === "existing"
+        ? { existingId: args.source.comment.id }
+        : { issueId: args.issueId, authorUserId: ctx.userId, bodyJson: args.source.body.json, bodyHtml: args.source.body.html },
+    sessions,
+    activeStatuses: ACTIVE_STATUSES,
+  });
+  if (!result.ok) {
+    const provider = agents.find((a) => a.provider.id === result.exceeded.providerId)!.provider;
+    throw new DispatchError(
+      "rate_limit:concurrency",
+      `${provider.name} already has ${result.exceeded.active} of ${result.exceeded.limit} concurrent sessions running in this workspace (limit ${result.exceeded.limit}). Wait for one to finish or cancel one.`,
+      { field: "agents" },
+    );
+  }
+
+  // After commit: a job may only exist for a session that exists. A session whose job could not
+  // be queued is failed at once rather than left pending forever.
+  await Promise.all(
+    result.sessions.map(async (s) => {
+      try {
+        await args.queue.enqueue(s.id);
+      } catch (err) {
+        console.error(`[invoke] could not queue session ${s.id}:`, err);
+        const failed = await transitionSession(db, s.id, "failed", { errorMessage: "The session could not be queued. Try again." });
+        if (failed) Object.assign(s, failed);
+      }
+    }),
+  );
+  return { comment: result.comment, sessions: result.sessions };
+}
+
+export const invokeRequestSchema = z
+  .object({
+    project_id: z.string({ required_error: "project_id is required." }).uuid("project_id must be a project id."),
+    issue_id: z.string({ required_error: "issue_id is required." }).uuid("issue_id must be an issue id."),
+    comment_text: z.string().max(100_000, "comment_text must be at most 100,000 characters.").optional(),
+    comment_id: z.string().uuid("comment_id must be a comment id.").optional(),
+    agents: z.array(agentRequestSchema).max(10, "At most 10 agents per comment.").default([]),
+  })
+  .refine((v) => (v.comment_text === undefined) !== (v.comment_id === undefined), {
+    message: "Send either comment_text or comment_id.",
+    path: ["comment_text"],
+  });
+
+/** POST /agent/invoke: the REST twin of submitting a comment with mentions. */
+export async function invokeFromRequest(db: Db, ctx: WorkspaceContext, input: unknown, queue: SessionQueue) {
+  requireRole(ctx, "member");
+  const req = parseInput(invokeRequestSchema, input, "invoke");
+  const issue = await getIssueById(db, { workspaceId: ctx.workspace.id, id: req.issue_id });
+  if (!issue || issue.projectId !== req.project_id) throw notFound("issue", "This issue");
+  const providers = await knownProviderSlugs(db, ctx.workspace.id);
+  let source: CommentSource;
+  if (req.comment_id) {
+    const comment = await getComment(db, { workspaceId: ctx.workspace.id, id: req.comment_id });
+    if (!comment || comment.issueId !== issue.id) throw notFound("comment", "This comment");
+    source = { kind: "existing", comment, text: buildCommentBody(comment.bodyJson, "comment_id").text };
+  } else {
+    source = { kind: "new", body: buildCommentBody(docFromText(req.comment_text ?? ""), "comment_text") };
+  }
+  const fromText = source.kind === "new" ? parseMentionsFromDoc(source.body.json, { providers }) : parseMentionsFromText(source.text, { providers });
+  const mentions = [...req.agents.map(toMention), ...fromText];
+  return invokeAgents(db, ctx, { issueId: issue.id, projectId: issue.projectId, source, mentions, queue });
+}

@@ -1,0 +1,98 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { formatMention, parseMentionsFromDoc, parseMentionsFromText, type AgentMention } from "./mention-parser";
+
+const m = (provider: string | null, variant: string | null = null, skill: string | null = null): AgentMention => ({ provider, variant, skill });
+
+describe("parseMentionsFromText", () => {
+  it.each<[string, AgentMention[]]>([
+    ["@claude please look", [m("claude")]],
+    ["@claude-opus make the failing test pass", [m("claude", "opus")]],
+    ["@gemini-flash:review this", [m("gemini", "flash", "review")]],
+    ["@claude:fix-bug now", [m("claude", null, "fix-bug")]],
+    ["@:review with the default", [m(null, null, "review")]],
+    ["(@claude), @gemini.", [m("claude"), m("gemini")]],
+    ["line one\n@claude-haiku:triage", [m("claude", "haiku", "triage")]],
+  ])("%j", (text, expected) => {
+    expect(parseMentionsFromText(text)).toEqual(expected);
+  });
+
+  it.each([
+    ["an e-mail address", "write to ops@claude.dev"],
+    ["inline code", "run `@claude` literally"],
+    ["a fenced code block", "```\n@claude do it\n```"],
+    ["a URL", "see https://example.com/@claude and http://x.io/?u=@gemini"],
+    ["an escaped at sign", "\\@claude is not called"],
+    ["a longer word", "@claudette and @claude_bot"],
+  ])("ignores %s", (_what, text) => {
+    expect(parseMentionsFromText(text, { providers: new Set(["claude", "gemini"]) })).toEqual([]);
+  });
+
+  it("keeps only known providers when told them, so @alice stays a person", () => {
+    expect(parseMentionsFromText("@alice and @claude", { providers: new Set(["claude"]) })).toEqual([m("claude")]);
+  });
+});
+
+describe("parseMentionsFromDoc", () => {
+  it("reads agentMention nodes and typed text, skipping code marks and code blocks", () => {
+    const doc = {
+      type: "doc",
+      content: [
+        {
+          type: "paragraph",
+          content: [
+            { type: "agentMention", attrs: { provider: "gemini", variant: "pro", skill: null } },
+            { type: "text", text: " and @claude-opus:fix-bug, not " },
+            { type: "text", text: "@claude-haiku", marks: [{ type: "code" }] },
+          ],
+        },
+        { type: "codeBlock", content: [{ type: "text", text: "@gemini-flash" }] },
+        { type: "paragraph", content: [{ type: "text", text: "mail a@gemini.dev" }] },
+      ],
+    };
+    expect(parseMentionsFromDoc(doc)).toEqual([m("gemini", "pro"), m("claude", "opus", "fix-bug")]);
+  });
+
+  it("does not join text across paragraphs into one token", () => {
+    const doc = { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "x" }] }, { type: "paragraph", content: [{ type: "text", text: "@claude" }] }] };
+    expect(parseMentionsFromDoc(doc)).toEqual([m("claude")]);
+  });
+});
+
+const slug = fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/);
+const skill = fc.stringMatching(/^[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}$/);
+const mention: fc.Arbitrary<AgentMention> = fc.oneof(
+  fc.record({ provider: slug, variant: fc.option(skill, { nil: null }), skill: fc.option(skill, { nil: null }) }),
+  fc.record({ provider: fc.constant(null), variant: fc.constant(null), skill }),
+);
+const filler = fc.constantFrom(" ", " please ", "\n", ", then ", " (", ") ", ". ");
+
+describe("mention parser properties", () => {
+  it("never throws on any input", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (s) => {
+        parseMentionsFromText(s);
+        parseMentionsFromDoc({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: s }] }] });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("never throws on arbitrary JSON shaped like a document", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        parseMentionsFromDoc(v);
+      }),
+    );
+  });
+
+  it("gives back the same agents for generated valid mentions", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(mention, filler), { maxLength: 8 }), fc.string({ maxLength: 4, unit: fc.constantFrom("a", " ", "x") }), (items, lead) => {
+        const text = `${lead} ` + items.map(([mm, sep]) => formatMention(mm) + sep).join("");
+        expect(parseMentionsFromText(text)).toEqual(items.map(([mm]) => mm));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -1,0 +1,90 @@
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { SESSION_QUEUE, type RunSessionJob } from "./jobs";
+
+export interface SessionQueue {
+  readonly kind: "bullmq" | "memory";
+  /** Idempotent: enqueuing the same session twice keeps one job. */
+  enqueue(sessionId: string): Promise<void>;
+  /** Drops a job that has not started (cancel before a worker took it). */
+  remove(sessionId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class BullSessionQueue implements SessionQueue {
+  readonly kind = "bullmq" as const;
+  private readonly queue: Queue<RunSessionJob>;
+  private readonly connection: Redis;
+
+  constructor(redisUrl: string, name = SESSION_QUEUE) {
+    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.connection.on("error", (err) => console.error("[queue] redis error:", err.message));
+    this.queue = new Queue<RunSessionJob>(name, { connection: this.connection });
+  }
+
+  async enqueue(sessionId: string) {
+    await this.queue.add("run-session", { sessionId }, { jobId: sessionId, attempts: 1, removeOnComplete: 1000, removeOnFail: 5000 });
+  }
+
+  async remove(sessionId: string) {
+    const job = await this.queue.getJob(sessionId);
+    if (job && (await job.isWaiting())) await job.remove().catch(() => undefined);
+  }
+
+  async close() {
+    await this.queue.close();
+    this.connection.disconnect();
+  }
+}
+
+type Handler = (job: RunSessionJob) => Promise<void>;
+
+/** The embedded default: the same interface in process; the worker loop registers a handler. */
+export class MemorySessionQueue implements SessionQueue {
+  readonly kind = "memory" as const;
+  private readonly waiting = new Set<string>();
+  private readonly known = new Set<string>();
+  private handler: Handler | null = null;
+
+  async enqueue(sessionId: string) {
+    if (this.known.has(sessionId)) return;
+    this.known.add(sessionId);
+    this.waiting.add(sessionId);
+    this.drain();
+  }
+
+  async remove(sessionId: string) {
+    this.waiting.delete(sessionId);
+  }
+
+  /** Registers the processor (the in-process worker) and runs what is waiting. */
+  process(handler: Handler) {
+    this.handler = handler;
+    this.drain();
+  }
+
+  waitingIds(): string[] {
+    return [...this.waiting];
+  }
+
+  private drain() {
+    if (!this.handler) return;
+    for (const id of [...this.waiting]) {
+      this.waiting.delete(id);
+      void this.handler({ sessionId: id }).catch((err: unknown) => console.error(`[queue] session ${id} failed:`, err));
+    }
+  }
+
+  async close() {
+    this.handler = null;
+  }
+}
+
+const globalForQueue = globalThis as unknown as { __dispatchQueue?: SessionQueue };
+
+/** BullMQ on REDIS_URL; without it, the in-process queue. One per process. */
+export function getSessionQueue(): SessionQueue {
+  const url = process.env.REDIS_URL;
+  globalForQueue.__dispatchQueue ??= url ? new BullSessionQueue(url) : new MemorySessionQueue();
+  return globalForQueue.__dispatchQueue;
+}

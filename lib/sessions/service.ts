@@ -1,0 +1,43 @@
+import { z } from "zod";
+import type { Db } from "@/db/client";
+import { getSession, listSessionsForIssue } from "@/db/queries/agent-sessions";
+import type { AgentSession } from "@/db/schema";
+import type { CancelSignal } from "@/lib/bus/cancel-signal";
+import { DispatchError, notFound } from "@/lib/errors";
+import type { SessionQueue } from "@/lib/queue/session-queue";
+import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
+import { transitionSession } from "./transitions";
+
+const uuid = z.string().uuid();
+
+export async function getSessionOrThrow(db: Db, ctx: WorkspaceContext, id: string): Promise<AgentSession> {
+  const session = uuid.safeParse(id).success ? await getSession(db, { workspaceId: ctx.workspace.id, id }) : undefined;
+  if (!session) throw notFound("session", "This agent session");
+  return session;
+}
+
+export async function listSessions(db: Db, ctx: WorkspaceContext, issueId: string | null): Promise<AgentSession[]> {
+  if (!issueId || !uuid.safeParse(issueId).success) {
+    throw new DispatchError("bad_request:session", "issue_id is required and must be an issue id.", { field: "issue_id" });
+  }
+  return listSessionsForIssue(db, { workspaceId: ctx.workspace.id, issueId });
+}
+
+/** Members cancel any active session of their workspace; a session that already ended is a 409 naming its status. */
+export async function cancelSession(
+  db: Db,
+  ctx: WorkspaceContext,
+  id: string,
+  deps: { queue: SessionQueue; signal: CancelSignal },
+): Promise<AgentSession> {
+  requireRole(ctx, "member");
+  const session = await getSessionOrThrow(db, ctx, id);
+  const cancelled = await transitionSession(db, session.id, "cancelled", { errorMessage: "Cancelled by a member." });
+  if (!cancelled) {
+    const now = (await getSession(db, { workspaceId: ctx.workspace.id, id: session.id }))!;
+    throw new DispatchError("conflict:session_finished", `This session already ended (${now.status.replace("_", " ")}).`);
+  }
+  // Best effort: the worker also sees the status when it claims or polls the session.
+  await Promise.allSettled([deps.queue.remove(session.id), deps.signal.publish(session.id)]);
+  return cancelled;
+}
