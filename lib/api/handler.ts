@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb, type Db } from "@/db/client";
 import type { WorkspaceRole } from "@/db/schema";
-import { getCurrentUser } from "@/lib/auth/session";
+import { getRequestUser } from "@/lib/auth/session";
 import { DispatchError, toDispatchError } from "@/lib/errors";
 import type { PublicUser } from "@/lib/users/service";
 import { loadWorkspaceContext, requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
@@ -14,7 +14,7 @@ type WorkspaceHandler<P> = (req: Request, args: { user: PublicUser; params: P; d
 export function withUser<P>(handler: UserHandler<P>) {
   return async (req: Request, route: RouteContext<P>): Promise<Response> => {
     try {
-      const user = await getCurrentUser();
+      const user = await getRequestUser(req);
       if (!user) throw new DispatchError("unauthorized:session", "Sign in to use this API.");
       return await handler(req, { user, params: await route.params, db: getDb() });
     } catch (err) {

@@ -19,7 +19,8 @@ export class BullSessionQueue implements SessionQueue {
   constructor(redisUrl: string, name = SESSION_QUEUE) {
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
     this.connection.on("error", (err) => console.error("[queue] redis error:", err.message));
-    this.queue = new Queue<RunSessionJob>(name, { connection: this.connection });
+    // BULLMQ_PREFIX keeps several installations (or test runs) apart on one Redis.
+    this.queue = new Queue<RunSessionJob>(name, { connection: this.connection, prefix: process.env.BULLMQ_PREFIX || "bull" });
   }
 
   async enqueue(sessionId: string) {
@@ -34,6 +35,12 @@ export class BullSessionQueue implements SessionQueue {
   async close() {
     await this.queue.close();
     this.connection.disconnect();
+  }
+
+  /** Tests only: delete the queue and all its jobs. */
+  async destroy() {
+    await this.queue.obliterate({ force: true });
+    await this.close();
   }
 }
 

@@ -35,9 +35,8 @@ beforeAll(async () => {
   inspect = new Queue(queueName, { connection: redis });
 });
 afterAll(async () => {
-  await inspect.obliterate({ force: true });
   await inspect.close();
-  await queue.close();
+  await queue.destroy();
   redis.disconnect();
   await h.close();
 });

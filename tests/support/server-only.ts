@@ -1,0 +1,2 @@
+// vitest stand-in for the 'server-only' marker package, which throws outside Next's server bundles.
+export {};
