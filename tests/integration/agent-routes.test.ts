@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 // The route handlers read these lazily; set before the first request.
@@ -24,24 +23,7 @@ import * as sessionsRoute from "@/app/api/workspaces/[slug]/agent/sessions/route
 import * as skillRoute from "@/app/api/workspaces/[slug]/agent/skills/[id]/route";
 import * as skillsRoute from "@/app/api/workspaces/[slug]/agent/skills/route";
 import { makeWorkspace } from "./helpers";
-
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-type Who = string | null;
-
-async function cookieFor(userId: string) {
-  const token = await encode({ token: { uid: userId, sub: userId }, secret: process.env.NEXTAUTH_SECRET! });
-  return `next-auth.session-token=${token}`;
-}
-
-/** Calls a route handler with a real Request and a real next-auth session cookie (or none). */
-async function call(handler: unknown, who: Who, params: Record<string, string>, init: { method?: string; body?: unknown; query?: string } = {}) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (who) headers.cookie = who;
-  const body = init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
-  const req = new Request(`http://localhost/api/x${init.query ?? ""}`, { method: init.method ?? "GET", headers, body });
-  const res = await (handler as Handler)(req, { params: Promise.resolve(params) });
-  return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as Record<string, any>) }; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+import { call, cookieFor } from "./route-client";
 
 let w: Awaited<ReturnType<typeof setupWorkspace>>;
 let other: Awaited<ReturnType<typeof setupWorkspace>>;
