@@ -1,0 +1,27 @@
+import type { SessionStatus } from "@/db/schema";
+
+/**
+ * The one event vocabulary shared by the worker (CLI adapters), the event log, the SSE route and
+ * the browser store. A session's stream always ends with `done`.
+ */
+export type SessionEvent =
+  | { type: "status"; status: SessionStatus; message?: string }
+  | { type: "text"; text: string }
+  | { type: "thought"; text: string }
+  | { type: "tool_call"; id: string; name: string; target?: string; input: unknown }
+  | { type: "tool_result"; id: string; ok: boolean; output: string }
+  | { type: "usage"; inputTokens: number; outputTokens: number; costUsd?: number }
+  | { type: "error"; message: string }
+  | { type: "done"; status: SessionStatus; answer?: string; error?: string };
+
+export type SessionEventType = SessionEvent["type"];
+
+/** An event as stored and streamed: numbered per session from 1, without gaps. */
+export type SequencedEvent = SessionEvent & { seq: number };
+
+/** Long tool output is cut for the timeline; the full text stays in the container's workdir. */
+export const MAX_TOOL_OUTPUT = 8_000;
+
+export function clip(text: string, max = MAX_TOOL_OUTPUT): string {
+  return text.length <= max ? text : `${text.slice(0, max)}\n… (${text.length - max} more characters)`;
+}

@@ -1,0 +1,128 @@
+/**
+ * A stand-in for Anthropic's Messages API (the service lives outside this machine). It speaks
+ * the real wire protocol Claude Code uses — POST /v1/messages with SSE streaming, or plain JSON
+ * — and plays a script chosen from the request: the marker `[script:NAME]` in the conversation.
+ *   plain       one text answer
+ *   tool-write  a Write tool call creating <cwd>/hello.txt, then a final answer
+ *   error       a 500 with an Anthropic-style error body
+ *   hang        starts a stream and never finishes it
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+type Block = { type: string; text?: string; content?: unknown; tool_use_id?: string };
+type Message = { role: string; content: string | Block[] };
+type Body = { model?: string; stream?: boolean; messages?: Message[]; tools?: { name: string }[]; system?: unknown };
+
+export const SCRIPT_USAGE = { input_tokens: 1234, output_tokens: 56 };
+
+export type ModelApi = { url: string; requests: { path: string; headers: http.IncomingHttpHeaders; body: Body }[]; close: () => Promise<void> };
+
+function textOf(content: Message["content"] | unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content.map((b: Block) => (b.type === "text" ? (b.text ?? "") : b.type === "tool_result" ? textOf(b.content) : "")).join("\n");
+}
+
+function pickScript(body: Body): string {
+  const all = (body.messages ?? []).map((m) => textOf(m.content)).join("\n") + JSON.stringify(body.system ?? "");
+  return /\[script:([a-z-]+)\]/.exec(all)?.[1] ?? "plain";
+}
+
+function cwdOf(body: Body): string {
+  const sys = JSON.stringify(body.system ?? "") + (body.messages ?? []).map((m) => textOf(m.content)).join("\n");
+  return /Working directory: ([^\s"\\]+)/.exec(sys)?.[1] ?? "/work";
+}
+
+type Reply = { content: ({ type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: unknown })[]; stop: string };
+
+function reply(body: Body): Reply | "error" | "hang" {
+  const script = pickScript(body);
+  const last = body.messages?.at(-1);
+  const afterTool = Array.isArray(last?.content) && last.content.some((b) => b.type === "tool_result");
+  const offersTools = (body.tools?.length ?? 0) > 0;
+  if (!offersTools) return { content: [{ type: "text", text: "Scripted title" }], stop: "end_turn" };
+  if (script === "error") return "error";
+  if (script === "hang") return "hang";
+  if (script === "tool-write" && !afterTool) {
+    return {
+      content: [
+        { type: "text", text: "I will write the file." },
+        { type: "tool_use", id: "toolu_01Scripted", name: "Write", input: { file_path: `${cwdOf(body)}/hello.txt`, content: "hello from the agent\n" } },
+      ],
+      stop: "tool_use",
+    };
+  }
+  return { content: [{ type: "text", text: afterTool ? "Done: I wrote hello.txt." : "The answer is **42**." }], stop: "end_turn" };
+}
+
+function sse(res: http.ServerResponse, event: string, data: unknown) {
+  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+export async function startAnthropicApi(): Promise<ModelApi> {
+  const requests: ModelApi["requests"] = [];
+  const open = new Set<http.ServerResponse>();
+  const server = http.createServer((req, res) => {
+    if (req.method === "HEAD" || req.method === "GET") return res.end();
+    let raw = "";
+    req.on("data", (c: Buffer) => (raw += c.toString()));
+    req.on("end", () => {
+      let body: Body = {};
+      try {
+        body = JSON.parse(raw) as Body;
+      } catch {
+        /* an unparsable body gets the plain script */
+      }
+      requests.push({ path: req.url ?? "", headers: req.headers, body });
+      if (!(req.url ?? "").startsWith("/v1/messages")) {
+        res.writeHead(404, { "content-type": "application/json" });
+        return res.end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: "not found" } }));
+      }
+      const r = reply(body);
+      const id = `msg_${requests.length}`;
+      const model = body.model ?? "claude-sonnet-4-6";
+      if (r === "error") {
+        res.writeHead(500, { "content-type": "application/json" });
+        return res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: "Scripted overload: the model is unavailable" } }));
+      }
+      if (!body.stream && r !== "hang") {
+        res.writeHead(200, { "content-type": "application/json" });
+        return res.end(JSON.stringify({ id, type: "message", role: "assistant", model, content: r.content, stop_reason: r.stop, usage: SCRIPT_USAGE }));
+      }
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      open.add(res);
+      res.on("close", () => open.delete(res));
+      sse(res, "message_start", {
+        type: "message_start",
+        message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, usage: { input_tokens: SCRIPT_USAGE.input_tokens, output_tokens: 1 } },
+      });
+      if (r === "hang") return sse(res, "content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
+      r.content.forEach((block, index) => {
+        if (block.type === "text") {
+          sse(res, "content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } });
+          sse(res, "content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text: block.text } });
+        } else {
+          sse(res, "content_block_start", { type: "content_block_start", index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } });
+          sse(res, "content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) } });
+        }
+        sse(res, "content_block_stop", { type: "content_block_stop", index });
+      });
+      sse(res, "message_delta", { type: "message_delta", delta: { stop_reason: r.stop, stop_sequence: null }, usage: { output_tokens: SCRIPT_USAGE.output_tokens } });
+      sse(res, "message_stop", { type: "message_stop" });
+      res.end();
+      open.delete(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of open) res.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

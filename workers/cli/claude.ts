@@ -1,0 +1,83 @@
+import { clip, type SessionEvent } from "@/lib/sessions/events";
+import { parseJsonLine, toolTarget, type CliOutputParser, type CliResult } from "./types";
+
+type Block = { type?: string; text?: string; thinking?: string; id?: string; name?: string; input?: unknown; tool_use_id?: string; content?: unknown; is_error?: boolean };
+
+const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+function flattenContent(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  return content.map((c: Block) => (c?.type === "text" ? (c.text ?? "") : "")).join("");
+}
+
+/**
+ * Claude Code `--output-format stream-json --verbose`: `system/init`, `assistant` and `user`
+ * messages one content block per line, and a final `result` with the answer, tokens and cost.
+ */
+export function createClaudeParser(): CliOutputParser {
+  let sessionId: string | null = null;
+  let result: CliResult | null = null;
+
+  const stdout = (line: string): SessionEvent[] => {
+    if (!line.trim()) return [];
+    const msg = parseJsonLine(line);
+    if (!msg) return [{ type: "text", text: line }];
+    sessionId = str(msg.session_id) ?? sessionId;
+    const events: SessionEvent[] = [];
+    switch (msg.type) {
+      case "system":
+        if (msg.subtype === "init") events.push({ type: "status", status: "streaming", message: `Model ${str(msg.model) ?? "unknown"}` });
+        else if (msg.subtype === "api_retry") events.push({ type: "error", message: `Model API error, retrying${num(msg.attempt) ? ` (attempt ${msg.attempt})` : ""}` });
+        break;
+      case "assistant":
+      case "user": {
+        const content = (msg.message as { content?: unknown } | undefined)?.content;
+        for (const b of Array.isArray(content) ? (content as Block[]) : []) {
+          if (!b || typeof b !== "object") continue;
+          if (b.type === "text" && b.text && msg.type === "assistant") events.push({ type: "text", text: b.text });
+          else if (b.type === "thinking" && b.thinking) events.push({ type: "thought", text: b.thinking });
+          else if (b.type === "tool_use") events.push({ type: "tool_call", id: b.id ?? "", name: b.name ?? "tool", target: toolTarget(b.input), input: b.input ?? {} });
+          else if (b.type === "tool_result") events.push({ type: "tool_result", id: b.tool_use_id ?? "", ok: !b.is_error, output: clip(flattenContent(b.content)) });
+        }
+        break;
+      }
+      case "result": {
+        const usage = (msg.usage ?? {}) as Record<string, unknown>;
+        const input = [usage.input_tokens, usage.cache_creation_input_tokens, usage.cache_read_input_tokens].reduce<number>((a, v) => a + (num(v) ?? 0), 0);
+        const isError = msg.is_error === true || (msg.subtype !== "success" && msg.subtype !== undefined);
+        const text = str(msg.result);
+        result = {
+          answer: isError ? null : text,
+          cliSessionId: sessionId,
+          inputTokens: input,
+          outputTokens: num(usage.output_tokens),
+          costUsd: num(msg.total_cost_usd),
+          isError,
+          errorMessage: isError ? (text ?? `Claude Code stopped: ${str(msg.subtype) ?? "error"}`) : null,
+        };
+        events.push({ type: "usage", inputTokens: result.inputTokens ?? 0, outputTokens: result.outputTokens ?? 0, costUsd: result.costUsd ?? undefined });
+        if (isError) events.push({ type: "error", message: result.errorMessage! });
+        break;
+      }
+      default:
+        // rate_limit_event, stream_event and future line types carry nothing for the timeline.
+        break;
+    }
+    return events;
+  };
+
+  return {
+    stdout: (line) => {
+      try {
+        return stdout(line);
+      } catch {
+        return [{ type: "text", text: line }];
+      }
+    },
+    stderr: (line) => (line.trim() ? [{ type: "error", message: line }] : []),
+    result: () => result,
+    cliSessionId: () => sessionId,
+  };
+}
