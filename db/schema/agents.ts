@@ -204,3 +204,11 @@ export const agentSessionEvents = pgTable(
 );
 export type AgentSessionEvent = InferSelectModel<typeof agentSessionEvents>;
 
+
+/** Worker processes announce themselves here; a session whose worker stopped heart-beating is failed by the reaper. */
+export const agentWorkers = pgTable("agent_workers", {
+  id: text("id").primaryKey(),
+  hostname: text("hostname").notNull(),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -42,3 +42,13 @@ export function buildCommentBody(json: unknown, field = "body"): CommentBody {
   const clean = node.toJSON() as JSONContent;
   return { json: clean, html: sanitizeHtml(generateHTML(clean, extensions)), text };
 }
+
+/** The plain text of a stored editor document (for prompts); "" for anything unreadable. */
+export function commentText(json: unknown): string {
+  try {
+    const node = PmNode.fromJSON(schema, json as Record<string, unknown>);
+    return node.textBetween(0, node.content.size, "\n", " ").trim();
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,125 @@
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import {
+  agentProviders,
+  agentProviderVariants,
+  agentSessionEvents,
+  agentSessions,
+  agentSkills,
+  agentWorkers,
+  comments,
+  issues,
+  projects,
+  users,
+  workspaceAgentConfigs,
+  type AgentSession,
+  type SessionStatus,
+} from "../schema";
+
+/** Everything the worker needs to run one session, read once at claim time. */
+export async function loadRunContext(db: Db, sessionId: string) {
+  const [row] = await db
+    .select({
+      session: agentSessions,
+      issue: issues,
+      project: projects,
+      provider: agentProviders,
+      variant: agentProviderVariants,
+      skill: agentSkills,
+      config: workspaceAgentConfigs,
+    })
+    .from(agentSessions)
+    .innerJoin(issues, eq(issues.id, agentSessions.issueId))
+    .innerJoin(projects, eq(projects.id, agentSessions.projectId))
+    .innerJoin(agentProviders, eq(agentProviders.id, agentSessions.providerId))
+    .innerJoin(agentProviderVariants, eq(agentProviderVariants.id, agentSessions.variantId))
+    .leftJoin(agentSkills, eq(agentSkills.id, agentSessions.skillId))
+    .leftJoin(
+      workspaceAgentConfigs,
+      and(eq(workspaceAgentConfigs.workspaceId, agentSessions.workspaceId), eq(workspaceAgentConfigs.providerId, agentSessions.providerId)),
+    )
+    .where(eq(agentSessions.id, sessionId));
+  if (!row) return undefined;
+  const recent = await db
+    .select({ bodyJson: comments.bodyJson, authorName: users.name, authorSessionId: comments.authorSessionId, createdAt: comments.createdAt, id: comments.id })
+    .from(comments)
+    .leftJoin(users, eq(users.id, comments.authorUserId))
+    .where(eq(comments.issueId, row.issue.id))
+    .orderBy(desc(comments.createdAt))
+    .limit(12);
+  return { ...row, recentComments: recent.reverse() };
+}
+
+export type RunContext = NonNullable<Awaited<ReturnType<typeof loadRunContext>>>;
+
+export async function getSessionStatus(db: Db, id: string): Promise<SessionStatus | undefined> {
+  const [row] = await db.select({ status: agentSessions.status }).from(agentSessions).where(eq(agentSessions.id, id));
+  return row?.status;
+}
+
+/** Fields that are not the status (container id, CLI session id); never moves a terminal session. */
+export async function setSessionFields(db: Db, id: string, patch: Partial<Pick<AgentSession, "containerId" | "workerId" | "cliSessionId">>) {
+  await db.update(agentSessions).set({ ...patch, updatedAt: sql`now()` }).where(eq(agentSessions.id, id));
+}
+
+export async function appendEvents(db: Db, sessionId: string, events: { seq: number; type: string; payload: unknown }[]) {
+  if (events.length === 0) return;
+  await db
+    .insert(agentSessionEvents)
+    .values(events.map((e) => ({ sessionId, seq: e.seq, type: e.type, payload: e.payload })))
+    .onConflictDoNothing();
+}
+
+export async function lastEventSeq(db: Db, sessionId: string): Promise<number> {
+  const [row] = await db
+    .select({ seq: sql<number>`coalesce(max(${agentSessionEvents.seq}), 0)::int` })
+    .from(agentSessionEvents)
+    .where(eq(agentSessionEvents.sessionId, sessionId));
+  return row?.seq ?? 0;
+}
+
+/** The agent's answer as a comment; a retried finish finds the one it already posted. */
+export async function insertAgentComment(db: Db, v: { workspaceId: string; issueId: string; sessionId: string; bodyJson: unknown; bodyHtml: string }) {
+  const [existing] = await db.select({ id: comments.id }).from(comments).where(eq(comments.authorSessionId, v.sessionId));
+  if (existing) return existing.id;
+  const [row] = await db
+    .insert(comments)
+    .values({ workspaceId: v.workspaceId, issueId: v.issueId, authorSessionId: v.sessionId, bodyJson: v.bodyJson, bodyHtml: v.bodyHtml })
+    .returning({ id: comments.id });
+  return row!.id;
+}
+
+export async function heartbeat(db: Db, worker: { id: string; hostname: string }) {
+  await db
+    .insert(agentWorkers)
+    .values({ id: worker.id, hostname: worker.hostname })
+    .onConflictDoUpdate({ target: agentWorkers.id, set: { lastSeenAt: sql`now()` } });
+}
+
+export async function removeWorker(db: Db, id: string) {
+  await db.delete(agentWorkers).where(eq(agentWorkers.id, id));
+}
+
+/** Sessions past pending whose worker is gone or silent for longer than `staleSeconds`. */
+export async function findOrphanedSessions(db: Db, args: { staleSeconds: number; activeStatuses: readonly SessionStatus[] }) {
+  const alive = db
+    .select({ id: agentWorkers.id })
+    .from(agentWorkers)
+    .where(sql`${agentWorkers.lastSeenAt} > now() - make_interval(secs => ${args.staleSeconds})`);
+  return db
+    .select({ id: agentSessions.id, workerId: agentSessions.workerId })
+    .from(agentSessions)
+    .where(
+      and(
+        inArray(agentSessions.status, [...args.activeStatuses.filter((s) => s !== "pending")]),
+        sql`(${agentSessions.workerId} is null or ${agentSessions.workerId} not in ${alive})`,
+        lt(agentSessions.updatedAt, sql`now() - make_interval(secs => ${args.staleSeconds})`),
+      ),
+    );
+}
+
+export async function getSessionStatuses(db: Db, ids: string[]): Promise<Map<string, SessionStatus>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: agentSessions.id, status: agentSessions.status }).from(agentSessions).where(inArray(agentSessions.id, ids));
+  return new Map(rows.map((r) => [r.id, r.status]));
+}

@@ -1,0 +1,203 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
+import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
+import { MemorySessionEventBus, streamKey } from "@/lib/bus/session-events";
+import { addComment, getComments } from "@/lib/comments/service";
+import { parseKeyRing, seal } from "@/lib/crypto/token-box";
+import { createIssue } from "@/lib/issues/service";
+import { createProject } from "@/lib/projects/service";
+import { MemorySessionQueue } from "@/lib/queue/session-queue";
+import type { SequencedEvent } from "@/lib/sessions/events";
+import { cancelSession, getSessionOrThrow } from "@/lib/sessions/service";
+import { runSession, type RunnerDeps } from "@/workers/run-session";
+import { DockerSandbox, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
+import { SCRIPT_USAGE, startAnthropicApi, type ModelApi } from "../support/anthropic-api";
+import { makeWorkspace, openTestPostgres } from "./helpers";
+
+// Real Docker engine, the real Claude Code binary in the real image, a scripted Messages API.
+const docker = new Docker();
+const keyRing = parseKeyRing(`test:${randomBytes(32).toString("base64")}`);
+const TOKEN = `sk-ant-oat01-${randomBytes(12).toString("hex")}`;
+
+let h: DbHandle;
+let api: ModelApi;
+let workRoot: string;
+const events = new MemorySessionEventBus();
+const cancel = new MemoryCancelSignal();
+const queue = new MemorySessionQueue();
+const seen = new Map<string, SequencedEvent[]>();
+const afterRuns = new Map<string, string[]>();
+
+function deps(extra: Partial<RunnerDeps> = {}): RunnerDeps {
+  return {
+    db: h.db,
+    sandbox: new DockerSandbox(docker),
+    events,
+    cancel,
+    keyRing,
+    workerId: "test-worker",
+    workRoot,
+    limits: { memoryMb: 1024, cpus: 1, pids: 256 },
+    statusPollMs: 500,
+    afterRun: async ({ sessionId, workDir }) => {
+      afterRuns.set(sessionId, fs.readdirSync(workDir));
+      if (fs.existsSync(path.join(workDir, "hello.txt"))) afterRuns.get(sessionId)!.push(fs.readFileSync(path.join(workDir, "hello.txt"), "utf8"));
+    },
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  await docker.ping();
+  h = await openTestPostgres();
+  api = await startAnthropicApi();
+  process.env.DISPATCH_MODEL_API_CLAUDE = api.url;
+  workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-work-"));
+});
+
+afterAll(async () => {
+  await api?.close();
+  await h?.close();
+  fs.rmSync(workRoot, { recursive: true, force: true });
+});
+
+async function startSession(text: string) {
+  const f = await makeWorkspace(h.db);
+  const project = await createProject(h.db, f.adminCtx, { name: "Web", identifier: "WEB" });
+  const issue = await createIssue(h.db, f.adminCtx, project, { title: "Scripted", description: "A scripted run." });
+  const claude = (await loadCatalog(h.db, f.adminCtx.workspace.id)).find((p) => p.slug === "claude")!;
+  const sealed = seal(keyRing, TOKEN);
+  await upsertAgentConfig(h.db, {
+    workspaceId: f.adminCtx.workspace.id,
+    providerId: claude.id,
+    patch: { connectionStatus: "connected", maxConcurrentSessions: 10 },
+  });
+  await h.db.execute(
+    // The connect flow (OAuth) stores these; here the test does it directly.
+    (await import("drizzle-orm")).sql`update workspace_agent_configs set access_token_ciphertext = ${sealed.ciphertext}, token_key_id = ${sealed.keyId} where workspace_id = ${f.adminCtx.workspace.id}`,
+  );
+  const { sessions } = await addComment(h.db, f.adminCtx, issue, { text }, { queue });
+  const id = sessions[0]!.id;
+  seen.set(id, []);
+  events.emitter.on(streamKey(id), (e: SequencedEvent) => seen.get(id)!.push(e));
+  return { ...f, issue, id };
+}
+
+const containersOf = async (id: string) => (await docker.listContainers({ all: true, filters: { label: [`${SESSION_LABEL}=${id}`] } })).length;
+
+async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms (last: ${JSON.stringify(v)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("a session run by the worker", () => {
+  it("answers: events in order, tokens and cost recorded, the answer posted as a comment, nothing left behind", async () => {
+    const { id, adminCtx, issue } = await startSession("@claude [script:plain] what is the answer?");
+    await runSession(deps(), id);
+    const s = await getSessionOrThrow(h.db, adminCtx, id);
+    expect(s).toMatchObject({ status: "completed", answer: "The answer is **42**.", inputTokens: SCRIPT_USAGE.input_tokens, outputTokens: SCRIPT_USAGE.output_tokens, workerId: "test-worker" });
+    expect(Number(s.costUsd)).toBeGreaterThan(0);
+    expect(s.cliSessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(s.startedAt).toBeInstanceOf(Date);
+
+    const evs = seen.get(id)!;
+    expect(evs.map((e) => e.seq)).toEqual(evs.map((_, i) => i + 1));
+    expect(evs.map((e) => e.type)).toEqual(["status", "text", "usage", "done"]);
+    expect(evs[1]).toMatchObject({ type: "text", text: "The answer is **42**." });
+    expect(evs.at(-1)).toMatchObject({ type: "done", status: "completed" });
+
+    const stored = (await h.db.execute((await import("drizzle-orm")).sql`select seq, type from agent_session_events where session_id = ${id} order by seq`)) as unknown as { rows: { seq: number; type: string }[] };
+    expect(stored.rows.map((r) => r.type)).toEqual(["status", "text", "usage", "done"]);
+
+    const comments = await getComments(h.db, adminCtx, issue.id);
+    const answer = comments.find((c) => c.authorSessionId === id);
+    expect(answer?.bodyHtml).toBe("<p>The answer is <strong>42</strong>.</p>");
+
+    // The model API saw the prompt built from the issue, and the credential the way Claude Code sends it.
+    const req = api.requests.find((r) => JSON.stringify(r.body).includes("what is the answer"))!;
+    expect(JSON.stringify(req.body)).toContain("issue WEB-1: Scripted");
+    expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
+
+    expect(await containersOf(id)).toBe(0);
+    expect(fs.existsSync(path.join(workRoot, id))).toBe(false);
+  });
+
+  it("runs a tool call that writes a file in the checkout", async () => {
+    const { id, adminCtx } = await startSession("@claude [script:tool-write] please create hello.txt");
+    await runSession(deps(), id);
+    const s = await getSessionOrThrow(h.db, adminCtx, id);
+    expect(s).toMatchObject({ status: "completed", answer: "Done: I wrote hello.txt.", inputTokens: 2 * SCRIPT_USAGE.input_tokens });
+    expect(afterRuns.get(id)).toEqual(["hello.txt", "hello from the agent\n"]);
+    const types = seen.get(id)!.map((e) => e.type);
+    expect(types).toEqual(["status", "text", "tool_call", "tool_result", "text", "usage", "done"]);
+    expect(seen.get(id)![2]).toMatchObject({ type: "tool_call", name: "Write", target: "/work/hello.txt" });
+  });
+
+  it("ends failed with the API's message when the model API fails", async () => {
+    const { id, adminCtx } = await startSession("@claude [script:error] go");
+    await runSession(deps(), id);
+    const s = await getSessionOrThrow(h.db, adminCtx, id);
+    expect(s.status).toBe("failed");
+    expect(s.errorMessage).toContain("API Error: 500 Scripted overload");
+    expect(seen.get(id)!.at(-1)).toMatchObject({ type: "done", status: "failed" });
+  });
+
+  it("times out a reply that never ends within timeout + 2 s, keeping what streamed", async () => {
+    const { id, adminCtx } = await startSession("@claude [script:hang] go");
+    const t0 = Date.now();
+    await runSession(deps({ timeoutMsOverride: 4000 }), id);
+    expect(Date.now() - t0).toBeLessThan(4000 + 2000 + 1500); // + container start and removal
+    const s = await getSessionOrThrow(h.db, adminCtx, id);
+    expect(s.status).toBe("timed_out");
+    expect(s.errorMessage).toMatch(/Timed out/);
+    expect(seen.get(id)!.map((e) => e.type)).toEqual(["status", "done"]);
+    expect(await containersOf(id)).toBe(0);
+  });
+
+  it("is hardened, holds no prompt in its config, and stops within 2 s when cancelled", async () => {
+    const { id, adminCtx } = await startSession("@claude [script:hang] go");
+    const running = runSession(deps(), id);
+    await waitFor(() => getSessionOrThrow(h.db, adminCtx, id), (s) => s.status === "streaming");
+    const [info] = await docker.listContainers({ filters: { label: [`${SESSION_LABEL}=${id}`] } });
+    const c = await docker.getContainer(info!.Id).inspect();
+    expect(c.Config.User).toBe("1000:1000");
+    expect(c.Config.Labels).toMatchObject({ "dispatch.session": id, "dispatch.worker": "test-worker" });
+    expect(c.HostConfig).toMatchObject({ NetworkMode: "none", CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges"], ReadonlyRootfs: true, PidsLimit: 256, Init: true });
+    expect(c.HostConfig.Memory).toBe(1024 * 1024 * 1024);
+    const config = JSON.stringify([c.Config.Env, c.Config.Cmd, c.Args, c.Path]);
+    expect(config).not.toContain("script:hang");
+    expect(config).not.toMatch(/DATABASE_URL|REDIS_URL|NEXTAUTH/);
+
+    const t0 = Date.now();
+    await cancelSession(h.db, adminCtx, id, { queue, signal: cancel });
+    await running;
+    expect(Date.now() - t0).toBeLessThan(2000 + 1000);
+    expect((await getSessionOrThrow(h.db, adminCtx, id)).status).toBe("cancelled");
+    expect(seen.get(id)!.at(-1)).toMatchObject({ type: "done", status: "cancelled" });
+    expect(await containersOf(id)).toBe(0);
+  });
+
+  it("skips a session cancelled before it was claimed, and a second delivery of one already claimed", async () => {
+    const { id, adminCtx } = await startSession("@claude [script:plain] go");
+    await cancelSession(h.db, adminCtx, id, { queue, signal: cancel });
+    await runSession(deps(), id);
+    expect((await getSessionOrThrow(h.db, adminCtx, id)).status).toBe("cancelled");
+    expect(seen.get(id)).toEqual([]);
+
+    const second = await startSession("@claude [script:plain] go");
+    await Promise.all([runSession(deps(), second.id), runSession(deps(), second.id)]);
+    expect((await getSessionOrThrow(h.db, second.adminCtx, second.id)).status).toBe("completed");
+    expect(seen.get(second.id)!.filter((e) => e.type === "done")).toHaveLength(1);
+  });
+});

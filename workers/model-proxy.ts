@@ -1,0 +1,38 @@
+import fs from "node:fs";
+import http from "node:http";
+import https from "node:https";
+
+/**
+ * The worker's end of the container's only way out: an HTTP server on a Unix socket (mounted
+ * into the container) that forwards each request to one upstream API base URL, streaming both
+ * ways. Nothing else is reachable from inside.
+ */
+export async function startModelProxy(socketPath: string, upstreamBase: string, opts: { headers?: Record<string, string> } = {}) {
+  const base = new URL(upstreamBase);
+  const client = base.protocol === "https:" ? https : http;
+  const server = http.createServer((req, res) => {
+    const target = new URL(base.pathname.replace(/\/$/, "") + (req.url ?? "/"), base);
+    const headers = { ...req.headers, host: base.host, ...opts.headers };
+    const upstream = client.request(target, { method: req.method, headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on("error", (err) => {
+      if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
+      res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: `model API unreachable: ${err.message}` } }));
+    });
+    req.pipe(upstream);
+    res.on("close", () => upstream.destroy());
+  });
+  fs.rmSync(socketPath, { force: true });
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(socketPath, resolve));
+  // The container's user (uid 1000) must be able to connect.
+  fs.chmodSync(socketPath, 0o666);
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

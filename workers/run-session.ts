@@ -1,0 +1,249 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { Db } from "@/db/client";
+import { appendEvents, getSessionStatus, insertAgentComment, loadRunContext, setSessionFields, type RunContext } from "@/db/queries/worker";
+import type { CancelSignal } from "@/lib/bus/cancel-signal";
+import type { SessionEventBus } from "@/lib/bus/session-events";
+import { commentText, docFromText } from "@/lib/comments/body";
+import { open, type KeyRing } from "@/lib/crypto/token-box";
+import { issueKey } from "@/lib/issues/schemas";
+import { renderMarkdown } from "@/lib/markdown/render";
+import type { SequencedEvent, SessionEvent } from "@/lib/sessions/events";
+import { buildPrompt } from "@/lib/sessions/prompt";
+import { isTerminal } from "@/lib/sessions/status";
+import { transitionSession } from "@/lib/sessions/transitions";
+import { cliAdapters, modelApiBase } from "./cli";
+import { startModelProxy } from "./model-proxy";
+import type { SandboxDriver, SandboxHandle } from "./sandbox/types";
+
+export type RunnerDeps = {
+  db: Db;
+  sandbox: SandboxDriver;
+  events: SessionEventBus;
+  cancel: CancelSignal;
+  keyRing: KeyRing;
+  workerId: string;
+  /** Host folder for per-session working directories. */
+  workRoot: string;
+  limits: { memoryMb: number; cpus: number; pids: number };
+  /** Tests shorten the session's own timeout. */
+  timeoutMsOverride?: number;
+  /** How often the run re-reads its status (the cancel signal is only the fast path). */
+  statusPollMs?: number;
+  /** Called after the CLI exits, before the working directory is removed (commit and push go here). */
+  afterRun?: (args: { sessionId: string; workDir: string; exitCode: number }) => Promise<void>;
+};
+
+const AGENT_UID = 1000;
+
+/**
+ * Runs one session end to end: claim, prepare, run the CLI in its container, turn its output
+ * into events, record the outcome, post the answer, clean up. Safe to call twice for one id.
+ */
+export async function runSession(deps: RunnerDeps, sessionId: string): Promise<void> {
+  const claimed = await transitionSession(deps.db, sessionId, "provisioning", { workerId: deps.workerId });
+  if (!claimed) return; // cancelled before we got it, or another delivery already runs it
+
+  const run = new SessionRun(deps, sessionId);
+  try {
+    await run.execute();
+  } catch (err) {
+    console.error(`[worker] session ${sessionId} crashed:`, err);
+    await run.finish("failed", `The worker failed: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    await run.cleanup();
+  }
+}
+
+class SessionRun {
+  private seq = 0;
+  private pending: SequencedEvent[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private container: SandboxHandle | null = null;
+  private proxy: { close(): Promise<void> } | null = null;
+  private stopReason: "cancelled" | "timed_out" | null = null;
+  private dir: string;
+  private streaming = false;
+  private lastError: string | null = null;
+  private finished = false;
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    private readonly sessionId: string,
+  ) {
+    this.dir = path.join(deps.workRoot, sessionId);
+  }
+
+  async execute() {
+    const ctx = await loadRunContext(this.deps.db, this.sessionId);
+    if (!ctx) return;
+    const adapter = cliAdapters[ctx.provider.cli];
+    if (!adapter) return this.finish("failed", `No CLI adapter named "${ctx.provider.cli}" is installed in this worker.`);
+    if (!(await this.deps.sandbox.imageExists(ctx.provider.image))) {
+      return this.finish("failed", `The agent image ${ctx.provider.image} is missing on the worker. Build it with: npm run images`);
+    }
+    const token = this.credential(ctx);
+    if (!token) return this.finish("failed", `${ctx.provider.name} is not connected to this workspace. Ask an admin to connect it.`);
+
+    const workDir = path.join(this.dir, "work");
+    const runDir = path.join(this.dir, "run");
+    await fs.mkdir(workDir, { recursive: true });
+    await fs.mkdir(runDir, { recursive: true });
+    await fs.chown(workDir, AGENT_UID, AGENT_UID);
+    await fs.writeFile(path.join(runDir, "prompt.txt"), this.prompt(ctx), { mode: 0o644 });
+    this.proxy = await startModelProxy(path.join(runDir, "api.sock"), modelApiBase(ctx.provider.cli, adapter));
+
+    // A redelivered job must never leave two containers for one session.
+    for (const c of await this.deps.sandbox.list()) if (c.sessionId === this.sessionId) await this.deps.sandbox.removeById(c.id);
+
+    const parser = adapter.createParser();
+    this.container = await this.deps.sandbox.start({
+      sessionId: this.sessionId,
+      workerId: this.deps.workerId,
+      image: ctx.provider.image,
+      workDir,
+      runDir,
+      env: adapter.containerEnv({ model: ctx.session.modelId, token, resume: null }),
+      limits: this.deps.limits,
+    });
+    await setSessionFields(this.deps.db, this.sessionId, { containerId: this.container.id });
+    if (!(await transitionSession(this.deps.db, this.sessionId, "running"))) {
+      // Cancelled while provisioning.
+      await this.container.kill();
+      return this.finish("cancelled");
+    }
+
+    const stopWatch = await this.watchForStop(ctx);
+    try {
+      for await (const { stream, line } of this.container.lines()) {
+        const events = stream === "stdout" ? parser.stdout(line) : parser.stderr(line);
+        for (const e of events) await this.emit(e);
+      }
+      const exit = await this.container.wait();
+      await this.deps.afterRun?.({ sessionId: this.sessionId, workDir, exitCode: exit.exitCode });
+      const cliSessionId = parser.cliSessionId();
+      if (cliSessionId) await setSessionFields(this.deps.db, this.sessionId, { cliSessionId });
+
+      if (this.stopReason === "cancelled") return this.finish("cancelled");
+      if (this.stopReason === "timed_out") return this.finish("timed_out", `Timed out after ${ctx.session.timeoutMinutes} minutes.`);
+
+      const result = parser.result();
+      const usage = {
+        inputTokens: result?.inputTokens ?? null,
+        outputTokens: result?.outputTokens ?? null,
+        costUsd: result?.costUsd === null || result?.costUsd === undefined ? null : result.costUsd.toFixed(6),
+        cliSessionId: result?.cliSessionId ?? cliSessionId,
+      };
+      if (exit.exitCode === 0 && result && !result.isError) {
+        const answer = result.answer ?? "";
+        await this.finish("completed", null, { ...usage, answer });
+        if (answer.trim()) await this.postAnswer(ctx, answer);
+      } else {
+        const why = result?.errorMessage ?? this.lastError ?? (exit.oomKilled ? "The agent ran out of memory." : `The agent exited with code ${exit.exitCode}.`);
+        await this.finish("failed", why, usage);
+      }
+    } finally {
+      stopWatch();
+    }
+  }
+
+  private credential(ctx: RunContext): string | null {
+    const c = ctx.config;
+    if (!c || c.connectionStatus !== "connected" || !c.accessTokenCiphertext || !c.tokenKeyId) return null;
+    return open(this.deps.keyRing, { keyId: c.tokenKeyId, ciphertext: c.accessTokenCiphertext });
+  }
+
+  private prompt(ctx: RunContext): string {
+    return buildPrompt({
+      issueKey: issueKey(ctx.project.identifier, ctx.issue.number),
+      title: ctx.issue.title,
+      description: ctx.issue.description,
+      comments: ctx.recentComments
+        .filter((c) => c.id !== ctx.session.triggerCommentId)
+        .map((c) => ({ author: c.authorName ?? (c.authorSessionId ? "Agent" : "Someone"), text: commentText(c.bodyJson) })),
+      skill: ctx.skill ? { name: ctx.skill.name, instructions: ctx.skill.instructions } : null,
+      request: ctx.session.prompt,
+      mode: ctx.session.mode,
+    });
+  }
+
+  /** Timeout, the cancel signal, and a status poll (pub/sub can miss): any of them kills the container. */
+  private async watchForStop(ctx: RunContext): Promise<() => void> {
+    const stop = (reason: "cancelled" | "timed_out") => {
+      if (this.stopReason) return;
+      this.stopReason = reason;
+      void this.container?.kill();
+    };
+    const timeoutMs = this.deps.timeoutMsOverride ?? ctx.session.timeoutMinutes * 60_000;
+    const timer = setTimeout(() => stop("timed_out"), timeoutMs);
+    const unsubscribe = await this.deps.cancel.subscribe((id) => id === this.sessionId && stop("cancelled"));
+    const poll = setInterval(async () => {
+      const status = await getSessionStatus(this.deps.db, this.sessionId).catch(() => undefined);
+      if (status === "cancelled") stop("cancelled");
+    }, this.deps.statusPollMs ?? 1000);
+    return () => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      void unsubscribe();
+    };
+  }
+
+  private async emit(event: SessionEvent) {
+    if (event.type === "error") this.lastError = event.message;
+    if (!this.streaming) {
+      this.streaming = true;
+      await transitionSession(this.deps.db, this.sessionId, "streaming");
+    }
+    this.pending.push({ ...event, seq: ++this.seq });
+    // Batch: at most every 50 ms, or at once past 100 events.
+    if (this.pending.length >= 100) await this.flush();
+    else this.flushTimer ??= setTimeout(() => void this.flush(), 50);
+  }
+
+  private flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.pending;
+    this.pending = [];
+    // Serialized: the database gets events in order, and sees them before live readers do.
+    this.flushing = this.flushing.then(async () => {
+      if (batch.length === 0) return;
+      await appendEvents(this.deps.db, this.sessionId, batch.map(({ seq, type, ...payload }) => ({ seq, type, payload: { type, ...payload } })));
+      await this.deps.events.publish(this.sessionId, batch).catch((err: unknown) => console.error("[worker] publish failed:", err));
+    });
+    return this.flushing;
+  }
+
+  async finish(
+    status: "completed" | "failed" | "cancelled" | "timed_out",
+    error: string | null = null,
+    extra: { answer?: string; inputTokens?: number | null; outputTokens?: number | null; costUsd?: string | null; cliSessionId?: string | null } = {},
+  ) {
+    if (this.finished) return;
+    this.finished = true;
+    // A cancelled session was already moved by the cancel route; everything else moves here.
+    if (status !== "cancelled") await transitionSession(this.deps.db, this.sessionId, status, { errorMessage: error, ...extra });
+    const final = await getSessionStatus(this.deps.db, this.sessionId);
+    const done: SessionEvent = { type: "done", status: final && isTerminal(final) ? final : status, ...(error ? { error } : {}), ...(extra.answer ? { answer: extra.answer } : {}) };
+    this.pending.push({ ...done, seq: ++this.seq });
+    await this.flush();
+  }
+
+  private async postAnswer(ctx: RunContext, answer: string) {
+    await insertAgentComment(this.deps.db, {
+      workspaceId: ctx.session.workspaceId,
+      issueId: ctx.issue.id,
+      sessionId: this.sessionId,
+      bodyJson: docFromText(answer),
+      bodyHtml: renderMarkdown(answer),
+    });
+  }
+
+  async cleanup() {
+    await this.flush().catch(() => undefined);
+    if (this.container) await this.container.remove().catch((err: unknown) => console.error("[worker] remove failed:", err));
+    await this.proxy?.close().catch(() => undefined);
+    await fs.rm(this.dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,30 @@
+export type SandboxSpec = {
+  sessionId: string;
+  workerId: string;
+  image: string;
+  /** Host folder mounted read-write at /work. */
+  workDir: string;
+  /** Host folder mounted read-only at /run/dispatch: prompt.txt and the model API socket. */
+  runDir: string;
+  env: Record<string, string>;
+  limits: { memoryMb: number; cpus: number; pids: number };
+};
+
+export type SandboxLine = { stream: "stdout" | "stderr"; line: string };
+
+export interface SandboxHandle {
+  readonly id: string;
+  /** Output lines as they come; ends when the container's streams close. */
+  lines(): AsyncIterable<SandboxLine>;
+  wait(): Promise<{ exitCode: number; oomKilled: boolean }>;
+  kill(): Promise<void>;
+  remove(): Promise<void>;
+}
+
+export interface SandboxDriver {
+  imageExists(image: string): Promise<boolean>;
+  start(spec: SandboxSpec): Promise<SandboxHandle>;
+  /** Containers labelled as Dispatch sessions, running or not. */
+  list(): Promise<{ id: string; sessionId: string; workerId: string | null }[]>;
+  removeById(id: string): Promise<void>;
+}
