@@ -8,4 +8,6 @@ export async function register() {
   const handle = getDbHandle();
   await prepareDatabase(handle);
   console.info(`[dispatch] database ready (${handle.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
+  const { startEmbeddedWorker } = await import("./lib/embedded-worker");
+  await startEmbeddedWorker().catch((err: unknown) => console.error("[dispatch] the embedded worker did not start:", err));
 }

@@ -8,7 +8,7 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files relative to its own module; bundling breaks that.
-  serverExternalPackages: ["@electric-sql/pglite", "pg"],
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "dockerode", "ssh2", "bullmq", "ioredis"],
   // Compression would buffer Server-Sent Events (see shared/pitfalls.md); put a reverse proxy in front for gzip.
   compress: false,
   poweredByHeader: false,

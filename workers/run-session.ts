@@ -80,7 +80,10 @@ class SessionRun {
     if (!ctx) return;
     const adapter = cliAdapters[ctx.provider.cli];
     if (!adapter) return this.finish("failed", `No CLI adapter named "${ctx.provider.cli}" is installed in this worker.`);
-    if (!(await this.deps.sandbox.imageExists(ctx.provider.image))) {
+    const hasImage = await this.deps.sandbox.imageExists(ctx.provider.image).catch((err: unknown) => {
+      throw new Error(`Docker is not reachable on this worker (${err instanceof Error ? err.message : String(err)})`);
+    });
+    if (!hasImage) {
       return this.finish("failed", `The agent image ${ctx.provider.image} is missing on the worker. Build it with: npm run images`);
     }
     const token = this.credential(ctx);

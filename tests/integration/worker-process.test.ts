@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import Docker from "dockerode";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const keySpec = `t:${randomBytes(32).toString("base64")}`;
+process.env.BULLMQ_PREFIX = `test-${randomBytes(4).toString("hex")}`;
+process.env.DISPATCH_ENCRYPTION_KEYS = keySpec;
+
+import type { DbHandle } from "@/db/client";
+import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
+import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
+import { MemorySessionEventBus } from "@/lib/bus/session-events";
+import { addComment } from "@/lib/comments/service";
+import { parseKeyRing, seal } from "@/lib/crypto/token-box";
+import { createIssue } from "@/lib/issues/service";
+import { createProject } from "@/lib/projects/service";
+import { BullSessionQueue } from "@/lib/queue/session-queue";
+import { getSessionOrThrow } from "@/lib/sessions/service";
+import { SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
+import { startWorker } from "@/workers/worker";
+import { startAnthropicApi, type ModelApi } from "../support/anthropic-api";
+import { makeWorkspace, openTestPostgres } from "./helpers";
+
+const docker = new Docker();
+let h: DbHandle;
+let api: ModelApi;
+let queue: BullSessionQueue;
+
+beforeAll(async () => {
+  h = await openTestPostgres();
+  api = await startAnthropicApi();
+  process.env.DISPATCH_MODEL_API_CLAUDE = api.url;
+  queue = new BullSessionQueue(redisUrl);
+});
+afterAll(async () => {
+  await queue?.destroy();
+  await api?.close();
+  await h?.close();
+});
+
+async function workspaceWithClaude() {
+  const f = await makeWorkspace(h.db);
+  const project = await createProject(h.db, f.adminCtx, { name: "Web", identifier: "WEB" });
+  const issue = await createIssue(h.db, f.adminCtx, project, { title: "Scripted" });
+  const claude = (await loadCatalog(h.db, f.adminCtx.workspace.id)).find((p) => p.slug === "claude")!;
+  await upsertAgentConfig(h.db, { workspaceId: f.adminCtx.workspace.id, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 20 } });
+  const sealed = seal(parseKeyRing(keySpec), "sk-ant-oat01-test");
+  await h.db.execute(sql`update workspace_agent_configs set access_token_ciphertext = ${sealed.ciphertext}, token_key_id = ${sealed.keyId} where workspace_id = ${f.adminCtx.workspace.id}`);
+  return { ...f, issue };
+}
+
+const sessionContainers = async (ids: Set<string>) =>
+  (await docker.listContainers({ filters: { label: [SESSION_LABEL] } })).filter((c) => ids.has(c.Labels[SESSION_LABEL] ?? "")).length;
+
+async function waitFor(check: () => Promise<boolean>, ms: number, what: string) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("the worker process", () => {
+  it("runs 10 queued sessions at most 4 containers at a time (WORKER_CONCURRENCY=4)", async () => {
+    const f = await workspaceWithClaude();
+    const worker = await startWorker({ db: h.db, events: new MemorySessionEventBus(), cancel: new MemoryCancelSignal(), source: { redisUrl }, concurrency: 4, runner: { timeoutMsOverride: 2500 } });
+    const ids = new Set<string>();
+    for (let i = 0; i < 10; i++) ids.add((await addComment(h.db, f.adminCtx, f.issue, { text: `@claude [script:hang] run ${i}` }, { queue })).sessions[0]!.id);
+    let max = 0;
+    const statuses = async () => Promise.all([...ids].map(async (id) => (await getSessionOrThrow(h.db, f.adminCtx, id)).status));
+    await waitFor(async () => {
+      max = Math.max(max, await sessionContainers(ids));
+      return (await statuses()).every((s) => s === "timed_out");
+    }, 60_000, "all sessions to time out");
+    await worker.stop();
+    expect(max).toBe(4);
+    expect(await sessionContainers(ids)).toBe(0);
+  }, 90_000);
+
+  it("after a worker is killed mid-run, the next worker's reaper removes its container and fails the session", async () => {
+    const f = await workspaceWithClaude();
+    const child: ChildProcess = spawn(path.resolve("node_modules/.bin/tsx"), ["workers/index.ts"], {
+      env: { ...process.env, DATABASE_URL: inject("databaseUrl"), REDIS_URL: redisUrl, WORKER_CONCURRENCY: "2" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+    const id = (await addComment(h.db, f.adminCtx, f.issue, { text: "@claude [script:hang] keep going" }, { queue })).sessions[0]!.id;
+    await waitFor(async () => (await getSessionOrThrow(h.db, f.adminCtx, id)).status === "streaming", 60_000, `streaming (worker log: ${log})`);
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    expect(await sessionContainers(new Set([id]))).toBe(1); // the orphan
+
+    await new Promise((r) => setTimeout(r, 2500));
+    const next = await startWorker({ db: h.db, events: new MemorySessionEventBus(), cancel: new MemoryCancelSignal(), source: { redisUrl }, staleSeconds: 2 });
+    await next.stop();
+    const s = await getSessionOrThrow(h.db, f.adminCtx, id);
+    expect(s.status).toBe("failed");
+    expect(s.errorMessage).toContain("The worker running this session stopped");
+    expect((await docker.listContainers({ all: true, filters: { label: [`${SESSION_LABEL}=${id}`] } })).length).toBe(0);
+  }, 120_000);
+});

@@ -1,0 +1,33 @@
+// npm run worker – takes queued agent sessions from Redis and runs them in Docker containers.
+// Runs beside `next start`; several workers may share one Redis and one Postgres.
+import { openDb } from "@/db/client";
+import { prepareDatabase } from "@/db/migrate";
+import { getCancelSignal } from "@/lib/bus/cancel-signal";
+import { getSessionEventBus } from "@/lib/bus/session-events";
+import { env } from "@/lib/env";
+import { startWorker } from "./worker";
+
+env();
+const redisUrl = process.env.REDIS_URL;
+if (!redisUrl) {
+  console.error("npm run worker needs REDIS_URL (and DATABASE_URL). Without them, `npm start` runs the worker inside the web process.");
+  process.exit(1);
+}
+
+const handle = openDb();
+await prepareDatabase(handle);
+const events = getSessionEventBus();
+const cancel = getCancelSignal();
+const worker = await startWorker({ db: handle.db, events, cancel, source: { redisUrl } });
+
+let stopping = false;
+for (const sig of ["SIGTERM", "SIGINT"] as const) {
+  process.on(sig, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.info(`[worker] ${sig}: finishing running sessions`);
+    await worker.stop();
+    await Promise.allSettled([events.close(), cancel.close(), handle.close()]);
+    process.exit(0);
+  });
+}
