@@ -39,3 +39,21 @@ if [ -z "${TEST_REDIS_URL:-}" ] && ! redis_ready; then
   for _ in $(seq 1 20); do redis_ready && break; sleep 0.5; done
   redis_ready || { echo "Redis is not answering on 127.0.0.1:6379 (set TEST_REDIS_URL to use another server)." >&2; exit 1; }
 fi
+
+# Worker tests run the real agent images in a real Docker engine. Without registry access the
+# images are built FROM a Debian base made locally (debootstrap), cached on this machine.
+images_hash=$(find docker -type f -not -path '*/node_modules/*' | sort | xargs cat | sha256sum | cut -c1-16)
+if ! docker info >/dev/null 2>&1 || ! docker image inspect dispatch/agent-claude:latest >/dev/null 2>&1 || [ "$(cat .data/.images-built 2>/dev/null)" != "$images_hash" ]; then
+  docker_up=../shared/tools/docker-up.sh
+  if [ -x "$docker_up" ] || [ -f "$docker_up" ]; then
+    echo "== starting Docker and the local Debian base"
+    debian_base=$(bash "$docker_up" | tail -1)
+  elif docker info >/dev/null 2>&1; then
+    debian_base=""
+  else
+    echo "Docker is not running: start dockerd (see README) before the tests." >&2; exit 1
+  fi
+  echo "== building agent images"
+  DEBIAN_BASE="$debian_base" bash scripts/images.sh
+  mkdir -p .data && echo "$images_hash" > .data/.images-built
+fi
