@@ -44,16 +44,10 @@ fi
 # images are built FROM a Debian base made locally (debootstrap), cached on this machine.
 images_hash=$(find docker -type f -not -path '*/node_modules/*' | sort | xargs cat | sha256sum | cut -c1-16)
 if ! docker info >/dev/null 2>&1 || ! docker image inspect dispatch/agent-claude:latest >/dev/null 2>&1 || [ "$(cat .data/.images-built 2>/dev/null)" != "$images_hash" ]; then
-  docker_up=../shared/tools/docker-up.sh
-  if [ -x "$docker_up" ] || [ -f "$docker_up" ]; then
-    echo "== starting Docker and the local Debian base"
-    debian_base=$(bash "$docker_up" | tail -1)
-  elif docker info >/dev/null 2>&1; then
-    debian_base=""
-  else
-    echo "Docker is not running: start dockerd (see README) before the tests." >&2; exit 1
-  fi
+  echo "== starting Docker and the local Debian base"
+  debian_base=$(bash scripts/docker-engine.sh | tail -1)
   echo "== building agent images"
-  DEBIAN_BASE="$debian_base" bash scripts/images.sh
+  # BASE_IMAGE set: build on it (e.g. node:22-slim where it can be pulled); otherwise on the local base.
+  if [ -n "${BASE_IMAGE:-}" ]; then bash scripts/images.sh; else DEBIAN_BASE="$debian_base" bash scripts/images.sh; fi
   mkdir -p .data && echo "$images_hash" > .data/.images-built
 fi
