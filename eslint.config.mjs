@@ -16,7 +16,7 @@ const config = [
   {
     // Queries live in db/: everything else goes through db/queries, so data access stays in one place.
     files: ["**/*.ts", "**/*.tsx"],
-    ignores: ["db/**", "tests/**", "scripts/**", "drizzle.config.ts"],
+    ignores: ["db/**", "tests/**", "scripts/**", "bench/**", "drizzle.config.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["drizzle-orm", "drizzle-orm/*"], message: "Import drizzle-orm only inside db/." }] }],
     },

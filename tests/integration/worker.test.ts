@@ -18,6 +18,7 @@ import { cancelSession, getSessionOrThrow } from "@/lib/sessions/service";
 import { runSession, type RunnerDeps } from "@/workers/run-session";
 import { DockerSandbox, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
 import { SCRIPT_USAGE, startAnthropicApi, type ModelApi } from "../support/anthropic-api";
+import { GEMINI_USAGE, startGeminiApi, type GeminiApi } from "../support/gemini-api";
 import { makeWorkspace, openTestPostgres } from "./helpers";
 
 // Real Docker engine, the real Claude Code binary in the real image, a scripted Messages API.
@@ -27,6 +28,7 @@ const TOKEN = `sk-ant-oat01-${randomBytes(12).toString("hex")}`;
 
 let h: DbHandle;
 let api: ModelApi;
+let gemini: GeminiApi;
 let workRoot: string;
 const events = new MemorySessionEventBus();
 const cancel = new MemoryCancelSignal();
@@ -58,24 +60,27 @@ beforeAll(async () => {
   h = await openTestPostgres();
   api = await startAnthropicApi();
   process.env.DISPATCH_MODEL_API_CLAUDE = api.url;
+  gemini = await startGeminiApi();
+  process.env.DISPATCH_MODEL_API_GEMINI = gemini.url;
   workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-work-"));
 });
 
 afterAll(async () => {
   await api?.close();
+  await gemini?.close();
   await h?.close();
   fs.rmSync(workRoot, { recursive: true, force: true });
 });
 
-async function startSession(text: string) {
+async function startSession(text: string, providerSlug = "claude") {
   const f = await makeWorkspace(h.db);
   const project = await createProject(h.db, f.adminCtx, { name: "Web", identifier: "WEB" });
   const issue = await createIssue(h.db, f.adminCtx, project, { title: "Scripted", description: "A scripted run." });
-  const claude = (await loadCatalog(h.db, f.adminCtx.workspace.id)).find((p) => p.slug === "claude")!;
+  const provider = (await loadCatalog(h.db, f.adminCtx.workspace.id)).find((p) => p.slug === providerSlug)!;
   const sealed = seal(keyRing, TOKEN);
   await upsertAgentConfig(h.db, {
     workspaceId: f.adminCtx.workspace.id,
-    providerId: claude.id,
+    providerId: provider.id,
     patch: { connectionStatus: "connected", maxConcurrentSessions: 10 },
   });
   await h.db.execute(
@@ -102,6 +107,19 @@ async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_0
 }
 
 describe("a session run by the worker", () => {
+  it("runs Gemini CLI too: a tool call writes the file, the answer and tokens are recorded", async () => {
+    const { id, adminCtx } = await startSession("@gemini-pro [script:tool-write] please create hello.txt", "gemini");
+    await runSession(deps(), id);
+    const s = await getSessionOrThrow(h.db, adminCtx, id);
+    expect(s).toMatchObject({ status: "completed", answer: "Done: I wrote hello.txt.", modelId: "gemini-2.5-pro", inputTokens: 2 * GEMINI_USAGE.promptTokenCount });
+    expect(afterRuns.get(id)).toEqual(["hello.txt", "hello from gemini\n"]);
+    expect(seen.get(id)!.map((e) => e.type)).toEqual(["status", "text", "tool_call", "tool_result", "text", "usage", "done"]);
+    expect(seen.get(id)![3]).toMatchObject({ type: "tool_result", ok: true });
+    const req = gemini.requests.find((r) => r.path.includes("streamGenerateContent"))!;
+    expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(await containersOf(id)).toBe(0);
+  });
+
   it("answers: events in order, tokens and cost recorded, the answer posted as a comment, nothing left behind", async () => {
     const { id, adminCtx, issue } = await startSession("@claude [script:plain] what is the answer?");
     await runSession(deps(), id);

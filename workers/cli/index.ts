@@ -1,4 +1,5 @@
 import { createClaudeParser } from "./claude";
+import { createGeminiParser } from "./gemini";
 import type { CliOutputParser } from "./types";
 
 /** What the worker needs to know about one CLI. Adding a provider is a row plus one of these. */
@@ -19,6 +20,17 @@ export const cliAdapters: Record<string, CliAdapter> = {
       ...(resume ? { DISPATCH_RESUME: resume } : {}),
     }),
     defaultApiBase: "https://api.anthropic.com",
+  },
+  gemini: {
+    createParser: createGeminiParser,
+    // Google login: a fresh access token, sent as Bearer to the Code Assist API.
+    containerEnv: ({ model, token, resume }) => ({
+      DISPATCH_MODEL: model,
+      GOOGLE_CLOUD_ACCESS_TOKEN: token,
+      ...(process.env.GOOGLE_CLOUD_PROJECT ? { GOOGLE_CLOUD_PROJECT: process.env.GOOGLE_CLOUD_PROJECT } : {}),
+      ...(resume ? { DISPATCH_RESUME: resume } : {}),
+    }),
+    defaultApiBase: "https://cloudcode-pa.googleapis.com",
   },
 };
 

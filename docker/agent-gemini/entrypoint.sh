@@ -1,0 +1,24 @@
+#!/bin/sh
+# Runs Gemini CLI headless on the mounted prompt file; only the CLI's JSON lines reach stdout.
+set -eu
+PROMPT_FILE=/run/dispatch/prompt.txt
+[ -r "$PROMPT_FILE" ] || { echo "prompt file $PROMPT_FILE is missing" >&2; exit 64; }
+
+export HOME="${HOME_DIR:-/tmp/home}" TMPDIR=/tmp
+export GEMINI_CLI_HOME="$HOME"
+mkdir -p "$HOME/.gemini"
+# Google login by access token (no API keys); no usage statistics; the worker handles retries.
+cat >"$HOME/.gemini/settings.json" <<JSON
+{"security":{"auth":{"selectedType":"oauth-personal"}},"privacy":{"usageStatisticsEnabled":false},"general":{"maxAttempts":${GEMINI_MAX_ATTEMPTS:-2}}}
+JSON
+if [ -S /run/dispatch/api.sock ]; then
+  node /opt/agent/relay.mjs >/dev/null 2>&1 &
+  export CODE_ASSIST_ENDPOINT="http://127.0.0.1:${DISPATCH_RELAY_PORT:-8787}"
+  i=0; while [ $i -lt 50 ] && ! node -e "require('net').connect(${DISPATCH_RELAY_PORT:-8787},'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))" 2>/dev/null; do i=$((i+1)); sleep 0.05; done
+fi
+export GOOGLE_GENAI_USE_GCA=true GEMINI_CLI_NO_RELAUNCH=true
+
+# The prompt goes in on stdin (the CLI puts it before the -p text): never in argv or the environment.
+set -- -p "Follow the instructions given on standard input." --output-format stream-json --skip-trust --yolo -m "${DISPATCH_MODEL:?DISPATCH_MODEL is required}"
+[ -n "${DISPATCH_RESUME:-}" ] && set -- "$@" --resume "$DISPATCH_RESUME"
+exec node /opt/agent/node_modules/@google/gemini-cli/bundle/gemini.js "$@" <"$PROMPT_FILE"

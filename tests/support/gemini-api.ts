@@ -1,0 +1,89 @@
+/**
+ * A stand-in for Google's Code Assist API (the endpoint Gemini CLI uses with a Google login;
+ * the real one lives outside this machine). It speaks the CLI's wire protocol —
+ * POST /v1internal:<method>, streaming replies as SSE with each chunk wrapped in
+ * `{ "response": … }` — and plays the same scripts as the Anthropic stand-in, chosen by the
+ * marker `[script:NAME]` in the conversation: plain, tool-write, error, hang.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+type Part = { text?: string; functionCall?: unknown; functionResponse?: unknown };
+type Body = { model?: string; request?: { contents?: { role: string; parts?: Part[] }[]; tools?: unknown[] } };
+
+export const GEMINI_USAGE = { promptTokenCount: 900, candidatesTokenCount: 40, totalTokenCount: 940 };
+
+export type GeminiApi = { url: string; requests: { path: string; headers: http.IncomingHttpHeaders; body: Body }[]; close: () => Promise<void> };
+
+function reply(body: Body): { parts: Part[] } | "error" | "hang" {
+  const contents = body.request?.contents ?? [];
+  const all = JSON.stringify(contents);
+  const script = /\[script:([a-z-]+)\]/.exec(all)?.[1] ?? "plain";
+  const afterTool = (contents.at(-1)?.parts ?? []).some((p) => p.functionResponse);
+  if (script === "error") return "error";
+  if (script === "hang") return "hang";
+  if (script === "tool-write" && !afterTool) {
+    return { parts: [{ text: "I will write the file." }, { functionCall: { name: "write_file", args: { file_path: "/work/hello.txt", content: "hello from gemini\n" } } }] };
+  }
+  return { parts: [{ text: afterTool ? "Done: I wrote hello.txt." : "The answer is **42**." }] };
+}
+
+export async function startGeminiApi(): Promise<GeminiApi> {
+  const requests: GeminiApi["requests"] = [];
+  const open = new Set<http.ServerResponse>();
+  const server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c: Buffer) => (raw += c.toString()));
+    req.on("end", () => {
+      let body: Body = {};
+      try {
+        body = JSON.parse(raw || "{}") as Body;
+      } catch {
+        /* ignored */
+      }
+      const path = req.url ?? "";
+      requests.push({ path, headers: req.headers, body });
+      const json = (status: number, v: unknown) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(v));
+      };
+      const method = /:(\w+)/.exec(path)?.[1] ?? "";
+      if (method === "loadCodeAssist") return json(200, { currentTier: { id: "standard-tier", name: "Standard" }, cloudaicompanionProject: "dispatch-scripted" });
+      if (method === "retrieveUserQuota") return json(200, { buckets: [] });
+      if (method === "listExperiments") return json(200, { experimentIds: [], flags: [] });
+      if (method === "recordCodeAssistMetrics" || method === "recordConversationOffered") return json(200, {});
+      if (method === "countTokens") return json(200, { totalTokens: 10 });
+      if (method !== "generateContent" && method !== "streamGenerateContent") return json(404, { error: { code: 404, message: "not found", status: "NOT_FOUND" } });
+      const r = reply(body);
+      if (r === "error") return json(500, { error: { code: 500, message: "Scripted overload: the model is unavailable", status: "INTERNAL" } });
+      const chunk = (parts: Part[], last: boolean) => ({
+        response: {
+          candidates: [{ content: { role: "model", parts }, ...(last ? { finishReason: "STOP" } : {}), index: 0 }],
+          ...(last ? { usageMetadata: GEMINI_USAGE } : {}),
+          modelVersion: body.model,
+        },
+      });
+      if (method === "generateContent") {
+        if (r === "hang") return; // never answers
+        return json(200, chunk(r.parts, true));
+      }
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      open.add(res);
+      res.on("close", () => open.delete(res));
+      if (r === "hang") return res.write(`data: ${JSON.stringify(chunk([{ text: "Thinking" }], false))}\n\n`);
+      r.parts.forEach((p, i) => res.write(`data: ${JSON.stringify(chunk([p], i === r.parts.length - 1))}\n\n`));
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const r of open) r.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,76 @@
+import { clip, type SessionEvent } from "@/lib/sessions/events";
+import { parseJsonLine, toolTarget, type CliOutputParser, type CliResult } from "./types";
+
+const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+/**
+ * Gemini CLI `--output-format stream-json`: `init` (the only line with the session id),
+ * assistant `message` pieces (`delta: true`, joined into the answer), `tool_use`, `tool_result`,
+ * and a final `result` with token stats. It reports no cost.
+ */
+export function createGeminiParser(): CliOutputParser {
+  let sessionId: string | null = null;
+  let result: CliResult | null = null;
+  // The answer is the assistant text after the last tool call.
+  let answer = "";
+
+  const stdout = (line: string): SessionEvent[] => {
+    if (!line.trim()) return [];
+    const msg = parseJsonLine(line);
+    if (!msg) return [{ type: "text", text: line }];
+    switch (msg.type) {
+      case "init":
+        sessionId = str(msg.session_id) ?? sessionId;
+        return [{ type: "status", status: "streaming", message: `Model ${str(msg.model) ?? "unknown"}` }];
+      case "message": {
+        const text = str(msg.content);
+        if (msg.role !== "assistant" || !text) return [];
+        answer += text;
+        return [{ type: "text", text }];
+      }
+      case "tool_use":
+        answer = "";
+        return [{ type: "tool_call", id: str(msg.tool_id) ?? "", name: str(msg.tool_name) ?? "tool", target: toolTarget(msg.parameters), input: msg.parameters ?? {} }];
+      case "tool_result": {
+        const err = (msg.error ?? null) as { message?: unknown } | null;
+        const output = str(msg.output) ?? str(err?.message) ?? "";
+        return [{ type: "tool_result", id: str(msg.tool_id) ?? "", ok: msg.status === "success", output: clip(output) }];
+      }
+      case "result": {
+        const stats = (msg.stats ?? {}) as Record<string, unknown>;
+        const isError = msg.status !== "success";
+        const errMsg = str((msg.error as { message?: unknown } | undefined)?.message);
+        result = {
+          answer: isError ? null : answer,
+          cliSessionId: sessionId,
+          inputTokens: num(stats.input_tokens),
+          outputTokens: num(stats.output_tokens),
+          costUsd: null,
+          isError,
+          errorMessage: isError ? (errMsg ?? "Gemini CLI reported an error.") : null,
+        };
+        const events: SessionEvent[] = [{ type: "usage", inputTokens: result.inputTokens ?? 0, outputTokens: result.outputTokens ?? 0 }];
+        if (isError) events.push({ type: "error", message: result.errorMessage! });
+        return events;
+      }
+      default:
+        return [];
+    }
+  };
+
+  return {
+    stdout: (line) => {
+      try {
+        return stdout(line);
+      } catch {
+        return [{ type: "text", text: line }];
+      }
+    },
+    // Gemini CLI chats on stderr (colour warnings, "YOLO mode", multi-line dumps of HTTP error
+    // objects): only lines that start like an error message count.
+    stderr: (line) => (/^\s*(\[?(API )?Error\b|FatalError|Fatal\b)/i.test(line) ? [{ type: "error", message: line }] : []),
+    result: () => result,
+    cliSessionId: () => sessionId,
+  };
+}
