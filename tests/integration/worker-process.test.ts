@@ -81,6 +81,26 @@ describe("the worker process", () => {
     expect(await sessionContainers(ids)).toBe(0);
   }, 90_000);
 
+  it("on SIGTERM stops taking jobs, cancels what outlives the grace period, removes its containers and exits 0", async () => {
+    const f = await workspaceWithClaude();
+    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["workers/index.ts"], {
+      env: { ...process.env, DATABASE_URL: inject("databaseUrl"), REDIS_URL: redisUrl, WORKER_GRACE_MS: "1000" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
+    const id = (await addComment(h.db, f.adminCtx, f.issue, { text: "@claude [script:hang] long job" }, { queue })).sessions[0]!.id;
+    await waitFor(async () => (await getSessionOrThrow(h.db, f.adminCtx, id)).status === "streaming", 60_000, `streaming (worker log: ${log})`);
+    child.kill("SIGTERM");
+    const code = await new Promise((r) => child.once("exit", r));
+    expect(code, log).toBe(0);
+    const s = await getSessionOrThrow(h.db, f.adminCtx, id);
+    expect(s.status).toBe("cancelled");
+    expect(s.errorMessage).toBe("The worker shut down before the session finished.");
+    expect((await docker.listContainers({ all: true, filters: { label: [`${SESSION_LABEL}=${id}`] } })).length).toBe(0);
+  }, 90_000);
+
   it("after a worker is killed mid-run, the next worker's reaper removes its container and fails the session", async () => {
     const f = await workspaceWithClaude();
     const child: ChildProcess = spawn(path.resolve("node_modules/.bin/tsx"), ["workers/index.ts"], {

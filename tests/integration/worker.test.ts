@@ -206,6 +206,17 @@ describe("a session run by the worker", () => {
     expect(await containersOf(id)).toBe(0);
   });
 
+  it("refuses to run when the agent image is missing, naming the command that builds it", async () => {
+    const { id, adminCtx } = await startSession("@claude [script:plain] go");
+    const real = new DockerSandbox(docker);
+    const noImage = { imageExists: async () => false, start: real.start.bind(real), list: real.list.bind(real), removeById: real.removeById.bind(real) };
+    await runSession(deps({ sandbox: noImage }), id);
+    const s = await getSessionOrThrow(h.db, adminCtx, id);
+    expect(s.status).toBe("failed");
+    expect(s.errorMessage).toBe("The agent image dispatch/agent-claude:latest is missing on the worker. Build it with: npm run images");
+    expect(await containersOf(id)).toBe(0);
+  });
+
   it("skips a session cancelled before it was claimed, and a second delivery of one already claimed", async () => {
     const { id, adminCtx } = await startSession("@claude [script:plain] go");
     await cancelSession(h.db, adminCtx, id, { queue, signal: cancel });
