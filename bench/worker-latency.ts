@@ -135,7 +135,7 @@ async function main() {
     console.log(`  queued → container started          ${fmt(median(started))}`);
     console.log(`  floor: bare hardened create+start   ${fmt(median(bare))}`);
     console.log(`  ratio                               ${fmt(median(started) / median(bare))}x`);
-    console.log(`  stdout line → event in Redis        ${fmt(median(lineToRedis))}   (includes the 50 ms batching window and the database write)`);
+    console.log(`  stdout line → event in Redis        ${fmt(median(lineToRedis))}   (database write, then XADD)`);
   } finally {
     await queue.destroy().catch(() => undefined);
     await events.close();

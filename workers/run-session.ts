@@ -58,8 +58,8 @@ export async function runSession(deps: RunnerDeps, sessionId: string): Promise<v
 class SessionRun {
   private seq = 0;
   private pending: SequencedEvent[] = [];
-  private flushTimer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private writing = false;
+  private drained: Promise<void> = Promise.resolve();
   private container: SandboxHandle | null = null;
   private proxy: { close(): Promise<void> } | null = null;
   private stopReason: "cancelled" | "timed_out" | null = null;
@@ -199,23 +199,36 @@ class SessionRun {
       await transitionSession(this.deps.db, this.sessionId, "streaming");
     }
     this.pending.push({ ...event, seq: ++this.seq });
-    // Batch: at most every 50 ms, or at once past 100 events.
-    if (this.pending.length >= 100) await this.flush();
-    else this.flushTimer ??= setTimeout(() => void this.flush(), 50);
+    this.kick();
+    // Back-pressure: a CLI that outruns the database waits here instead of filling memory.
+    if (this.pending.length >= 1000) await this.drained;
   }
 
-  private flush(): Promise<void> {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    const batch = this.pending;
-    this.pending = [];
-    // Serialized: the database gets events in order, and sees them before live readers do.
-    this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
-      await appendEvents(this.deps.db, this.sessionId, batch.map(({ seq, type, ...payload }) => ({ seq, type, payload: { type, ...payload } })));
-      await this.deps.events.publish(this.sessionId, batch).catch((err: unknown) => console.error("[worker] publish failed:", err));
+  /**
+   * Writes as soon as the writer is idle, and batches whatever arrives while a write is in
+   * flight: one event alone goes out at once, a burst goes out in a few round trips.
+   */
+  private kick() {
+    if (this.writing) return;
+    this.writing = true;
+    this.drained = (async () => {
+      while (this.pending.length) {
+        const batch = this.pending.splice(0, 500);
+        // The database gets events in order, and before live readers hear of them.
+        await appendEvents(this.deps.db, this.sessionId, batch.map(({ seq, type, ...payload }) => ({ seq, type, payload: { type, ...payload } })));
+        await this.deps.events.publish(this.sessionId, batch).catch((err: unknown) => console.error("[worker] publish failed:", err));
+      }
+    })().finally(() => {
+      this.writing = false;
+      // An event pushed between the loop's last check and here would otherwise wait for the next one.
+      if (this.pending.length) this.kick();
     });
-    return this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    this.kick();
+    await this.drained;
+    if (this.pending.length) await this.flush();
   }
 
   async finish(
