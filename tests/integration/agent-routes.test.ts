@@ -20,6 +20,7 @@ import * as providersRoute from "@/app/api/workspaces/[slug]/agent/providers/rou
 import * as cancelRoute from "@/app/api/workspaces/[slug]/agent/sessions/[id]/cancel/route";
 import * as sessionRoute from "@/app/api/workspaces/[slug]/agent/sessions/[id]/route";
 import * as sessionsRoute from "@/app/api/workspaces/[slug]/agent/sessions/route";
+import * as streamRoute from "@/app/api/workspaces/[slug]/agent/sessions/[id]/stream/route";
 import * as skillRoute from "@/app/api/workspaces/[slug]/agent/skills/[id]/route";
 import * as skillsRoute from "@/app/api/workspaces/[slug]/agent/skills/route";
 import { makeWorkspace } from "./helpers";
@@ -74,6 +75,7 @@ describe("every agent route", () => {
       [sessionsRoute.GET, "GET", {}],
       [sessionRoute.GET, "GET", { id: "00000000-0000-4000-8000-000000000000" }],
       [cancelRoute.POST, "POST", { id: "00000000-0000-4000-8000-000000000000" }],
+      [streamRoute.GET, "GET", { id: "00000000-0000-4000-8000-000000000000" }],
     ];
     for (const [handler, method, params] of routes) {
       const anon = await call(handler, null, { ...S(), ...params }, { method, body: method === "GET" || method === "DELETE" ? undefined : {} });
