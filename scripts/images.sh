@@ -19,8 +19,11 @@ if [ -n "${DEBIAN_BASE:-}" ]; then
 fi
 
 for dir in docker/agent-*/; do
+  dir=${dir%/}
   name=$(basename "$dir")
   echo "== $name (FROM $base)"
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  # Files every agent image shares are staged into each build context.
+  cp docker/shared/* "$dir"
   docker build -q --build-arg BASE_IMAGE="$base" -t "dispatch/$name:latest" "$dir"
 done

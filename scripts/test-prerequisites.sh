@@ -42,7 +42,7 @@ fi
 
 # Worker tests run the real agent images in a real Docker engine. Without registry access the
 # images are built FROM a Debian base made locally (debootstrap), cached on this machine.
-images_hash=$(find docker -type f -not -path '*/node_modules/*' | sort | xargs cat | sha256sum | cut -c1-16)
+images_hash=$(git ls-files -s docker 2>/dev/null | sha256sum | cut -c1-16)
 if ! docker info >/dev/null 2>&1 || ! docker image inspect dispatch/agent-claude:latest >/dev/null 2>&1 || [ "$(cat .data/.images-built 2>/dev/null)" != "$images_hash" ]; then
   echo "== starting Docker and the local Debian base"
   debian_base=$(bash scripts/docker-engine.sh | tail -1)

@@ -1,5 +1,5 @@
 import { clip, type SessionEvent } from "@/lib/sessions/events";
-import { parseJsonLine, toolTarget, type CliOutputParser, type CliResult } from "./types";
+import { neverThrows, parseJsonLine, toolTarget, type CliOutputParser, type CliResult } from "./types";
 
 type Block = { type?: string; text?: string; thinking?: string; id?: string; name?: string; input?: unknown; tool_use_id?: string; content?: unknown; is_error?: boolean };
 
@@ -69,13 +69,7 @@ export function createClaudeParser(): CliOutputParser {
   };
 
   return {
-    stdout: (line) => {
-      try {
-        return stdout(line);
-      } catch {
-        return [{ type: "text", text: line }];
-      }
-    },
+    stdout: neverThrows(stdout),
     stderr: (line) => (line.trim() ? [{ type: "error", message: line }] : []),
     result: () => result,
     cliSessionId: () => sessionId,

@@ -1,5 +1,5 @@
 import { clip, type SessionEvent } from "@/lib/sessions/events";
-import { parseJsonLine, toolTarget, type CliOutputParser, type CliResult } from "./types";
+import { neverThrows, parseJsonLine, toolTarget, type CliOutputParser, type CliResult } from "./types";
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -60,13 +60,7 @@ export function createGeminiParser(): CliOutputParser {
   };
 
   return {
-    stdout: (line) => {
-      try {
-        return stdout(line);
-      } catch {
-        return [{ type: "text", text: line }];
-      }
-    },
+    stdout: neverThrows(stdout),
     // Gemini CLI chats on stderr (colour warnings, "YOLO mode", multi-line dumps of HTTP error
     // objects): only lines that start like an error message count.
     stderr: (line) => (/^\s*(\[?(API )?Error\b|FatalError|Fatal\b)/i.test(line) ? [{ type: "error", message: line }] : []),

@@ -42,3 +42,14 @@ export function parseJsonLine(line: string): Record<string, unknown> | null {
     return null;
   }
 }
+
+/** Wraps a parser's stdout so that no input line can make it throw: a line it chokes on is plain text. */
+export function neverThrows(parse: (line: string) => SessionEvent[]): (line: string) => SessionEvent[] {
+  return (line) => {
+    try {
+      return parse(line);
+    } catch {
+      return [{ type: "text", text: line }];
+    }
+  };
+}
