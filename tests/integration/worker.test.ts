@@ -112,6 +112,7 @@ describe("a session run by the worker", () => {
     await runSession(deps(), id);
     const s = await getSessionOrThrow(h.db, adminCtx, id);
     expect(s).toMatchObject({ status: "completed", answer: "Done: I wrote hello.txt.", modelId: "gemini-2.5-pro", inputTokens: 2 * GEMINI_USAGE.promptTokenCount });
+    expect(Number(s.costUsd)).toBeCloseTo((1800 * 1.25 + 80 * 10) / 1e6, 6);
     expect(afterRuns.get(id)).toEqual(["hello.txt", "hello from gemini\n"]);
     expect(seen.get(id)!.map((e) => e.type)).toEqual(["status", "text", "tool_call", "tool_result", "text", "usage", "done"]);
     expect(seen.get(id)![3]).toMatchObject({ type: "tool_result", ok: true });
@@ -125,7 +126,8 @@ describe("a session run by the worker", () => {
     await runSession(deps(), id);
     const s = await getSessionOrThrow(h.db, adminCtx, id);
     expect(s).toMatchObject({ status: "completed", answer: "The answer is **42**.", inputTokens: SCRIPT_USAGE.input_tokens, outputTokens: SCRIPT_USAGE.output_tokens, workerId: "test-worker" });
-    expect(Number(s.costUsd)).toBeGreaterThan(0);
+    // Claude Code's own figure for 1234 in / 56 out on Sonnet ($3/M, $15/M).
+    expect(Number(s.costUsd)).toBeCloseTo(0.004542, 6);
     expect(s.cliSessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(s.startedAt).toBeInstanceOf(Date);
 

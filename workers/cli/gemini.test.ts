@@ -19,14 +19,14 @@ describe("Gemini CLI adapter", () => {
     expect(events).toEqual([
       { type: "status", status: "streaming", message: "Model gemini-2.5-pro" },
       { type: "text", text: "The answer is **42**." },
-      { type: "usage", inputTokens: 900, outputTokens: 40 },
+      { type: "usage", inputTokens: 900, outputTokens: 40, costUsd: 0.001525 },
     ]);
     expect(result).toEqual({
       answer: "The answer is **42**.",
       cliSessionId: "0a967732-e8df-48bd-99e8-950e7e3debd7",
       inputTokens: 900,
       outputTokens: 40,
-      costUsd: null,
+      costUsd: 0.001525, // 900 × $1.25/M + 40 × $10/M
       isError: false,
       errorMessage: null,
     });
