@@ -6,6 +6,13 @@
  *   tool-write  a Write tool call creating <cwd>/hello.txt, then a final answer
  *   error       a 500 with an Anthropic-style error body
  *   hang        starts a stream and never finishes it
+ *   slow        one answer streamed as 61 text deltas, one every 150 ms (~9 s): "Line N of the slow
+ *               answer.\n\n" for N = 1..60, then "Slow answer complete." — for watching a run
+ *               mid-stream, cancelling it, or reloading the page during it
+ *   long        one answer streamed as 401 short deltas a few ms apart: "Token N. " for N = 1..400,
+ *               then "Long answer complete." — for streaming volume
+ * Test-only: GET /__requests answers the requests received so far as JSON
+ * (`{ requests: [{ path, headers, body }] }`), for tests that run the stand-in in another process.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -34,7 +41,16 @@ function cwdOf(body: Body): string {
   return /Working directory: ([^\s"\\]+)/.exec(sys)?.[1] ?? "/work";
 }
 
-type Reply = { content: ({ type: "text"; text: string } | { type: "tool_use"; id: string; name: string; input: unknown })[]; stop: string };
+type TextBlock = { type: "text"; text: string; /** Streamed as these deltas, `paceMs` apart (default: one delta, at once). */ pieces?: string[] };
+type Reply = { content: (TextBlock | { type: "tool_use"; id: string; name: string; input: unknown })[]; stop: string; paceMs?: number };
+
+/** A text block streamed piece by piece. */
+function paced(pieces: string[], paceMs: number): Reply {
+  return { content: [{ type: "text", text: pieces.join(""), pieces }], stop: "end_turn", paceMs };
+}
+
+export const SLOW_PIECES = [...Array.from({ length: 60 }, (_, i) => `Line ${i + 1} of the slow answer.\n\n`), "Slow answer complete."];
+export const LONG_PIECES = [...Array.from({ length: 400 }, (_, i) => `Token ${i + 1}. `), "Long answer complete."];
 
 function reply(body: Body): Reply | "error" | "hang" {
   const script = pickScript(body);
@@ -44,6 +60,8 @@ function reply(body: Body): Reply | "error" | "hang" {
   if (!offersTools) return { content: [{ type: "text", text: "Scripted title" }], stop: "end_turn" };
   if (script === "error") return "error";
   if (script === "hang") return "hang";
+  if (script === "slow") return paced(SLOW_PIECES, 150);
+  if (script === "long") return paced(LONG_PIECES, 3);
   if (script === "tool-write" && !afterTool) {
     return {
       content: [
@@ -60,10 +78,39 @@ function sse(res: http.ServerResponse, event: string, data: unknown) {
   res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The reply's blocks as SSE; paced pieces wait between deltas and stop when the client has gone (a cancelled run). */
+async function streamBlocks(res: http.ServerResponse, r: Reply) {
+  let gone = false;
+  res.once("close", () => (gone = true));
+  for (const [index, block] of r.content.entries()) {
+    if (block.type === "text") {
+      sse(res, "content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } });
+      for (const [i, text] of (block.pieces ?? [block.text]).entries()) {
+        if (i > 0 && r.paceMs) await sleep(r.paceMs);
+        if (gone) return;
+        sse(res, "content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text } });
+      }
+    } else {
+      sse(res, "content_block_start", { type: "content_block_start", index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } });
+      sse(res, "content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) } });
+    }
+    sse(res, "content_block_stop", { type: "content_block_stop", index });
+  }
+  sse(res, "message_delta", { type: "message_delta", delta: { stop_reason: r.stop, stop_sequence: null }, usage: { output_tokens: SCRIPT_USAGE.output_tokens } });
+  sse(res, "message_stop", { type: "message_stop" });
+  res.end();
+}
+
 export async function startAnthropicApi(): Promise<ModelApi> {
   const requests: ModelApi["requests"] = [];
   const open = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
+    if (req.method === "GET" && req.url === "/__requests") {
+      res.writeHead(200, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ requests }));
+    }
     if (req.method === "HEAD" || req.method === "GET") return res.end();
     let raw = "";
     req.on("data", (c: Buffer) => (raw += c.toString()));
@@ -87,8 +134,9 @@ export async function startAnthropicApi(): Promise<ModelApi> {
         return res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: "Scripted overload: the model is unavailable" } }));
       }
       if (!body.stream && r !== "hang") {
+        const content = r.content.map((b) => (b.type === "text" ? { type: "text", text: b.text } : b));
         res.writeHead(200, { "content-type": "application/json" });
-        return res.end(JSON.stringify({ id, type: "message", role: "assistant", model, content: r.content, stop_reason: r.stop, usage: SCRIPT_USAGE }));
+        return res.end(JSON.stringify({ id, type: "message", role: "assistant", model, content, stop_reason: r.stop, usage: SCRIPT_USAGE }));
       }
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       open.add(res);
@@ -98,20 +146,7 @@ export async function startAnthropicApi(): Promise<ModelApi> {
         message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, usage: { input_tokens: SCRIPT_USAGE.input_tokens, output_tokens: 1 } },
       });
       if (r === "hang") return sse(res, "content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
-      r.content.forEach((block, index) => {
-        if (block.type === "text") {
-          sse(res, "content_block_start", { type: "content_block_start", index, content_block: { type: "text", text: "" } });
-          sse(res, "content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text: block.text } });
-        } else {
-          sse(res, "content_block_start", { type: "content_block_start", index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } });
-          sse(res, "content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.stringify(block.input) } });
-        }
-        sse(res, "content_block_stop", { type: "content_block_stop", index });
-      });
-      sse(res, "message_delta", { type: "message_delta", delta: { stop_reason: r.stop, stop_sequence: null }, usage: { output_tokens: SCRIPT_USAGE.output_tokens } });
-      sse(res, "message_stop", { type: "message_stop" });
-      res.end();
-      open.delete(res);
+      void streamBlocks(res, r).then(() => open.delete(res));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

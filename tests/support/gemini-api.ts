@@ -3,10 +3,15 @@
  * the real one lives outside this machine). It speaks the CLI's wire protocol —
  * POST /v1internal:<method>, streaming replies as SSE with each chunk wrapped in
  * `{ "response": … }` — and plays the same scripts as the Anthropic stand-in, chosen by the
- * marker `[script:NAME]` in the conversation: plain, tool-write, error, hang.
+ * marker `[script:NAME]` in the conversation: plain, tool-write, error, hang, and the paced
+ * slow (61 chunks 150 ms apart) and long (401 chunks a few ms apart) with the Anthropic
+ * stand-in's texts (SLOW_PIECES, LONG_PIECES there).
+ * Test-only: GET /__requests answers the requests received so far as JSON
+ * (`{ requests: [{ path, headers, body }] }`), for tests that run the stand-in in another process.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { LONG_PIECES, SLOW_PIECES } from "./anthropic-api";
 
 type Part = { text?: string; functionCall?: unknown; functionResponse?: unknown };
 type Body = { model?: string; request?: { contents?: { role: string; parts?: Part[] }[]; tools?: unknown[] } };
@@ -15,23 +20,44 @@ export const GEMINI_USAGE = { promptTokenCount: 900, candidatesTokenCount: 40, t
 
 export type GeminiApi = { url: string; requests: { path: string; headers: http.IncomingHttpHeaders; body: Body }[]; close: () => Promise<void> };
 
-function reply(body: Body): { parts: Part[] } | "error" | "hang" {
+/** `pieces` stream as one chunk each, `paceMs` apart. */
+type Reply = { parts: Part[]; pieces?: string[]; paceMs?: number };
+
+function reply(body: Body): Reply | "error" | "hang" {
   const contents = body.request?.contents ?? [];
   const all = JSON.stringify(contents);
   const script = /\[script:([a-z-]+)\]/.exec(all)?.[1] ?? "plain";
   const afterTool = (contents.at(-1)?.parts ?? []).some((p) => p.functionResponse);
   if (script === "error") return "error";
   if (script === "hang") return "hang";
+  if (script === "slow") return { parts: [{ text: SLOW_PIECES.join("") }], pieces: SLOW_PIECES, paceMs: 150 };
+  if (script === "long") return { parts: [{ text: LONG_PIECES.join("") }], pieces: LONG_PIECES, paceMs: 3 };
   if (script === "tool-write" && !afterTool) {
     return { parts: [{ text: "I will write the file." }, { functionCall: { name: "write_file", args: { file_path: "/work/hello.txt", content: "hello from gemini\n" } } }] };
   }
   return { parts: [{ text: afterTool ? "Done: I wrote hello.txt." : "The answer is **42**." }] };
 }
 
+/** Paced chunks, one piece each; stops when the client has gone (a cancelled run). */
+async function streamPieces(res: http.ServerResponse, pieces: string[], paceMs: number, chunk: (parts: Part[], last: boolean) => unknown) {
+  let gone = false;
+  res.once("close", () => (gone = true));
+  for (const [i, text] of pieces.entries()) {
+    if (i > 0 && paceMs) await new Promise((r) => setTimeout(r, paceMs));
+    if (gone) return;
+    res.write(`data: ${JSON.stringify(chunk([{ text }], i === pieces.length - 1))}\n\n`);
+  }
+  res.end();
+}
+
 export async function startGeminiApi(): Promise<GeminiApi> {
   const requests: GeminiApi["requests"] = [];
   const open = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
+    if (req.method === "GET" && req.url === "/__requests") {
+      res.writeHead(200, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ requests }));
+    }
     let raw = "";
     req.on("data", (c: Buffer) => (raw += c.toString()));
     req.on("end", () => {
@@ -71,6 +97,7 @@ export async function startGeminiApi(): Promise<GeminiApi> {
       open.add(res);
       res.on("close", () => open.delete(res));
       if (r === "hang") return res.write(`data: ${JSON.stringify(chunk([{ text: "Thinking" }], false))}\n\n`);
+      if (r.pieces) return void streamPieces(res, r.pieces, r.paceMs ?? 0, chunk);
       r.parts.forEach((p, i) => res.write(`data: ${JSON.stringify(chunk([p], i === r.parts.length - 1))}\n\n`));
       res.end();
     });
