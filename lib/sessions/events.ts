@@ -6,6 +6,7 @@ import type { SessionStatus } from "@/db/schema";
  */
 export type SessionEvent =
   | { type: "status"; status: SessionStatus; message?: string }
+  /** A piece of the answer text; consecutive pieces join verbatim. */
   | { type: "text"; text: string }
   | { type: "thought"; text: string }
   | { type: "tool_call"; id: string; name: string; target?: string; input: unknown }

@@ -14,6 +14,13 @@ function run(lines: string[]) {
 }
 
 describe("Claude Code adapter", () => {
+  it("separates whole text blocks in a row by a paragraph break, so joined pieces read as Markdown", () => {
+    const assistant = (...texts: string[]) => JSON.stringify({ type: "assistant", message: { content: texts.map((text) => ({ type: "text", text })) } });
+    const tool = JSON.stringify({ type: "assistant", message: { content: [{ type: "tool_use", id: "t1", name: "Bash", input: { command: "ls" } }] } });
+    const { events } = run([assistant("First."), assistant("Second.", "Third."), tool, assistant("After the tool.")]);
+    expect(events.filter((e) => e.type === "text").map((e) => (e as { text: string }).text)).toEqual(["First.", "\n\nSecond.", "\n\nThird.", "After the tool."]);
+  });
+
   it("turns a plain answer into status, text and usage, and reads the result", () => {
     const { events, result } = run(fixture("claude-plain.jsonl"));
     expect(events).toEqual([

@@ -19,6 +19,8 @@ function flattenContent(content: unknown): string {
 export function createClaudeParser(): CliOutputParser {
   let sessionId: string | null = null;
   let result: CliResult | null = null;
+  // Claude Code sends whole text blocks; text events are pieces joined verbatim, so blocks get a paragraph break.
+  let lastWasText = false;
 
   const stdout = (line: string): SessionEvent[] => {
     if (!line.trim()) return [];
@@ -36,8 +38,13 @@ export function createClaudeParser(): CliOutputParser {
         const content = (msg.message as { content?: unknown } | undefined)?.content;
         for (const b of Array.isArray(content) ? (content as Block[]) : []) {
           if (!b || typeof b !== "object") continue;
-          if (b.type === "text" && b.text && msg.type === "assistant") events.push({ type: "text", text: b.text });
-          else if (b.type === "thinking" && b.thinking) events.push({ type: "thought", text: b.thinking });
+          if (b.type === "text") {
+            if (msg.type === "assistant" && b.text) events.push({ type: "text", text: lastWasText ? `\n\n${b.text}` : b.text });
+            lastWasText ||= msg.type === "assistant" && !!b.text;
+            continue;
+          }
+          lastWasText = false;
+          if (b.type === "thinking" && b.thinking) events.push({ type: "thought", text: b.thinking });
           else if (b.type === "tool_use") events.push({ type: "tool_call", id: b.id ?? "", name: b.name ?? "tool", target: toolTarget(b.input), input: b.input ?? {} });
           else if (b.type === "tool_result") events.push({ type: "tool_result", id: b.tool_use_id ?? "", ok: !b.is_error, output: clip(flattenContent(b.content)) });
         }
