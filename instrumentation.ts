@@ -1,13 +1,19 @@
 /** Runs once when the Next.js server starts: validate the environment, then migrate and seed. */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { env } = await import("./lib/env");
-  env();
-  const { getDbHandle } = await import("./db/client");
-  const { prepareDatabase } = await import("./db/migrate");
-  const handle = getDbHandle();
-  await prepareDatabase(handle);
-  console.info(`[dispatch] database ready (${handle.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
+  try {
+    const { env } = await import("./lib/env");
+    env();
+    const { getDbHandle } = await import("./db/client");
+    const { prepareDatabase } = await import("./db/migrate");
+    const handle = getDbHandle();
+    await prepareDatabase(handle);
+    console.info(`[dispatch] database ready (${handle.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
+  } catch (err) {
+    // Next would report "Ready" and answer every request with a 500; a server that cannot work should not start.
+    console.error(`[dispatch] cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
   const { startEmbeddedWorker } = await import("./lib/embedded-worker");
   await startEmbeddedWorker().catch((err: unknown) => console.error("[dispatch] the embedded worker did not start:", err));
 }
