@@ -2,10 +2,13 @@ import type { JSONContent } from "@tiptap/core";
 import { action, computed, makeObservable, observable, runInAction } from "mobx";
 import type { ActionResult } from "@/lib/actions/result";
 import type { TimelineComment } from "@/lib/comments/timeline";
+import type { TimelineSession } from "@/lib/sessions/timeline";
+
+export type AgentRequest = { provider_slug: string | null; variant_slug: string | null; skill_trigger: string | null };
 
 /** The server calls the store needs; injected so the store has no framework imports. */
 export type IssueService = {
-  addComment: (slug: string, key: string, body: JSONContent) => Promise<ActionResult<TimelineComment>>;
+  addComment: (slug: string, key: string, body: JSONContent, agents?: AgentRequest[]) => Promise<ActionResult<{ comment: TimelineComment; sessions: TimelineSession[] }>>;
   editComment: (slug: string, id: string, body: JSONContent) => Promise<ActionResult<TimelineComment>>;
   deleteComment: (slug: string, id: string) => Promise<ActionResult<{ id: string }>>;
 };
@@ -13,7 +16,7 @@ export type IssueService = {
 export interface IIssueStore {
   readonly comments: TimelineComment[];
   hydrate(args: { slug: string; key: string; comments: TimelineComment[] }): void;
-  addComment(body: JSONContent): Promise<ActionResult<TimelineComment>>;
+  addComment(body: JSONContent, agents?: AgentRequest[]): Promise<ActionResult<{ comment: TimelineComment; sessions: TimelineSession[] }>>;
   editComment(id: string, body: JSONContent): Promise<ActionResult<TimelineComment>>;
   deleteComment(id: string): Promise<ActionResult<{ id: string }>>;
 }
@@ -23,7 +26,11 @@ export class IssueStore implements IIssueStore {
   private slug = "";
   private key = "";
 
-  constructor(private readonly service: IssueService) {
+  constructor(
+    private readonly service: IssueService,
+    /** Sessions a new comment started go to the agent store, which streams them. */
+    private readonly onSessions: (sessions: TimelineSession[]) => void = () => {},
+  ) {
     makeObservable(this, {
       commentsById: observable,
       comments: computed,
@@ -48,9 +55,12 @@ export class IssueStore implements IIssueStore {
     this.commentsById.set(c.id, c);
   }
 
-  async addComment(body: JSONContent) {
-    const result = await this.service.addComment(this.slug, this.key, body);
-    if (result.ok) this.upsert(result.data);
+  async addComment(body: JSONContent, agents: AgentRequest[] = []) {
+    const result = await this.service.addComment(this.slug, this.key, body, agents.length ? agents : undefined);
+    if (result.ok) {
+      this.upsert(result.data.comment);
+      this.onSessions(result.data.sessions);
+    }
     return result;
   }
 

@@ -1,12 +1,15 @@
+import { AgentStore, type AgentService } from "./agent.store";
 import { IssueStore, type IssueService } from "./issue.store";
 
-export type Services = { issue: IssueService };
+export type Services = { issue: IssueService; agent: AgentService };
 
 /** One per browser tab (made by the provider), never a module singleton: server renders must not share it. */
 export class RootStore {
   readonly issue: IssueStore;
+  readonly agent: AgentStore;
 
   constructor(services: Services) {
-    this.issue = new IssueStore(services.issue);
+    this.agent = new AgentStore(services.agent);
+    this.issue = new IssueStore(services.issue, (sessions) => this.agent.addSessions(sessions));
   }
 }

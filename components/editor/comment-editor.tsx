@@ -3,8 +3,10 @@
 import type { JSONContent } from "@tiptap/core";
 import Placeholder from "@tiptap/extension-placeholder";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
-import { useMemo } from "react";
+import { useMemo, useRef } from "react";
+import type { SuggestionItem } from "@/lib/agents/suggestions";
 import { commentExtensions } from "@/lib/editor/extensions";
+import { AgentMention } from "./agent-mention";
 
 type Props = {
   initialContent?: JSONContent;
@@ -16,12 +18,32 @@ type Props = {
   onSubmit: (doc: JSONContent) => Promise<boolean>;
   onCancel?: () => void;
   autoFocus?: boolean;
+  /** `@` suggestions (people, agents, skills); without it `@` is plain text. */
+  mentions?: (query: string) => SuggestionItem[];
+  /** The plain text after every change (the send button counts the agents it mentions). */
+  onTextChange?: (text: string) => void;
+  /** Shown left of the buttons when there is no error. */
+  hint?: React.ReactNode;
 };
 
-export function CommentEditor({ initialContent, placeholder, submitLabel, pending, error, onSubmit, onCancel, autoFocus }: Props) {
-  const extensions = useMemo(() => [...commentExtensions(), Placeholder.configure({ placeholder: placeholder ?? "Leave a comment…" })], [placeholder]);
+export function CommentEditor({ initialContent, placeholder, submitLabel, pending, error, onSubmit, onCancel, autoFocus, mentions, onTextChange, hint }: Props) {
+  // The editor is made once; the latest callbacks are read through refs.
+  const mentionsRef = useRef(mentions);
+  mentionsRef.current = mentions;
+  const onTextRef = useRef(onTextChange);
+  onTextRef.current = onTextChange;
+  const hasMentions = !!mentions;
+  const extensions = useMemo(
+    () => [
+      ...commentExtensions(),
+      Placeholder.configure({ placeholder: placeholder ?? "Leave a comment…" }),
+      ...(hasMentions ? [AgentMention.configure({ items: (q: string) => mentionsRef.current?.(q) ?? [] })] : []),
+    ],
+    [placeholder, hasMentions],
+  );
   const editor = useEditor({
     extensions,
+    onUpdate: ({ editor }) => onTextRef.current?.(editor.getText()),
     content: initialContent ?? "",
     immediatelyRender: false,
     autofocus: autoFocus ? "end" : false,
@@ -54,7 +76,7 @@ export function CommentEditor({ initialContent, placeholder, submitLabel, pendin
               {error}
             </p>
           ) : (
-            <p className="text-xs text-slate-400">Markdown shortcuts work · Ctrl+Enter to send</p>
+            (hint ?? <p className="text-xs text-slate-400">Markdown shortcuts work · Ctrl+Enter to send</p>)
           )}
         </div>
         <div className="flex shrink-0 gap-2">

@@ -2,12 +2,17 @@
 
 import type { JSONContent } from "@tiptap/core";
 import { observer } from "mobx-react-lite";
-import { useLayoutEffect, useState } from "react";
+import { Fragment, useEffect, useLayoutEffect, useState } from "react";
+import { AgentModeBar } from "@/components/agents/agent-mode-bar";
+import { SessionCard } from "@/components/agents/session-card";
 import { CommentEditor } from "@/components/editor/comment-editor";
 import { Avatar } from "@/components/ui/avatar";
 import { RelativeTime } from "@/components/ui/relative-time";
+import type { AgentPicker } from "@/lib/agents/picker";
+import { suggestionItems } from "@/lib/agents/suggestions";
 import type { TimelineComment } from "@/lib/comments/timeline";
-import { useIssueStore } from "@/stores/store-provider";
+import type { TimelineSession } from "@/lib/sessions/timeline";
+import { useAgentStore, useIssueStore } from "@/stores/store-provider";
 
 type Props = {
   slug: string;
@@ -17,25 +22,38 @@ type Props = {
   createdBy: string;
   createdAt: string;
   comments: TimelineComment[];
+  sessions: TimelineSession[];
+  picker: AgentPicker;
 };
 
-export const Timeline = observer(function Timeline({ slug, issueKey, currentUserId, canWrite, createdBy, createdAt, comments }: Props) {
+export const Timeline = observer(function Timeline({ slug, issueKey, currentUserId, canWrite, createdBy, createdAt, comments, sessions, picker }: Props) {
   const store = useIssueStore();
+  const agents = useAgentStore();
   // Hydrate before paint so the server-rendered list and the store agree on first render.
   const [hydrated, setHydrated] = useState(false);
   useLayoutEffect(() => {
     store.hydrate({ slug, key: issueKey, comments });
     setHydrated(true);
   }, [store, slug, issueKey, comments]);
+  useLayoutEffect(() => {
+    agents.hydrate({ slug, picker, sessions });
+  }, [agents, slug, picker, sessions]);
+  useEffect(() => () => agents.dispose(), [agents]);
   const list = hydrated ? store.comments : comments;
+  // An agent's answer comment is shown inside its session's card, not twice.
+  const shownInCard = new Set(sessions.map((s) => s.id));
+  for (const id of agents.sessions.keys()) shownInCard.add(id);
 
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
+  const [text, setText] = useState("");
+  const agentCount = agents.countAgents(text);
   async function onComment(doc: JSONContent) {
     setPending(true);
-    const result = await store.addComment(doc);
+    const result = await store.addComment(doc, agents.modeBar.request);
     setPending(false);
     setError(result.ok ? undefined : result.error.message);
+    if (result.ok) agents.modeBar.clear();
     return result.ok;
   }
 
@@ -49,13 +67,34 @@ export const Timeline = observer(function Timeline({ slug, issueKey, currentUser
             <span className="font-medium text-slate-700">{createdBy}</span> created the issue · <RelativeTime date={createdAt} />
           </span>
         </li>
-        {list.map((c) => (
-          <CommentItem key={c.id} comment={c} isAuthor={canWrite && c.authorUserId === currentUserId} />
+        {list.map((c) =>
+          c.authorSessionId && shownInCard.has(c.authorSessionId) ? null : (
+            <Fragment key={c.id}>
+              <CommentItem comment={c} isAuthor={canWrite && c.authorUserId === currentUserId} />
+              {agents.sessionsForComment(c.id).map((m) => (
+                <SessionCard key={m.id} model={m} canCancel={canWrite} />
+              ))}
+            </Fragment>
+          ),
+        )}
+        {agents.orphanSessions.map((m) => (
+          <SessionCard key={m.id} model={m} canCancel={canWrite} />
         ))}
       </ol>
       <div className="mt-6">
         {canWrite ? (
-          <CommentEditor submitLabel="Comment" pending={pending} error={error} onSubmit={onComment} />
+          <>
+            <AgentModeBar slug={slug} />
+            <CommentEditor
+              submitLabel={agentCount > 0 ? `Send to ${agentCount} agent${agentCount === 1 ? "" : "s"}` : "Comment"}
+              pending={pending}
+              error={error}
+              onSubmit={onComment}
+              mentions={(q) => suggestionItems(agents.picker, q)}
+              onTextChange={setText}
+              hint={<p className="text-xs text-slate-400">Type @ for people and agents · Ctrl+Enter to send</p>}
+            />
+          </>
         ) : (
           <p className="rounded-lg border border-slate-200 bg-white px-4 py-3 text-sm text-slate-500">
             You have guest access: you can read this issue but not comment.

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { agentSessions, comments, workspaceAgentConfigs, type AgentSession, type Comment, type SessionStatus } from "../schema";
+import { agentProviders, agentProviderVariants, agentSessions, agentSkills, comments, workspaceAgentConfigs, type AgentSession, type Comment, type SessionStatus } from "../schema";
 
 export type NewSession = Omit<typeof agentSessions.$inferInsert, "id" | "status" | "triggerCommentId" | "createdAt" | "updatedAt">;
 
@@ -100,4 +100,45 @@ export async function updateSessionStatus(
     .where(and(eq(agentSessions.id, args.id), inArray(agentSessions.status, [...args.from])))
     .returning();
   return row;
+}
+
+/** A session with what its timeline card shows: provider, variant and skill names, and the agent's comment. */
+export type SessionCardRow = AgentSession & {
+  providerSlug: string;
+  providerName: string;
+  providerGroup: string;
+  variantSlug: string;
+  variantName: string;
+  skillTrigger: string | null;
+  skillName: string | null;
+  answerHtml: string | null;
+};
+
+export async function listSessionCards(db: Db, args: { workspaceId: string; issueId?: string; id?: string }): Promise<SessionCardRow[]> {
+  const rows = await db
+    .select({
+      session: agentSessions,
+      providerSlug: agentProviders.slug,
+      providerName: agentProviders.name,
+      providerGroup: agentProviders.groupName,
+      variantSlug: agentProviderVariants.slug,
+      variantName: agentProviderVariants.name,
+      skillTrigger: agentSkills.trigger,
+      skillName: agentSkills.name,
+      answerHtml: comments.bodyHtml,
+    })
+    .from(agentSessions)
+    .innerJoin(agentProviders, eq(agentProviders.id, agentSessions.providerId))
+    .innerJoin(agentProviderVariants, eq(agentProviderVariants.id, agentSessions.variantId))
+    .leftJoin(agentSkills, eq(agentSkills.id, agentSessions.skillId))
+    .leftJoin(comments, eq(comments.authorSessionId, agentSessions.id))
+    .where(
+      and(
+        eq(agentSessions.workspaceId, args.workspaceId),
+        args.issueId ? eq(agentSessions.issueId, args.issueId) : undefined,
+        args.id ? eq(agentSessions.id, args.id) : undefined,
+      ),
+    )
+    .orderBy(asc(agentSessions.createdAt), asc(agentSessions.id));
+  return rows.map(({ session, ...rest }) => ({ ...session, ...rest }));
 }

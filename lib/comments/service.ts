@@ -5,7 +5,7 @@ import { DispatchError, notFound } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import type { AgentSession } from "@/db/schema";
-import { invokeAgents, knownProviderSlugs } from "@/lib/agents/invoke";
+import { agentRequestSchema, invokeAgents, knownProviderSlugs, toMention } from "@/lib/agents/invoke";
 import { parseMentionsFromDoc } from "@/lib/agents/mention-parser";
 import type { SessionQueue } from "@/lib/queue/session-queue";
 import type { CommentRow } from "@/db/queries/comments";
@@ -13,13 +13,20 @@ import { buildCommentBody, docFromText, type CommentBody } from "./body";
 
 /** Editor clients send `body` (the editor's JSON); API clients may send plain `text` instead. */
 export const commentInputSchema = z
-  .object({ body: z.record(z.unknown()).optional(), text: z.string().max(100_000, "Text must be at most 100,000 characters.").optional() })
+  .object({
+    body: z.record(z.unknown()).optional(),
+    text: z.string().max(100_000, "Text must be at most 100,000 characters.").optional(),
+    /** Agents chosen in the agent mode bar, started along with any mentioned in the text. */
+    agents: z.array(agentRequestSchema).max(10, "At most 10 agents per comment.").optional(),
+  })
   .refine((v) => (v.body === undefined) !== (v.text === undefined), { message: "Send either body (editor JSON) or text.", path: ["body"] });
 
 export function commentBodyFromInput(input: unknown): CommentBody {
-  const parsed = parseInput(commentInputSchema, input, "comment");
-  return parsed.body !== undefined ? buildCommentBody(parsed.body, "body") : buildCommentBody(docFromText(parsed.text ?? ""), "text");
+  return bodyOf(parseInput(commentInputSchema, input, "comment"));
 }
+
+const bodyOf = (parsed: z.infer<typeof commentInputSchema>): CommentBody =>
+  parsed.body !== undefined ? buildCommentBody(parsed.body, "body") : buildCommentBody(docFromText(parsed.text ?? ""), "text");
 
 /**
  * Posts a comment. If it mentions agents (`@claude-opus:fix-bug`), the comment and one session
@@ -33,8 +40,9 @@ export async function addComment(
   deps: { queue: SessionQueue },
 ): Promise<{ comment: CommentRow; sessions: AgentSession[] }> {
   requireRole(ctx, "member");
-  const body = commentBodyFromInput(input);
-  const mentions = parseMentionsFromDoc(body.json, { providers: await knownProviderSlugs(db, ctx.workspace.id) });
+  const parsed = parseInput(commentInputSchema, input, "comment");
+  const body = bodyOf(parsed);
+  const mentions = [...(parsed.agents ?? []).map(toMention), ...parseMentionsFromDoc(body.json, { providers: await knownProviderSlugs(db, ctx.workspace.id) })];
   let commentId: string;
   let sessions: AgentSession[] = [];
   if (mentions.length > 0) {

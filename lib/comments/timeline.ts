@@ -5,6 +5,8 @@ import type { CommentRow } from "@/db/queries/comments";
 export type TimelineComment = {
   id: string;
   authorUserId: string | null;
+  /** Set on an agent's answer: the timeline shows it inside that session's card. */
+  authorSessionId: string | null;
   authorName: string;
   bodyJson: JSONContent;
   bodyHtml: string;
@@ -16,6 +18,7 @@ export function toTimelineComment(c: CommentRow): TimelineComment {
   return {
     id: c.id,
     authorUserId: c.authorUserId,
+    authorSessionId: c.authorSessionId,
     authorName: c.authorName ?? (c.authorSessionId ? "Agent" : "Deleted user"),
     bodyJson: c.bodyJson as JSONContent,
     bodyHtml: c.bodyHtml,

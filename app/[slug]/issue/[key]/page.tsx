@@ -4,11 +4,14 @@ import { getDb } from "@/db/client";
 import { IssueDetails } from "@/components/issue/issue-details";
 import { IssueProperties } from "@/components/issue/issue-properties";
 import { Timeline } from "@/components/issue/timeline";
+import { listSessionCards } from "@/db/queries/agent-sessions";
+import { getAgentPicker } from "@/lib/agents/picker";
 import { getComments } from "@/lib/comments/service";
 import { toTimelineComment } from "@/lib/comments/timeline";
 import { getIssueForPage } from "@/lib/issues/page";
 import { issueKey } from "@/lib/issues/schemas";
 import { renderMarkdown } from "@/lib/markdown/render";
+import { toTimelineSession } from "@/lib/sessions/timeline";
 import { hasRole } from "@/lib/workspaces/access";
 import { requireWorkspacePage } from "@/lib/workspaces/page-context";
 
@@ -24,7 +27,11 @@ export default async function IssuePage({ params }: { params: Promise<Params> })
   const db = getDb();
   const { issue, project } = await getIssueForPage(db, ctx, rawKey);
   const key = issueKey(project.identifier, issue.number);
-  const comments = (await getComments(db, ctx, issue.id)).map(toTimelineComment);
+  const [comments, sessions, picker] = await Promise.all([
+    getComments(db, ctx, issue.id).then((rows) => rows.map(toTimelineComment)),
+    listSessionCards(db, { workspaceId: ctx.workspace.id, issueId: issue.id }).then((rows) => rows.map(toTimelineSession)),
+    getAgentPicker(db, ctx, project.id),
+  ]);
   const canWrite = hasRole(ctx, "member");
 
   return (
@@ -55,6 +62,8 @@ export default async function IssuePage({ params }: { params: Promise<Params> })
               createdBy={issue.authorName ?? "Someone"}
               createdAt={issue.createdAt.toISOString()}
               comments={comments}
+              sessions={sessions}
+              picker={picker}
             />
           </div>
         </main>

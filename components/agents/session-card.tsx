@@ -1,0 +1,132 @@
+"use client";
+
+import { observer } from "mobx-react-lite";
+import { useState } from "react";
+import type { SessionStatus } from "@/db/schema";
+import { formatCost, formatDuration, formatTokens, STATUS_LABEL } from "@/lib/sessions/format";
+import { isTerminal } from "@/lib/sessions/status";
+import type { AgentSessionModel } from "@/stores/agent-session.model";
+import { useAgentStore } from "@/stores/store-provider";
+import { Elapsed } from "./elapsed";
+import { ProviderMark } from "./provider-mark";
+import { TranscriptView } from "./transcript-view";
+
+const BADGE: Record<SessionStatus, string> = {
+  pending: "bg-slate-100 text-slate-600",
+  provisioning: "bg-amber-50 text-amber-700",
+  running: "bg-indigo-50 text-indigo-700",
+  streaming: "bg-indigo-50 text-indigo-700",
+  completed: "bg-emerald-50 text-emerald-700",
+  failed: "bg-red-50 text-red-700",
+  cancelled: "bg-slate-100 text-slate-600",
+  timed_out: "bg-orange-50 text-orange-700",
+};
+
+/** One agent session in the timeline: live while it runs, then the agent's comment. */
+export const SessionCard = observer(function SessionCard({ model, canCancel }: { model: AgentSessionModel; canCancel: boolean }) {
+  const store = useAgentStore();
+  const s = model.session;
+  const status = model.status;
+  const active = !isTerminal(status);
+  const [showWork, setShowWork] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+  const [error, setError] = useState<string>();
+  const t = model.transcript;
+  const usage = s.inputTokens !== null ? { inputTokens: s.inputTokens, outputTokens: s.outputTokens ?? 0, costUsd: s.costUsd } : t.usage;
+
+  async function cancel() {
+    setCancelling(true);
+    const result = await store.cancel(s.id);
+    setCancelling(false);
+    setError(result.ok ? undefined : result.error.message);
+  }
+
+  function toggleWork() {
+    if (!showWork) model.connect(); // a finished session's stream replays its log, then ends
+    setShowWork(!showWork);
+  }
+
+  const settled = !active && s.finishedAt !== null;
+  const label = `${s.variant.name}${s.skill ? ` :${s.skill.trigger}` : ""}`;
+  return (
+    <li className="relative flex gap-3" aria-label={`Agent session ${label}`} data-session-id={s.id} data-status={status}>
+      <span className="z-10 rounded-full ring-4 ring-slate-50">
+        <ProviderMark provider={s.provider.slug} />
+      </span>
+      <article className={`card min-w-0 flex-1 ${active ? "border-indigo-200 shadow-indigo-100" : ""}`}>
+        <header className="flex items-center gap-2 border-b border-slate-100 px-4 py-2 text-sm">
+          <span className="font-medium text-slate-900">{s.variant.name}</span>
+          {s.skill && <span className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-600" title={s.skill.name}>:{s.skill.trigger}</span>}
+          <span role="status" className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${BADGE[status]}`}>
+            {active && <span aria-hidden className="h-1.5 w-1.5 animate-pulse rounded-full bg-current" />}
+            {STATUS_LABEL[status]}
+          </span>
+          {model.connection === "reconnecting" && <span className="text-xs text-amber-600">reconnecting…</span>}
+          <span className="ml-auto text-xs text-slate-500">
+            {s.startedAt ? <Elapsed from={s.startedAt} to={s.finishedAt} /> : active ? <>queued <Elapsed from={s.createdAt} to={null} /></> : null}
+          </span>
+          {active && canCancel && (
+            <button type="button" className="btn-ghost px-2 py-0.5 text-xs" onClick={cancel} disabled={cancelling}>
+              {cancelling ? "Cancelling…" : "Cancel"}
+            </button>
+          )}
+        </header>
+
+        <div className="space-y-3 px-4 py-3" aria-live={active ? "polite" : undefined}>
+          {settled && s.answerHtml ? (
+            <div className="prose-comment" data-testid="agent-answer" dangerouslySetInnerHTML={{ __html: s.answerHtml }} />
+          ) : null}
+          {(active || showWork || (!s.answerHtml && t.items.length > 0)) && <TranscriptView items={t.items} />}
+          {active && t.items.length === 0 && <p className="text-sm text-slate-400">{t.statusMessage ?? (status === "pending" ? "Waiting for a worker…" : "Starting the agent…")}</p>}
+          {settled && status !== "completed" && (
+            <p role="alert" className={`rounded-md px-3 py-2 text-sm ${status === "cancelled" ? "bg-slate-50 text-slate-600" : "bg-red-50 text-red-700"}`}>
+              {STATUS_LABEL[status]}: {s.error ?? t.done?.error ?? "no reason was recorded."}
+            </p>
+          )}
+          {settled && status === "completed" && !s.answerHtml && <p className="text-sm text-slate-500">The agent finished without an answer.</p>}
+          {error && (
+            <p role="alert" className="text-sm text-red-600">
+              {error}
+            </p>
+          )}
+        </div>
+
+        {(settled || usage) && (
+          <footer className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-slate-100 px-4 py-2 text-xs text-slate-500">
+            {usage && (
+              <span title="Input / output tokens">
+                {formatTokens(usage.inputTokens)} in · {formatTokens(usage.outputTokens)} out
+              </span>
+            )}
+            {usage?.costUsd != null && <span>{formatCost(usage.costUsd)}</span>}
+            {s.startedAt && s.finishedAt && <span>{formatDuration(new Date(s.finishedAt).getTime() - new Date(s.startedAt).getTime())}</span>}
+            {s.branch && <span className="font-mono">{s.branch}</span>}
+            {s.pullRequestUrl && (
+              <a href={s.pullRequestUrl} target="_blank" rel="noopener noreferrer" className="text-indigo-600 hover:underline">
+                Pull request
+              </a>
+            )}
+            {s.filesChanged && s.filesChanged.length > 0 && (
+              <details>
+                <summary className="cursor-pointer">{s.filesChanged.length} files changed</summary>
+                <ul className="mt-1 font-mono">
+                  {s.filesChanged.map((f) => (
+                    <li key={f.path}>
+                      {f.path} <span className="text-emerald-600">+{f.additions}</span> <span className="text-red-600">−{f.deletions}</span>
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
+            {settled && s.mode === "autonomous" && status === "completed" && !s.branch && <span>no changes</span>}
+            {settled && (
+              <button type="button" className="ml-auto text-slate-500 hover:text-slate-900" onClick={toggleWork} aria-expanded={showWork}>
+                {showWork ? "Hide work" : "Show work"}
+              </button>
+            )}
+          </footer>
+        )}
+      </article>
+    </li>
+  );
+});

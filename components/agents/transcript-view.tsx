@@ -1,0 +1,59 @@
+"use client";
+
+import { observer } from "mobx-react-lite";
+import type { TranscriptItem } from "@/lib/sessions/transcript";
+import { LiveMarkdown } from "./live-markdown";
+
+/** The run as it happened: text, thoughts, compact tool rows (results folded), errors. */
+export const TranscriptView = observer(function TranscriptView({ items }: { items: TranscriptItem[] }) {
+  return (
+    <div className="space-y-2">
+      {items.map((item, i) => (
+        <Item key={i} item={item} />
+      ))}
+    </div>
+  );
+});
+
+const Item = observer(function Item({ item }: { item: TranscriptItem }) {
+  switch (item.kind) {
+    case "text":
+      return <LiveMarkdown text={item.text} />;
+    case "thought":
+      return (
+        <details className="text-xs text-slate-500">
+          <summary className="cursor-pointer select-none italic">Thinking…</summary>
+          <p className="mt-1 whitespace-pre-wrap">{item.text}</p>
+        </details>
+      );
+    case "tool":
+      return <ToolRow item={item} />;
+    case "error":
+      return (
+        <p className="rounded-md bg-amber-50 px-2 py-1 text-xs text-amber-800" role="status">
+          {item.message}
+        </p>
+      );
+  }
+});
+
+const ToolRow = observer(function ToolRow({ item }: { item: Extract<TranscriptItem, { kind: "tool" }> }) {
+  const state = item.result === null ? "running" : item.result.ok ? "ok" : "failed";
+  const icon = state === "running" ? "…" : state === "ok" ? "✓" : "✕";
+  const color = state === "running" ? "text-slate-400" : state === "ok" ? "text-emerald-600" : "text-red-600";
+  return (
+    <details className="group rounded-md border border-slate-200 bg-slate-50 text-xs" data-testid="tool-row">
+      <summary className="flex cursor-pointer select-none items-center gap-2 px-2 py-1 font-mono">
+        <span aria-label={state} className={`w-3 text-center ${color}`}>
+          {icon}
+        </span>
+        <span className="font-semibold text-slate-700">{item.name}</span>
+        {item.target && <span className="min-w-0 flex-1 truncate text-slate-500">{item.target}</span>}
+      </summary>
+      <div className="space-y-1 border-t border-slate-200 px-2 py-1.5">
+        {item.input !== null && <pre className="max-h-40 overflow-auto whitespace-pre-wrap break-all text-slate-600">{JSON.stringify(item.input, null, 2)}</pre>}
+        {item.result && <pre className="max-h-60 overflow-auto whitespace-pre-wrap break-all text-slate-800">{item.result.output || "(no output)"}</pre>}
+      </div>
+    </details>
+  );
+});

@@ -1,0 +1,31 @@
+import type { SessionStatus } from "@/db/schema";
+
+/** "4.2 s", "3 m 05 s", "1 h 02 m": compact, for card headers and footers. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (ms < 10_000) return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} m ${String(s % 60).padStart(2, "0")} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} m`;
+}
+
+export function formatTokens(n: number): string {
+  return n < 1000 ? String(n) : n < 100_000 ? `${(n / 1000).toFixed(1)}k` : `${Math.round(n / 1000)}k`;
+}
+
+/** Costs below a cent keep enough digits to differ from zero. */
+export function formatCost(usd: number): string {
+  return usd >= 0.01 ? `$${usd.toFixed(2)}` : `$${usd.toFixed(4)}`;
+}
+
+export const STATUS_LABEL: Record<SessionStatus, string> = {
+  pending: "Queued",
+  provisioning: "Starting",
+  running: "Running",
+  streaming: "Working",
+  completed: "Completed",
+  failed: "Failed",
+  cancelled: "Cancelled",
+  timed_out: "Timed out",
+};

@@ -1,0 +1,57 @@
+import type { SessionCardRow } from "@/db/queries/agent-sessions";
+import type { SessionStatus } from "@/db/schema";
+
+export type FileChange = { path: string; additions: number; deletions: number };
+
+/** What the browser's timeline holds per agent session: plain data, dates as ISO strings, never a prompt or a token. */
+export type TimelineSession = {
+  id: string;
+  triggerCommentId: string | null;
+  parentSessionId: string | null;
+  provider: { slug: string; name: string; group: string };
+  variant: { slug: string; name: string };
+  skill: { trigger: string; name: string } | null;
+  model: string;
+  mode: "autonomous" | "comment_only";
+  status: SessionStatus;
+  error: string | null;
+  /** The agent's comment, rendered and sanitized on the server. */
+  answerHtml: string | null;
+  branch: string | null;
+  pullRequestUrl: string | null;
+  filesChanged: FileChange[] | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+const files = (v: unknown): FileChange[] | null =>
+  Array.isArray(v) ? v.filter((f): f is FileChange => !!f && typeof f === "object" && typeof (f as FileChange).path === "string") : null;
+
+export function toTimelineSession(s: SessionCardRow): TimelineSession {
+  return {
+    id: s.id,
+    triggerCommentId: s.triggerCommentId,
+    parentSessionId: s.parentSessionId,
+    provider: { slug: s.providerSlug, name: s.providerName, group: s.providerGroup },
+    variant: { slug: s.variantSlug, name: s.variantName },
+    skill: s.skillTrigger ? { trigger: s.skillTrigger, name: s.skillName ?? s.skillTrigger } : null,
+    model: s.modelId,
+    mode: s.mode,
+    status: s.status,
+    error: s.errorMessage,
+    answerHtml: s.answerHtml,
+    branch: s.branch,
+    pullRequestUrl: s.pullRequestUrl,
+    filesChanged: files(s.filesChanged),
+    inputTokens: s.inputTokens,
+    outputTokens: s.outputTokens,
+    costUsd: s.costUsd === null ? null : Number(s.costUsd),
+    createdAt: s.createdAt.toISOString(),
+    startedAt: s.startedAt?.toISOString() ?? null,
+    finishedAt: s.finishedAt?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,100 @@
+import type { SessionStatus } from "@/db/schema";
+import type { SequencedEvent } from "./events";
+
+/** What a session card shows of a run, built from its events in order. */
+export type TranscriptItem =
+  | { kind: "text"; text: string }
+  | { kind: "thought"; text: string }
+  | { kind: "tool"; id: string; name: string; target: string | null; input: unknown; result: { ok: boolean; output: string } | null }
+  | { kind: "error"; message: string };
+
+export type Transcript = {
+  /** The last event applied: a replay or a reconnect never applies one twice. */
+  lastSeq: number;
+  status: SessionStatus | null;
+  statusMessage: string | null;
+  items: TranscriptItem[];
+  usage: { inputTokens: number; outputTokens: number; costUsd: number | null } | null;
+  done: { status: SessionStatus; error: string | null } | null;
+};
+
+export const emptyTranscript = (): Transcript => ({ lastSeq: 0, status: null, statusMessage: null, items: [], usage: null, done: null });
+
+/**
+ * Applies events in place (MobX observes the mutations; a plain object works the same) and
+ * returns how many were new. Events at or below `lastSeq` are skipped.
+ */
+export function applyEvents(t: Transcript, events: readonly SequencedEvent[]): number {
+  let applied = 0;
+  for (const e of events) {
+    if (e.seq <= t.lastSeq) continue;
+    t.lastSeq = e.seq;
+    applied++;
+    const last = t.items.at(-1);
+    switch (e.type) {
+      case "status":
+        t.status = e.status;
+        t.statusMessage = e.message ?? null;
+        break;
+      case "text":
+      case "thought":
+        if (last?.kind === e.type) last.text += e.text;
+        else t.items.push({ kind: e.type, text: e.text });
+        break;
+      case "tool_call":
+        t.items.push({ kind: "tool", id: e.id, name: e.name, target: e.target ?? null, input: e.input, result: null });
+        break;
+      case "tool_result": {
+        const call = findTool(t.items, e.id);
+        if (call) call.result = { ok: e.ok, output: e.output };
+        else t.items.push({ kind: "tool", id: e.id, name: "tool", target: null, input: null, result: { ok: e.ok, output: e.output } });
+        break;
+      }
+      case "usage":
+        t.usage = { inputTokens: e.inputTokens, outputTokens: e.outputTokens, costUsd: e.costUsd ?? null };
+        break;
+      case "error":
+        t.items.push({ kind: "error", message: e.message });
+        break;
+      case "done":
+        t.status = e.status;
+        t.done = { status: e.status, error: e.error ?? null };
+        break;
+    }
+  }
+  return applied;
+}
+
+function findTool(items: TranscriptItem[], id: string) {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i]!;
+    if (item.kind === "tool" && item.id === id && !item.result) return item;
+  }
+  return undefined;
+}
+
+/**
+ * Splits growing Markdown into chunks at blank lines outside code fences, so a card re-renders
+ * only the last chunk as text streams in; the chunks before it no longer change.
+ */
+export function splitMarkdownBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  let start = 0;
+  let fence: string | null = null;
+  const lines = text.split("\n");
+  let offset = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker && (fence === null || (marker[0] === fence[0] && marker.length >= fence.length))) fence = fence === null ? marker : null;
+    const end = offset + line.length;
+    // A blank line closes a block unless a fence is open or the next line continues a list item.
+    if (fence === null && line.trim() === "" && i < lines.length - 1 && !/^\s+\S/.test(lines[i + 1] ?? "")) {
+      if (end > start) blocks.push(text.slice(start, end + 1));
+      start = end + 1;
+    }
+    offset = end + 1;
+  }
+  if (start < text.length) blocks.push(text.slice(start));
+  return blocks.filter((b) => b.trim() !== "");
+}
