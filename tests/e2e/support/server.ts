@@ -2,6 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import Docker from "dockerode";
+import { SESSION_LABEL, WORKER_LABEL } from "../../../workers/sandbox/docker-sandbox";
 
 /** What a production build depends on: the same list scripts/start.mjs checks. */
 export const BUILD_SOURCES = [
@@ -111,4 +113,19 @@ export async function startNext(opts: { root: string; port: number; env: NodeJS.
     await new Promise((r) => setTimeout(r, 300));
   }
   return { url, process: child, output: () => output, stop };
+}
+
+/** The id the embedded worker announced in the server's output (`[worker] <id> running up to …`), if it started. */
+export function embeddedWorkerId(output: string): string | null {
+  return /\[worker\] (\S+) running up to/.exec(output)?.[1] ?? null;
+}
+
+/**
+ * Force-removes every agent container labelled with this worker (and only those: other test runs
+ * may share the Docker engine). Returns the sessions they belonged to.
+ */
+export async function removeWorkerContainers(workerId: string, docker = new Docker()): Promise<string[]> {
+  const rows = await docker.listContainers({ all: true, filters: { label: [`${WORKER_LABEL}=${workerId}`] } });
+  await Promise.all(rows.map((r) => docker.getContainer(r.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  return rows.map((r) => r.Labels[SESSION_LABEL] ?? r.Id);
 }
