@@ -1,19 +1,8 @@
-/** Runs once when the Next.js server starts: validate the environment, then migrate and seed. */
+/** Runs once when the Next.js server starts. */
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  try {
-    const { env } = await import("./lib/env");
-    env();
-    const { getDbHandle } = await import("./db/client");
-    const { prepareDatabase } = await import("./db/migrate");
-    const handle = getDbHandle();
-    await prepareDatabase(handle);
-    console.info(`[dispatch] database ready (${handle.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
-  } catch (err) {
-    // Next would report "Ready" and answer every request with a 500; a server that cannot work should not start.
-    console.error(`[dispatch] cannot start: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
+  // The condition must wrap the import, so the edge bundle never sees the Node-only modules.
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { startServer } = await import("./instrumentation-node");
+    await startServer();
   }
-  const { startEmbeddedWorker } = await import("./lib/embedded-worker");
-  await startEmbeddedWorker().catch((err: unknown) => console.error("[dispatch] the embedded worker did not start:", err));
 }

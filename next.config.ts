@@ -7,6 +7,8 @@ const securityHeaders = [
 ];
 
 const nextConfig: NextConfig = {
+  // A second build folder lets a dev server run beside the test suite's production build.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // PGlite loads its WASM and data files relative to its own module; bundling breaks that.
   serverExternalPackages: ["@electric-sql/pglite", "pg", "dockerode", "ssh2", "bullmq", "ioredis"],
   // Compression would buffer Server-Sent Events (see shared/pitfalls.md); put a reverse proxy in front for gzip.

@@ -1,0 +1,18 @@
+/** Server start-up on the Node.js runtime: validate the environment, migrate and seed, start the embedded worker. */
+export async function startServer() {
+  try {
+    const { env } = await import("./lib/env");
+    env();
+    const { getDbHandle } = await import("./db/client");
+    const { prepareDatabase } = await import("./db/migrate");
+    const handle = getDbHandle();
+    await prepareDatabase(handle);
+    console.info(`[dispatch] database ready (${handle.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"})`);
+  } catch (err) {
+    // Next would report "Ready" and answer every request with a 500; a server that cannot work should not start.
+    console.error(`[dispatch] cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+  const { startEmbeddedWorker } = await import("./lib/embedded-worker");
+  await startEmbeddedWorker().catch((err: unknown) => console.error("[dispatch] the embedded worker did not start:", err));
+}
