@@ -161,6 +161,26 @@ describe("invoking agents from a comment", () => {
     expect(sessions.map((s) => [s.modelId, s.timeoutMinutes])).toEqual([["claude-sonnet-4-6", 42]]);
   });
 
+  it("starts the agents chosen in the mode bar along with those mentioned, in one comment", async () => {
+    const { adminCtx, member, issue } = await fixture(["member"]);
+    await createSkill(h.db, adminCtx, { name: "Review", trigger: "review", mode: "comment_only" });
+    const { comment, sessions } = await addComment(
+      h.db,
+      member!,
+      issue,
+      { ...say("@claude-opus please look"), agents: [{ provider_slug: "claude", variant_slug: "haiku", skill_trigger: "review" }] },
+      { queue },
+    );
+    expect(sessions.map((s) => [s.modelId, s.mode, s.triggerCommentId])).toEqual([
+      ["claude-haiku-4-5", "comment_only", comment.id],
+      ["claude-opus-4-6", "autonomous", comment.id],
+    ]);
+    const before = await counts(adminCtx.workspace.id);
+    const err = await rejection(addComment(h.db, member!, issue, { ...say("hi"), agents: [{ provider_slug: "gemini", variant_slug: "pro" }] }, { queue }));
+    expect(err).toMatchObject({ code: "conflict:provider_not_connected", field: "agents" });
+    expect(await counts(adminCtx.workspace.id)).toEqual(before);
+  });
+
   it("a comment that mentions only people is a plain comment", async () => {
     const { member, issue } = await fixture(["member"]);
     const { sessions } = await addComment(h.db, member!, issue, say("@alice can you check? mail ops@claude.dev"), { queue });
