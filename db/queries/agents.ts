@@ -4,6 +4,7 @@ import {
   agentProviders,
   agentProviderVariants,
   agentSkills,
+  users,
   workspaceAgentConfigs,
   type AgentProvider,
   type AgentProviderVariant,
@@ -42,6 +43,59 @@ export async function upsertAgentConfig(db: Db, args: { workspaceId: string; pro
     })
     .returning();
   return row!;
+}
+
+/** Who connected each provider of the workspace: provider id → the user's id and name. */
+export async function listConnectors(db: Db, workspaceId: string): Promise<{ providerId: string; userId: string; name: string }[]> {
+  return db
+    .select({ providerId: workspaceAgentConfigs.providerId, userId: users.id, name: users.name })
+    .from(workspaceAgentConfigs)
+    .innerJoin(users, eq(users.id, workspaceAgentConfigs.connectedBy))
+    .where(eq(workspaceAgentConfigs.workspaceId, workspaceId));
+}
+
+/** Stores a sealed OAuth token as the provider's connection, replacing whatever was there. */
+export async function storeConnection(
+  db: Db,
+  args: { workspaceId: string; providerId: string; keyId: string; accessTokenCiphertext: string; expiresAt: Date | null; connectedBy: string },
+): Promise<WorkspaceAgentConfig> {
+  const now = new Date();
+  const connection = {
+    connectionStatus: "connected" as const,
+    accessTokenCiphertext: args.accessTokenCiphertext,
+    // A pasted token comes without a refresh token; an old one must not outlive the token it belonged to.
+    refreshTokenCiphertext: null,
+    tokenKeyId: args.keyId,
+    tokenExpiresAt: args.expiresAt,
+    connectedBy: args.connectedBy,
+    connectedAt: now,
+  };
+  const [row] = await db
+    .insert(workspaceAgentConfigs)
+    .values({ workspaceId: args.workspaceId, providerId: args.providerId, ...connection })
+    .onConflictDoUpdate({
+      target: [workspaceAgentConfigs.workspaceId, workspaceAgentConfigs.providerId],
+      set: { ...connection, updatedAt: now },
+    })
+    .returning();
+  return row!;
+}
+
+/** Forgets the provider's tokens and who connected it; limits and toggles stay. */
+export async function clearConnection(db: Db, args: { workspaceId: string; providerId: string }): Promise<void> {
+  await db
+    .update(workspaceAgentConfigs)
+    .set({
+      connectionStatus: "disconnected",
+      accessTokenCiphertext: null,
+      refreshTokenCiphertext: null,
+      tokenKeyId: null,
+      tokenExpiresAt: null,
+      connectedBy: null,
+      connectedAt: null,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(workspaceAgentConfigs.workspaceId, args.workspaceId), eq(workspaceAgentConfigs.providerId, args.providerId)));
 }
 
 export async function listSkills(db: Db, args: { workspaceId: string; projectId?: string }): Promise<AgentSkill[]> {

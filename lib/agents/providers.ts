@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { loadCatalog, upsertAgentConfig, type CatalogProvider } from "@/db/queries/agents";
-import { DispatchError } from "@/lib/errors";
+import { listConnectors, loadCatalog, upsertAgentConfig, type CatalogProvider } from "@/db/queries/agents";
+import { DispatchError, notFound } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import { isProviderEnabled, isVariantEnabled } from "./resolve";
@@ -25,23 +25,66 @@ export async function listAvailableProviders(db: Db, ctx: WorkspaceContext) {
     }));
 }
 
-const configJson = (p: CatalogProvider) => ({
+type Connector = { id: string; name: string };
+
+const variantsJson = (p: CatalogProvider) =>
+  p.variants.map((v) => ({ slug: v.slug, name: v.name, model: v.modelId, is_default: v.isDefault, enabled: isVariantEnabled(p, v) }));
+
+/** An admin's view of one provider: the connection as a status, who made it and until when; never a token. */
+const configJson = (p: CatalogProvider, connector: Connector | null) => ({
   provider_slug: p.slug,
   name: p.name,
   group: p.groupName,
   enabled: p.config?.enabled ?? true,
   connection_status: p.config?.connectionStatus ?? "disconnected",
   connected_at: p.config?.connectedAt ?? null,
+  connected_by: connector,
+  token_expires_at: p.config?.tokenExpiresAt ?? null,
   max_concurrent_sessions: p.config?.maxConcurrentSessions ?? DEFAULT_LIMITS.maxConcurrentSessions,
   timeout_minutes: p.config?.timeoutMinutes ?? DEFAULT_LIMITS.timeoutMinutes,
-  variants: p.variants.map((v) => ({ slug: v.slug, name: v.name, model: v.modelId, is_default: v.isDefault, enabled: isVariantEnabled(p, v) })),
+  variants: variantsJson(p),
 });
+export type ProviderConfigJson = ReturnType<typeof configJson>;
 
 /** Admins see every provider's settings; the connection shows as a status, never as a token. */
-export async function getAgentConfig(db: Db, ctx: WorkspaceContext) {
+export async function getAgentConfig(db: Db, ctx: WorkspaceContext): Promise<ProviderConfigJson[]> {
   requireRole(ctx, "admin");
-  return (await loadCatalog(db, ctx.workspace.id)).filter((p) => p.enabled).map(configJson);
+  const [catalog, connectors] = await Promise.all([loadCatalog(db, ctx.workspace.id), listConnectors(db, ctx.workspace.id)]);
+  return catalog
+    .filter((p) => p.enabled)
+    .map((p) => {
+      const c = connectors.find((x) => x.providerId === p.id);
+      return configJson(p, c ? { id: c.userId, name: c.name } : null);
+    });
 }
+
+/** One provider's admin view; an unknown (or globally switched off) provider is a 404. */
+export async function getProviderConfig(db: Db, ctx: WorkspaceContext, providerSlug: string): Promise<ProviderConfigJson> {
+  const config = (await getAgentConfig(db, ctx)).find((p) => p.provider_slug === providerSlug);
+  if (!config) throw notFound("provider", "This provider");
+  return config;
+}
+
+/**
+ * What any member may know about the workspace's agents: which providers and variants are
+ * switched on, whether each is connected, and the limits. No connection details.
+ */
+export async function getAgentOverview(db: Db, ctx: WorkspaceContext) {
+  const catalog = await loadCatalog(db, ctx.workspace.id);
+  return catalog
+    .filter((p) => p.enabled)
+    .map((p) => ({
+      provider_slug: p.slug,
+      name: p.name,
+      group: p.groupName,
+      enabled: isProviderEnabled(p),
+      connection_status: p.config?.connectionStatus ?? "disconnected",
+      max_concurrent_sessions: p.config?.maxConcurrentSessions ?? DEFAULT_LIMITS.maxConcurrentSessions,
+      timeout_minutes: p.config?.timeoutMinutes ?? DEFAULT_LIMITS.timeoutMinutes,
+      variants: variantsJson(p),
+    }));
+}
+export type ProviderOverviewJson = Awaited<ReturnType<typeof getAgentOverview>>[number];
 
 const providerConfigSchema = z.object({
   provider_slug: z.string({ required_error: "provider_slug is required." }),

@@ -1,0 +1,76 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { workspaceAction } from "@/lib/actions/client";
+import { connectWithToken, disconnect } from "@/lib/agents/connection";
+import { getProviderConfig, updateAgentConfig } from "@/lib/agents/providers";
+import { createSkill, editSkill, removeSkill, skillJson } from "@/lib/agents/skills";
+import { DispatchError } from "@/lib/errors";
+
+// The agent settings page's mutations. Each returns the changed provider or skill (never a token)
+// and revalidates the page so the server-rendered lists follow.
+
+const settingsPath = (slug: string) => `/${slug}/settings/agents`;
+
+export type ProviderSettingsInput = {
+  enabled?: boolean;
+  max_concurrent_sessions?: number;
+  timeout_minutes?: number;
+  variants?: { slug: string; enabled: boolean }[];
+};
+
+export async function updateProviderSettingsAction(slug: string, providerSlug: string, input: ProviderSettingsInput) {
+  return workspaceAction(slug, async ({ db, ctx }) => {
+    try {
+      await updateAgentConfig(db, ctx, { providers: [{ ...input, provider_slug: providerSlug }] });
+    } catch (err) {
+      // The form has one provider: `providers.0.timeout_minutes` is its `timeout_minutes` field.
+      if (err instanceof DispatchError && err.field?.startsWith("providers.0.")) {
+        throw new DispatchError(err.code, err.message, { field: err.field.slice("providers.0.".length) });
+      }
+      throw err;
+    }
+    revalidatePath(settingsPath(slug));
+    return getProviderConfig(db, ctx, providerSlug);
+  });
+}
+
+export async function connectWithTokenAction(slug: string, providerSlug: string, input: { token: string }) {
+  return workspaceAction(slug, async ({ db, ctx }) => {
+    const config = await connectWithToken(db, ctx, providerSlug, input);
+    revalidatePath(settingsPath(slug));
+    return config;
+  });
+}
+
+export async function disconnectAction(slug: string, providerSlug: string) {
+  return workspaceAction(slug, async ({ db, ctx }) => {
+    const config = await disconnect(db, ctx, providerSlug);
+    revalidatePath(settingsPath(slug));
+    return config;
+  });
+}
+
+export async function createSkillAction(slug: string, input: unknown) {
+  return workspaceAction(slug, async ({ db, ctx }) => {
+    const skill = skillJson(await createSkill(db, ctx, input));
+    revalidatePath(settingsPath(slug));
+    return skill;
+  });
+}
+
+export async function editSkillAction(slug: string, id: string, input: unknown) {
+  return workspaceAction(slug, async ({ db, ctx }) => {
+    const skill = skillJson(await editSkill(db, ctx, id, input));
+    revalidatePath(settingsPath(slug));
+    return skill;
+  });
+}
+
+export async function deleteSkillAction(slug: string, id: string) {
+  return workspaceAction(slug, async ({ db, ctx }) => {
+    await removeSkill(db, ctx, id);
+    revalidatePath(settingsPath(slug));
+    return { id };
+  });
+}
