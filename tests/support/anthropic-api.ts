@@ -1,7 +1,8 @@
 /**
  * A stand-in for Anthropic's Messages API (the service lives outside this machine). It speaks
  * the real wire protocol Claude Code uses — POST /v1/messages with SSE streaming, or plain JSON
- * — and plays a script chosen from the request: the marker `[script:NAME]` in the conversation.
+ * — and plays a script chosen from the request: the last marker `[script:NAME]` in the
+ * conversation (the prompt ends with the request; earlier comments on the issue may hold others).
  *   plain       one text answer
  *   tool-write  a Write tool call creating <cwd>/hello.txt, then a final answer
  *   error       a 500 with an Anthropic-style error body
@@ -31,9 +32,13 @@ function textOf(content: Message["content"] | unknown): string {
   return content.map((b: Block) => (b.type === "text" ? (b.text ?? "") : b.type === "tool_result" ? textOf(b.content) : "")).join("\n");
 }
 
+/** The last marker wins: the prompt ends with the request, after earlier comments that may hold markers of their own. */
+export function lastScript(text: string): string | undefined {
+  return [...text.matchAll(/\[script:([a-z-]+)\]/g)].at(-1)?.[1];
+}
+
 function pickScript(body: Body): string {
-  const all = (body.messages ?? []).map((m) => textOf(m.content)).join("\n") + JSON.stringify(body.system ?? "");
-  return /\[script:([a-z-]+)\]/.exec(all)?.[1] ?? "plain";
+  return lastScript((body.messages ?? []).map((m) => textOf(m.content)).join("\n")) ?? lastScript(JSON.stringify(body.system ?? "")) ?? "plain";
 }
 
 function cwdOf(body: Body): string {

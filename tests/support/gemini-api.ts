@@ -3,7 +3,7 @@
  * the real one lives outside this machine). It speaks the CLI's wire protocol —
  * POST /v1internal:<method>, streaming replies as SSE with each chunk wrapped in
  * `{ "response": … }` — and plays the same scripts as the Anthropic stand-in, chosen by the
- * marker `[script:NAME]` in the conversation: plain, tool-write, error, hang, and the paced
+ * last marker `[script:NAME]` in the conversation: plain, tool-write, error, hang, and the paced
  * slow (61 chunks 150 ms apart) and long (401 chunks a few ms apart) with the Anthropic
  * stand-in's texts (SLOW_PIECES, LONG_PIECES there).
  * Test-only: GET /__requests answers the requests received so far as JSON
@@ -11,7 +11,7 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { LONG_PIECES, SLOW_PIECES } from "./anthropic-api";
+import { lastScript, LONG_PIECES, SLOW_PIECES } from "./anthropic-api";
 
 type Part = { text?: string; functionCall?: unknown; functionResponse?: unknown };
 type Body = { model?: string; request?: { contents?: { role: string; parts?: Part[] }[]; tools?: unknown[] } };
@@ -26,7 +26,7 @@ type Reply = { parts: Part[]; pieces?: string[]; paceMs?: number };
 function reply(body: Body): Reply | "error" | "hang" {
   const contents = body.request?.contents ?? [];
   const all = JSON.stringify(contents);
-  const script = /\[script:([a-z-]+)\]/.exec(all)?.[1] ?? "plain";
+  const script = lastScript(all) ?? "plain";
   const afterTool = (contents.at(-1)?.parts ?? []).some((p) => p.functionResponse);
   if (script === "error") return "error";
   if (script === "hang") return "hang";
