@@ -16,7 +16,9 @@ export async function connectProvider(api: ApiClient, slug: string, providerSlug
   return res.body;
 }
 
-/** Polls GET …/agent/sessions/{id} until its status is one of `statuses`; the session JSON. */
+const TERMINAL = ["completed", "failed", "cancelled", "timed_out"];
+
+/** Polls GET …/agent/sessions/{id} until its status is one of `statuses` (throws at once on another terminal one); the session JSON. */
 export async function waitForSession(api: ApiClient, slug: string, id: string, statuses: string[], timeoutMs = 60_000): Promise<Json> {
   const deadline = Date.now() + timeoutMs;
   let last: Json = null;
@@ -25,6 +27,8 @@ export async function waitForSession(api: ApiClient, slug: string, id: string, s
     if (res.status !== 200) throw new Error(`GET session ${id} answered ${res.status}: ${JSON.stringify(res.body)}`);
     last = res.body.session;
     if (statuses.includes(last.status)) return last;
+    // Terminal states never change: waiting longer cannot help.
+    if (TERMINAL.includes(last.status)) throw new Error(`session ${id} ended ${last.status} while waiting for ${statuses.join(" | ")}: ${JSON.stringify(last)}`);
     if (Date.now() > deadline) throw new Error(`session ${id} did not reach ${statuses.join(" | ")} within ${timeoutMs / 1000} s: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
