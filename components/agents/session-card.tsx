@@ -63,7 +63,14 @@ export const SessionCard = observer(function SessionCard({ model, canCancel }: {
           </span>
           {model.connection === "reconnecting" && <span className="text-xs text-amber-600">reconnecting…</span>}
           <span className="ml-auto text-xs text-slate-500">
-            {s.startedAt ? <Elapsed from={s.startedAt} to={s.finishedAt} /> : active ? <>queued <Elapsed from={s.createdAt} to={null} /></> : null}
+            {s.startedAt ? (
+              <Elapsed from={s.startedAt} to={s.finishedAt} />
+            ) : active ? (
+              <>
+                {status === "pending" && "queued "}
+                <Elapsed from={s.createdAt} to={null} />
+              </>
+            ) : null}
           </span>
           {active && canCancel && (
             <button type="button" className="btn-ghost px-2 py-0.5 text-xs" onClick={cancel} disabled={cancelling}>

@@ -20,7 +20,8 @@ import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { BullSessionQueue } from "@/lib/queue/session-queue";
 import { getSessionOrThrow } from "@/lib/sessions/service";
-import { SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
+import { INSTALLATION_LABEL, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
+import { installationId } from "@/workers/sandbox/installation";
 import { startWorker } from "@/workers/worker";
 import { startAnthropicApi, type ModelApi } from "../support/anthropic-api";
 import { makeWorkspace, openTestPostgres } from "./helpers";
@@ -31,6 +32,8 @@ let api: ModelApi;
 let queue: BullSessionQueue;
 
 beforeAll(async () => {
+  // The in-process workers below label and reap containers as the installation of this database.
+  process.env.DATABASE_URL = inject("databaseUrl");
   h = await openTestPostgres();
   api = await startAnthropicApi();
   process.env.DISPATCH_MODEL_API_CLAUDE = api.url;
@@ -124,4 +127,22 @@ describe("the worker process", () => {
     expect(s.errorMessage).toContain("The worker running this session stopped");
     expect((await docker.listContainers({ all: true, filters: { label: [`${SESSION_LABEL}=${id}`] } })).length).toBe(0);
   }, 120_000);
+
+  it("the reaper removes its own installation's unknown containers and leaves another installation's alone", async () => {
+    const unknownSession = () => `00000000-0000-4000-8000-${randomBytes(6).toString("hex")}`;
+    const make = (installation: string) =>
+      docker.createContainer({ Image: "dispatch/agent-claude:latest", Cmd: ["true"], Labels: { [SESSION_LABEL]: unknownSession(), [INSTALLATION_LABEL]: installation } });
+    const ours = await make(installationId());
+    const theirs = await make("another-installation");
+    try {
+      const w = await startWorker({ db: h.db, events: new MemorySessionEventBus(), cancel: new MemoryCancelSignal(), source: { redisUrl }, staleSeconds: 2 });
+      await w.stop();
+      const left = new Set((await docker.listContainers({ all: true, filters: { label: [SESSION_LABEL] } })).map((c) => c.Id));
+      expect(left.has(ours.id)).toBe(false);
+      expect(left.has(theirs.id)).toBe(true);
+    } finally {
+      await theirs.remove({ force: true });
+      await ours.remove({ force: true }).catch(() => {});
+    }
+  }, 60_000);
 });

@@ -1,10 +1,12 @@
 import { PassThrough } from "node:stream";
 import readline from "node:readline";
 import Docker from "dockerode";
+import { installationId } from "./installation";
 import type { SandboxDriver, SandboxHandle, SandboxLine, SandboxSpec } from "./types";
 
 export const SESSION_LABEL = "dispatch.session";
 export const WORKER_LABEL = "dispatch.worker";
+export const INSTALLATION_LABEL = "dispatch.installation";
 
 const ignoreGone = (err: unknown) => {
   const status = (err as { statusCode?: number }).statusCode;
@@ -14,7 +16,11 @@ const ignoreGone = (err: unknown) => {
 
 /** One hardened, throw-away container per session, through the Docker Engine API. */
 export class DockerSandbox implements SandboxDriver {
-  constructor(private readonly docker = new Docker({ socketPath: process.env.DOCKER_SOCKET ?? "/var/run/docker.sock" })) {}
+  constructor(
+    private readonly docker = new Docker({ socketPath: process.env.DOCKER_SOCKET ?? "/var/run/docker.sock" }),
+    /** Containers are labelled with it and `list` sees only these. */
+    private readonly installation = installationId(),
+  ) {}
 
   async imageExists(image: string) {
     try {
@@ -30,7 +36,7 @@ export class DockerSandbox implements SandboxDriver {
     const container = await this.docker.createContainer({
       Image: spec.image,
       Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
-      Labels: { [SESSION_LABEL]: spec.sessionId, [WORKER_LABEL]: spec.workerId },
+      Labels: { [SESSION_LABEL]: spec.sessionId, [WORKER_LABEL]: spec.workerId, [INSTALLATION_LABEL]: this.installation },
       User: "1000:1000",
       WorkingDir: "/work",
       Tty: false,
@@ -76,7 +82,7 @@ export class DockerSandbox implements SandboxDriver {
   }
 
   async list() {
-    const rows = await this.docker.listContainers({ all: true, filters: { label: [SESSION_LABEL] } });
+    const rows = await this.docker.listContainers({ all: true, filters: { label: [SESSION_LABEL, `${INSTALLATION_LABEL}=${this.installation}`] } });
     return rows.map((r) => ({ id: r.Id, sessionId: r.Labels[SESSION_LABEL] ?? "", workerId: r.Labels[WORKER_LABEL] ?? null }));
   }
 

@@ -24,7 +24,7 @@ export interface SandboxHandle {
 export interface SandboxDriver {
   imageExists(image: string): Promise<boolean>;
   start(spec: SandboxSpec): Promise<SandboxHandle>;
-  /** Containers labelled as Dispatch sessions, running or not. */
+  /** Containers of this installation's sessions, running or not (never another installation's on a shared engine). */
   list(): Promise<{ id: string; sessionId: string; workerId: string | null }[]>;
   removeById(id: string): Promise<void>;
 }
