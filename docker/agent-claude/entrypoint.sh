@@ -16,6 +16,6 @@ export DISABLE_TELEMETRY=1 DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIA
 export CLAUDE_CODE_MAX_RETRIES="${CLAUDE_CODE_MAX_RETRIES:-2}"
 
 # The prompt goes in on stdin: it may be long and hold anything, so never in argv or the environment.
-set -- -p --output-format stream-json --verbose --dangerously-skip-permissions --model "${DISPATCH_MODEL:?DISPATCH_MODEL is required}"
+set -- -p --output-format stream-json --verbose --include-partial-messages --dangerously-skip-permissions --model "${DISPATCH_MODEL:?DISPATCH_MODEL is required}"
 [ -n "${DISPATCH_RESUME:-}" ] && set -- "$@" --resume "$DISPATCH_RESUME"
 exec /opt/agent/bin/claude "$@" <"$PROMPT_FILE"

@@ -14,6 +14,22 @@ function run(lines: string[]) {
 }
 
 describe("Claude Code adapter", () => {
+  it("streams text deltas from partial messages and skips the whole block that repeats them", () => {
+    const se = (event: unknown) => JSON.stringify({ type: "stream_event", event, session_id: "s" });
+    const start = (type: string) => se({ type: "content_block_start", index: 0, content_block: { type } });
+    const delta = (text: string) => se({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } });
+    const assistant = (block: unknown) => JSON.stringify({ type: "assistant", message: { content: [block] } });
+    const lines = [
+      start("text"), delta("Let me "), delta("look."), assistant({ type: "text", text: "Let me look." }),
+      start("text"), delta("Second block."), assistant({ type: "text", text: "Second block." }),
+      start("tool_use"), se({ type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: "{}" } }),
+      assistant({ type: "tool_use", id: "t1", name: "Bash", input: { command: "ls" } }),
+      start("text"), delta("Done."), assistant({ type: "text", text: "Done." }),
+    ];
+    const { events } = run(lines);
+    expect(events.map((e) => (e.type === "text" ? e.text : e.type))).toEqual(["Let me ", "look.", "\n\nSecond block.", "tool_call", "Done."]);
+  });
+
   it("separates whole text blocks in a row by a paragraph break, so joined pieces read as Markdown", () => {
     const assistant = (...texts: string[]) => JSON.stringify({ type: "assistant", message: { content: texts.map((text) => ({ type: "text", text })) } });
     const tool = JSON.stringify({ type: "assistant", message: { content: [{ type: "tool_use", id: "t1", name: "Bash", input: { command: "ls" } }] } });

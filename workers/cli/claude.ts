@@ -13,7 +13,8 @@ function flattenContent(content: unknown): string {
 }
 
 /**
- * Claude Code `--output-format stream-json --verbose`: `system/init`, `assistant` and `user`
+ * Claude Code `--output-format stream-json --verbose --include-partial-messages`: text deltas as
+ * `stream_event` lines (then the whole block again, skipped), `system/init`, `assistant` and `user`
  * messages one content block per line, and a final `result` with the answer, tokens and cost.
  */
 export function createClaudeParser(): CliOutputParser {
@@ -21,6 +22,8 @@ export function createClaudeParser(): CliOutputParser {
   let result: CliResult | null = null;
   // Claude Code sends whole text blocks; text events are pieces joined verbatim, so blocks get a paragraph break.
   let lastWasText = false;
+  // With --include-partial-messages the block's text already went out as deltas: its whole copy is skipped.
+  let streamedBlock = false;
 
   const stdout = (line: string): SessionEvent[] => {
     if (!line.trim()) return [];
@@ -39,8 +42,9 @@ export function createClaudeParser(): CliOutputParser {
         for (const b of Array.isArray(content) ? (content as Block[]) : []) {
           if (!b || typeof b !== "object") continue;
           if (b.type === "text") {
-            if (msg.type === "assistant" && b.text) events.push({ type: "text", text: lastWasText ? `\n\n${b.text}` : b.text });
+            if (msg.type === "assistant" && b.text && !streamedBlock) events.push({ type: "text", text: lastWasText ? `\n\n${b.text}` : b.text });
             lastWasText ||= msg.type === "assistant" && !!b.text;
+            streamedBlock = false;
             continue;
           }
           lastWasText = false;
@@ -68,8 +72,18 @@ export function createClaudeParser(): CliOutputParser {
         if (isError) events.push({ type: "error", message: result.errorMessage! });
         break;
       }
+      case "stream_event": {
+        const ev = (msg.event ?? {}) as { type?: string; content_block?: { type?: string }; delta?: { type?: string; text?: string } };
+        if (ev.type === "content_block_start" && ev.content_block?.type === "text") streamedBlock = false;
+        if (ev.type === "content_block_delta" && ev.delta?.type === "text_delta" && ev.delta.text) {
+          events.push({ type: "text", text: lastWasText && !streamedBlock ? `\n\n${ev.delta.text}` : ev.delta.text });
+          streamedBlock = true;
+          lastWasText = true;
+        }
+        break;
+      }
       default:
-        // rate_limit_event, stream_event and future line types carry nothing for the timeline.
+        // rate_limit_event and future line types carry nothing for the timeline.
         break;
     }
     return events;
