@@ -1,11 +1,12 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { getSession, listSessionsForIssue } from "@/db/queries/agent-sessions";
+import { getSession, listSessionCards, listSessionsForIssue } from "@/db/queries/agent-sessions";
 import type { AgentSession } from "@/db/schema";
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import { DispatchError, notFound } from "@/lib/errors";
 import type { SessionQueue } from "@/lib/queue/session-queue";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
+import { toTimelineSession, type TimelineSession } from "./timeline";
 import { transitionSession } from "./transitions";
 
 const uuid = z.string().uuid();
@@ -40,4 +41,16 @@ export async function cancelSession(
   // Best effort: the worker also sees the status when it claims or polls the session.
   await Promise.allSettled([deps.queue.remove(session.id), deps.signal.publish(session.id)]);
   return cancelled;
+}
+
+/** The issue page's session cards, oldest first. */
+export async function getSessionCards(db: Db, ctx: WorkspaceContext, issueId: string): Promise<TimelineSession[]> {
+  return (await listSessionCards(db, { workspaceId: ctx.workspace.id, issueId })).map(toTimelineSession);
+}
+
+export async function getSessionCard(db: Db, ctx: WorkspaceContext, id: string): Promise<TimelineSession> {
+  const session = await getSessionOrThrow(db, ctx, id);
+  const [row] = await listSessionCards(db, { workspaceId: ctx.workspace.id, id: session.id });
+  if (!row) throw notFound("session", "This agent session");
+  return toTimelineSession(row);
 }

@@ -15,7 +15,8 @@ import { DispatchError } from "@/lib/errors";
 import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { BullSessionQueue } from "@/lib/queue/session-queue";
-import { cancelSession, getSessionOrThrow, listSessions } from "@/lib/sessions/service";
+import { insertAgentComment } from "@/db/queries/worker";
+import { cancelSession, getSessionCard, getSessionCards, getSessionOrThrow, listSessions } from "@/lib/sessions/service";
 import { transitionSession } from "@/lib/sessions/transitions";
 import { makeWorkspace, openTestPostgres } from "./helpers";
 
@@ -269,6 +270,31 @@ describe("sessions", () => {
     const again = await rejection(cancelSession(h.db, member!, s.id, { queue, signal }));
     expect(again).toMatchObject({ code: "conflict:session_finished", status: 409 });
     expect(again.message).toContain("cancelled");
+  });
+
+  it("session cards name provider, variant and skill, carry the agent's answer comment, and stay in their workspace", async () => {
+    const one = await fixture(["member"]);
+    const two = await fixture(["member"]);
+    await createSkill(h.db, one.adminCtx, { name: "Explain", trigger: "explain" });
+    const s = (await addComment(h.db, one.member!, one.issue, say("@claude-opus:explain go"), { queue })).sessions[0]!;
+    await transitionSession(h.db, s.id, "provisioning");
+    await transitionSession(h.db, s.id, "running");
+    await transitionSession(h.db, s.id, "completed", { answer: "It is 42." });
+    await insertAgentComment(h.db, { workspaceId: one.adminCtx.workspace.id, issueId: one.issue.id, sessionId: s.id, bodyJson: {}, bodyHtml: "<p>It is 42.</p>" });
+    const card = await getSessionCard(h.db, one.member!, s.id);
+    expect(card).toMatchObject({
+      id: s.id,
+      triggerCommentId: s.triggerCommentId,
+      provider: { slug: "claude", name: "Claude", group: "Anthropic" },
+      variant: { slug: "opus", name: "Claude Opus" },
+      skill: { trigger: "explain", name: "Explain" },
+      status: "completed",
+      answerHtml: "<p>It is 42.</p>",
+    });
+    expect(JSON.stringify(card)).not.toContain("go\""); // the prompt stays on the server
+    expect((await getSessionCards(h.db, one.member!, one.issue.id)).map((c) => c.id)).toEqual([s.id]);
+    expect(await getSessionCards(h.db, two.member!, one.issue.id)).toEqual([]);
+    expect(await rejection(getSessionCard(h.db, two.member!, s.id))).toMatchObject({ code: "not_found:session" });
   });
 
   it("lists an issue's sessions and hides another workspace's", async () => {

@@ -4,14 +4,13 @@ import { getDb } from "@/db/client";
 import { IssueDetails } from "@/components/issue/issue-details";
 import { IssueProperties } from "@/components/issue/issue-properties";
 import { Timeline } from "@/components/issue/timeline";
-import { listSessionCards } from "@/db/queries/agent-sessions";
 import { getAgentPicker } from "@/lib/agents/picker";
 import { getComments } from "@/lib/comments/service";
 import { toTimelineComment } from "@/lib/comments/timeline";
 import { getIssueForPage } from "@/lib/issues/page";
 import { issueKey } from "@/lib/issues/schemas";
 import { renderMarkdown } from "@/lib/markdown/render";
-import { toTimelineSession } from "@/lib/sessions/timeline";
+import { getSessionCards } from "@/lib/sessions/service";
 import { hasRole } from "@/lib/workspaces/access";
 import { requireWorkspacePage } from "@/lib/workspaces/page-context";
 
@@ -29,7 +28,7 @@ export default async function IssuePage({ params }: { params: Promise<Params> })
   const key = issueKey(project.identifier, issue.number);
   const [comments, sessions, picker] = await Promise.all([
     getComments(db, ctx, issue.id).then((rows) => rows.map(toTimelineComment)),
-    listSessionCards(db, { workspaceId: ctx.workspace.id, issueId: issue.id }).then((rows) => rows.map(toTimelineSession)),
+    getSessionCards(db, ctx, issue.id),
     getAgentPicker(db, ctx, project.id),
   ]);
   const canWrite = hasRole(ctx, "member");
