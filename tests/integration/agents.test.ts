@@ -291,7 +291,7 @@ describe("sessions", () => {
       status: "completed",
       answerHtml: "<p>It is 42.</p>",
     });
-    expect(JSON.stringify(card)).not.toContain("go\""); // the prompt stays on the server
+    expect(JSON.stringify(card)).not.toContain("explain go"); // the prompt stays on the server
     expect((await getSessionCards(h.db, one.member!, one.issue.id)).map((c) => c.id)).toEqual([s.id]);
     expect(await getSessionCards(h.db, two.member!, one.issue.id)).toEqual([]);
     expect(await rejection(getSessionCard(h.db, two.member!, s.id))).toMatchObject({ code: "not_found:session" });
