@@ -2,17 +2,22 @@ import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
 
+const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "x-goog-api-key", "proxy-authorization"];
+
 /**
  * The worker's end of the container's only way out: an HTTP server on a Unix socket (mounted
  * into the container) that forwards each request to one upstream API base URL, streaming both
- * ways. Nothing else is reachable from inside.
+ * ways, and adds the session's credential. Nothing else is reachable from inside.
  */
 export async function startModelProxy(socketPath: string, upstreamBase: string, opts: { headers?: Record<string, string> } = {}) {
   const base = new URL(upstreamBase);
   const client = base.protocol === "https:" ? https : http;
   const server = http.createServer((req, res) => {
     const target = new URL(base.pathname.replace(/\/$/, "") + (req.url ?? "/"), base);
-    const headers = { ...req.headers, host: base.host, ...opts.headers };
+    const headers: http.OutgoingHttpHeaders = { ...req.headers, host: base.host };
+    // Whatever credential the container sent is dropped; the worker's own is added.
+    for (const h of CREDENTIAL_HEADERS) delete headers[h];
+    Object.assign(headers, opts.headers);
     const upstream = client.request(target, { method: req.method, headers }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);

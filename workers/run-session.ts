@@ -6,13 +6,14 @@ import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import type { SessionEventBus } from "@/lib/bus/session-events";
 import { commentText, docFromText } from "@/lib/comments/body";
 import { open, type KeyRing } from "@/lib/crypto/token-box";
+import { redactDeep, redactSecrets } from "@/lib/secrets/redact";
 import { issueKey } from "@/lib/issues/schemas";
 import { renderMarkdown } from "@/lib/markdown/render";
 import type { SequencedEvent, SessionEvent } from "@/lib/sessions/events";
 import { buildPrompt } from "@/lib/sessions/prompt";
 import { isTerminal } from "@/lib/sessions/status";
 import { transitionSession } from "@/lib/sessions/transitions";
-import { cliAdapters, modelApiBase } from "./cli";
+import { cliAdapters, modelApiBase, PROXY_CREDENTIAL } from "./cli";
 import { startModelProxy } from "./model-proxy";
 import type { SandboxDriver, SandboxHandle } from "./sandbox/types";
 
@@ -67,6 +68,8 @@ class SessionRun {
   private streaming = false;
   private lastError: string | null = null;
   private finished = false;
+  /** The session's credential: never stored, streamed or posted, even if the agent echoes it. */
+  private secrets: string[] = [];
 
   constructor(
     private readonly deps: RunnerDeps,
@@ -88,6 +91,7 @@ class SessionRun {
     }
     const token = this.credential(ctx);
     if (!token) return this.finish("failed", `${ctx.provider.name} is not connected to this workspace. Ask an admin to connect it.`);
+    this.secrets = [token];
 
     const workDir = path.join(this.dir, "work");
     const runDir = path.join(this.dir, "run");
@@ -95,7 +99,8 @@ class SessionRun {
     await fs.mkdir(runDir, { recursive: true });
     await fs.chown(workDir, AGENT_UID, AGENT_UID);
     await fs.writeFile(path.join(runDir, "prompt.txt"), this.prompt(ctx), { mode: 0o644 });
-    this.proxy = await startModelProxy(path.join(runDir, "api.sock"), modelApiBase(ctx.provider.cli, adapter));
+    // The credential stays in the worker: the proxy adds it to each request; the container holds a placeholder.
+    this.proxy = await startModelProxy(path.join(runDir, "api.sock"), modelApiBase(ctx.provider.cli, adapter), { headers: adapter.credentialHeaders(token) });
 
     // A redelivered job must never leave two containers for one session.
     for (const c of await this.deps.sandbox.list()) if (c.sessionId === this.sessionId) await this.deps.sandbox.removeById(c.id);
@@ -107,7 +112,7 @@ class SessionRun {
       image: ctx.provider.image,
       workDir,
       runDir,
-      env: adapter.containerEnv({ model: ctx.session.modelId, token, resume: null }),
+      env: adapter.containerEnv({ model: ctx.session.modelId, token: PROXY_CREDENTIAL, resume: null }),
       limits: this.deps.limits,
     });
     await setSessionFields(this.deps.db, this.sessionId, { containerId: this.container.id });
@@ -139,7 +144,7 @@ class SessionRun {
         cliSessionId: result?.cliSessionId ?? cliSessionId,
       };
       if (exit.exitCode === 0 && result && !result.isError) {
-        const answer = result.answer ?? "";
+        const answer = redactSecrets(result.answer ?? "", this.secrets);
         await this.finish("completed", null, { ...usage, answer });
         if (answer.trim()) await this.postAnswer(ctx, answer);
       } else {
@@ -192,7 +197,8 @@ class SessionRun {
     };
   }
 
-  private async emit(event: SessionEvent) {
+  private async emit(raw: SessionEvent) {
+    const event = redactDeep(raw, this.secrets);
     if (event.type === "error") this.lastError = event.message;
     if (!this.streaming) {
       this.streaming = true;
@@ -238,6 +244,7 @@ class SessionRun {
   ) {
     if (this.finished) return;
     this.finished = true;
+    if (error) error = redactSecrets(error, this.secrets);
     // A cancelled session was already moved by the cancel route; everything else moves here.
     if (status !== "cancelled") await transitionSession(this.deps.db, this.sessionId, status, { errorMessage: error, ...extra });
     const final = await getSessionStatus(this.deps.db, this.sessionId);

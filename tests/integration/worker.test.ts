@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +16,7 @@ import { createProject } from "@/lib/projects/service";
 import { MemorySessionQueue } from "@/lib/queue/session-queue";
 import type { SequencedEvent } from "@/lib/sessions/events";
 import { cancelSession, getSessionOrThrow } from "@/lib/sessions/service";
+import { PROXY_CREDENTIAL } from "@/workers/cli";
 import { runSession, type RunnerDeps } from "@/workers/run-session";
 import { DockerSandbox, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
 import { SCRIPT_USAGE, startAnthropicApi, type ModelApi } from "../support/anthropic-api";
@@ -153,6 +155,23 @@ describe("a session run by the worker", () => {
     expect(fs.existsSync(path.join(workRoot, id))).toBe(false);
   });
 
+  it("an agent that echoes its credential leaves [redacted] in the events, the answer and the comment", async () => {
+    const { id, adminCtx, issue } = await startSession("@claude [script:echo-token] what token do you have?");
+    await runSession(deps(), id);
+    const s = await getSessionOrThrow(h.db, adminCtx, id);
+    expect(s.status).toBe("completed");
+    expect(s.answer).toBe("I was called with: Bearer [redacted]");
+    const { sql } = await import("drizzle-orm");
+    const stored = JSON.stringify(await h.db.execute(sql`select payload from agent_session_events where session_id = ${id}`));
+    expect(stored).toContain("[redacted]");
+    expect(stored).not.toContain(TOKEN);
+    expect(JSON.stringify(seen.get(id))).not.toContain(TOKEN);
+    const comment = (await getComments(h.db, adminCtx, issue.id)).find((c) => c.authorSessionId === id)!;
+    expect(comment.bodyHtml).toBe("<p>I was called with: Bearer [redacted]</p>");
+    // The upstream did receive the real token: the proxy added it.
+    expect(api.requests.some((r) => r.headers.authorization === `Bearer ${TOKEN}` && JSON.stringify(r.body).includes("what token"))).toBe(true);
+  });
+
   it("runs a tool call that writes a file in the checkout", async () => {
     const { id, adminCtx } = await startSession("@claude [script:tool-write] please create hello.txt");
     await runSession(deps(), id);
@@ -198,6 +217,12 @@ describe("a session run by the worker", () => {
     const config = JSON.stringify([c.Config.Env, c.Config.Cmd, c.Args, c.Path]);
     expect(config).not.toContain("script:hang");
     expect(config).not.toMatch(/DATABASE_URL|REDIS_URL|NEXTAUTH/);
+    // No credential inside: the CLI holds a placeholder, the worker's proxy adds the real token.
+    expect(JSON.stringify(c)).not.toContain(TOKEN);
+    expect(c.Config.Env).toContain(`CLAUDE_CODE_OAUTH_TOKEN=${PROXY_CREDENTIAL}`);
+    // No way out but the proxy: the model API's own address (loopback on this host) is unreachable from inside.
+    const probe = spawnSync("docker", ["exec", info!.Id, "node", "-e", `fetch(${JSON.stringify(api.url)}).then(() => console.log("REACHED"), (e) => console.log("FAILED", e.cause?.code ?? e.message))`], { encoding: "utf8", timeout: 20_000 });
+    expect(probe.stdout).toMatch(/^FAILED/);
 
     const t0 = Date.now();
     await cancelSession(h.db, adminCtx, id, { queue, signal: cancel });

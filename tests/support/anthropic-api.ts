@@ -10,6 +10,7 @@
  *   slow        one answer streamed as 61 text deltas, one every 150 ms (~9 s): "Line N of the slow
  *               answer.\n\n" for N = 1..60, then "Slow answer complete." — for watching a run
  *               mid-stream, cancelling it, or reloading the page during it
+ *   echo-token  answers "I was called with: <the Authorization header it received>"
  *   long        one answer streamed as 401 short deltas a few ms apart: "Token N. " for N = 1..400,
  *               then "Long answer complete." — for streaming volume
  * Test-only: GET /__requests answers the requests received so far as JSON
@@ -57,7 +58,7 @@ function paced(pieces: string[], paceMs: number): Reply {
 export const SLOW_PIECES = [...Array.from({ length: 60 }, (_, i) => `Line ${i + 1} of the slow answer.\n\n`), "Slow answer complete."];
 export const LONG_PIECES = [...Array.from({ length: 400 }, (_, i) => `Token ${i + 1}. `), "Long answer complete."];
 
-function reply(body: Body): Reply | "error" | "hang" {
+function reply(body: Body, headers: http.IncomingHttpHeaders = {}): Reply | "error" | "hang" {
   const script = pickScript(body);
   const last = body.messages?.at(-1);
   const afterTool = Array.isArray(last?.content) && last.content.some((b) => b.type === "tool_result");
@@ -67,6 +68,8 @@ function reply(body: Body): Reply | "error" | "hang" {
   if (script === "hang") return "hang";
   if (script === "slow") return paced(SLOW_PIECES, 150);
   if (script === "long") return paced(LONG_PIECES, 3);
+  // A misbehaving agent: repeats the credential it was called with, as a secret-leak test needs.
+  if (script === "echo-token") return { content: [{ type: "text", text: `I was called with: ${String(headers.authorization ?? "nothing")}` }], stop: "end_turn" };
   if (script === "tool-write" && !afterTool) {
     return {
       content: [
@@ -131,7 +134,7 @@ export async function startAnthropicApi(): Promise<ModelApi> {
         res.writeHead(404, { "content-type": "application/json" });
         return res.end(JSON.stringify({ type: "error", error: { type: "not_found_error", message: "not found" } }));
       }
-      const r = reply(body);
+      const r = reply(body, req.headers);
       const id = `msg_${requests.length}`;
       const model = body.model ?? "claude-sonnet-4-6";
       if (r === "error") {

@@ -5,11 +5,19 @@ import type { CliOutputParser } from "./types";
 /** What the worker needs to know about one CLI. Adding a provider is a row plus one of these. */
 export type CliAdapter = {
   createParser(): CliOutputParser;
-  /** The container's environment: the model and the credential the way this CLI expects it. */
+  /** The container's environment: the model, and a credential where this CLI expects one (the placeholder, normally). */
   containerEnv(args: { model: string; token: string; resume: string | null }): Record<string, string>;
+  /** What the worker's proxy sets on every request to the model API, replacing whatever the CLI sent. */
+  credentialHeaders(token: string): Record<string, string>;
   /** Where the model API lives unless DISPATCH_MODEL_API_<CLI> says otherwise. */
   defaultApiBase: string;
 };
+
+/**
+ * What the CLI inside the container is given instead of the real token: it only needs something
+ * to send, and the proxy replaces it. Not a secret.
+ */
+export const PROXY_CREDENTIAL = "dispatch-proxy-adds-the-credential";
 
 export const cliAdapters: Record<string, CliAdapter> = {
   claude: {
@@ -19,6 +27,8 @@ export const cliAdapters: Record<string, CliAdapter> = {
       CLAUDE_CODE_OAUTH_TOKEN: token,
       ...(resume ? { DISPATCH_RESUME: resume } : {}),
     }),
+    // Given an OAuth token (the placeholder), Claude Code already sends the oauth beta flag; only the bearer changes.
+    credentialHeaders: (token) => ({ authorization: `Bearer ${token}` }),
     defaultApiBase: "https://api.anthropic.com",
   },
   gemini: {
@@ -30,6 +40,7 @@ export const cliAdapters: Record<string, CliAdapter> = {
       ...(process.env.GOOGLE_CLOUD_PROJECT ? { GOOGLE_CLOUD_PROJECT: process.env.GOOGLE_CLOUD_PROJECT } : {}),
       ...(resume ? { DISPATCH_RESUME: resume } : {}),
     }),
+    credentialHeaders: (token) => ({ authorization: `Bearer ${token}` }),
     defaultApiBase: "https://cloudcode-pa.googleapis.com",
   },
 };
