@@ -3,14 +3,21 @@
 import { revalidatePath } from "next/cache";
 import { workspaceAction } from "@/lib/actions/client";
 import { connectWithToken, disconnect } from "@/lib/agents/connection";
-import { getProviderConfig, updateAgentConfig } from "@/lib/agents/providers";
+import { getProviderConfig, updateAgentConfig, type ProviderConfigJson } from "@/lib/agents/providers";
 import { createSkill, editSkill, removeSkill, skillJson } from "@/lib/agents/skills";
 import { DispatchError } from "@/lib/errors";
 
-// The agent settings page's mutations. Each returns the changed provider or skill (never a token)
-// and revalidates the page so the server-rendered lists follow.
+// The agent settings page's mutations. Each returns the changed provider or skill (never a token),
+// which the page shows at once, and revalidates the page so a reload agrees.
 
 const settingsPath = (slug: string) => `/${slug}/settings/agents`;
+
+/** Dates as ISO strings, the way the page hands them to its components. */
+const isoConfig = (c: ProviderConfigJson) => ({
+  ...c,
+  connected_at: c.connected_at?.toISOString() ?? null,
+  token_expires_at: c.token_expires_at?.toISOString() ?? null,
+});
 
 export type ProviderSettingsInput = {
   enabled?: boolean;
@@ -31,7 +38,7 @@ export async function updateProviderSettingsAction(slug: string, providerSlug: s
       throw err;
     }
     revalidatePath(settingsPath(slug));
-    return getProviderConfig(db, ctx, providerSlug);
+    return isoConfig(await getProviderConfig(db, ctx, providerSlug));
   });
 }
 
@@ -39,7 +46,7 @@ export async function connectWithTokenAction(slug: string, providerSlug: string,
   return workspaceAction(slug, async ({ db, ctx }) => {
     const config = await connectWithToken(db, ctx, providerSlug, input);
     revalidatePath(settingsPath(slug));
-    return config;
+    return isoConfig(config);
   });
 }
 
@@ -47,7 +54,7 @@ export async function disconnectAction(slug: string, providerSlug: string) {
   return workspaceAction(slug, async ({ db, ctx }) => {
     const config = await disconnect(db, ctx, providerSlug);
     revalidatePath(settingsPath(slug));
-    return config;
+    return isoConfig(config);
   });
 }
 

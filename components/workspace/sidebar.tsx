@@ -35,6 +35,9 @@ export function WorkspaceSidebar({ workspace, role, user, projects }: Props) {
         <Link href={`/${workspace.slug}/members`} className={link(`/${workspace.slug}/members`)}>
           Members
         </Link>
+        <Link href={`/${workspace.slug}/settings/agents`} className={link(`/${workspace.slug}/settings`)} title="Agent settings">
+          Agents
+        </Link>
       </nav>
       <p className="mb-1 mt-6 px-2 text-xs font-medium uppercase tracking-wide text-slate-400">Projects</p>
       <nav className="min-h-0 flex-1 space-y-0.5 overflow-y-auto" aria-label="Projects">

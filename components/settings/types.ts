@@ -1,0 +1,38 @@
+import type { PasteHint } from "@/lib/agents/connection";
+
+// What the settings page hands its client components: plain JSON (dates as ISO strings), never a token.
+
+export type ConnectionStatus = "disconnected" | "connected" | "needs_reconnect";
+
+export type VariantSettings = { slug: string; name: string; model: string; is_default: boolean; enabled: boolean };
+
+export type ProviderSettings = {
+  provider_slug: string;
+  name: string;
+  group: string;
+  enabled: boolean;
+  connection_status: ConnectionStatus;
+  connected_at: string | null;
+  connected_by: { id: string; name: string } | null;
+  token_expires_at: string | null;
+  max_concurrent_sessions: number;
+  timeout_minutes: number;
+  variants: VariantSettings[];
+  /** How a pasted token looks for this provider; null when it can only be connected through OAuth. */
+  paste: PasteHint | null;
+};
+
+export type SkillSettings = {
+  id: string;
+  name: string;
+  trigger: string;
+  description: string;
+  instructions: string;
+  default_provider: string | null;
+  mode: "autonomous" | "comment_only";
+  timeout_minutes: number | null;
+  enabled: boolean;
+};
+
+/** For the default-provider choice: `claude`, `claude-opus`, … with readable names. */
+export type ProviderChoice = { value: string; label: string };
