@@ -13,7 +13,7 @@ export type Sealed = { keyId: string; ciphertext: string };
 export function parseKeyRing(spec: string): KeyRing {
   const keys = new Map<string, Buffer>();
   let current = "";
-  for (const [i, part] of spec.split(",").map((p) => p.trim()).filter(Boolean).entries()) {
+  for (const [i, part] of spec.split(/[,\n]/).map((p) => p.trim()).filter(Boolean).entries()) {
     const [id, b64] = part.split(":");
     const key = Buffer.from(b64 ?? "", "base64");
     if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
@@ -40,21 +40,29 @@ export function open(ring: KeyRing, sealed: Sealed): string {
   const raw = Buffer.from(sealed.ciphertext, "base64");
   const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
   decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+  try {
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+  } catch {
+    // GCM's tag check: a different key under the same id, or a damaged value. Never a silent wrong token.
+    throw new Error(`a token sealed with key "${sealed.keyId}" does not decrypt: that key is not the one it was sealed with, or the value is damaged`);
+  }
 }
 
 let cached: KeyRing | undefined;
+
+export const keyFile = (dataDir: string) => path.join(dataDir, "encryption-keys");
+export const newKeyEntry = (id: string) => `${id}:${randomBytes(32).toString("base64")}`;
 
 /** The process's key ring: from the environment, or generated once into the data folder. */
 export function keyRing(dataDir: string): KeyRing {
   if (cached) return cached;
   const spec = process.env.DISPATCH_ENCRYPTION_KEYS?.trim();
   if (spec) return (cached = parseKeyRing(spec));
-  const file = path.join(dataDir, "encryption-keys");
+  const file = keyFile(dataDir);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(dataDir, { recursive: true });
     try {
-      fs.writeFileSync(file, `k1:${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+      fs.writeFileSync(file, `${newKeyEntry("k1")}\n`, { mode: 0o600, flag: "wx" });
       console.info(`[crypto] generated an encryption key in ${file} (set DISPATCH_ENCRYPTION_KEYS to manage keys yourself)`);
     } catch {
       // Another process wrote it first.
