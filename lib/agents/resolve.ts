@@ -56,7 +56,7 @@ export async function resolveAgents(db: Db, args: { workspaceId: string; project
     if (!isVariantEnabled(provider, variant)) throw bad(`${variant.name} is disabled in this workspace (${token}).`);
     if (provider.config?.connectionStatus !== "connected") {
       const why = provider.config?.connectionStatus === "needs_reconnect" ? "needs to be reconnected" : "is not connected";
-      throw new DispatchError("conflict:provider_not_connected", `${provider.name} ${why} in this workspace (${token}). Ask an admin to connect it under Settings → Providers.`, {
+      throw new DispatchError("conflict:provider_not_connected", `${provider.name} ${why} in this workspace (${token}). Ask an admin to connect it under Agents → Providers.`, {
         field: "agents",
       });
     }
