@@ -1,2 +1,3 @@
 export * from "./host";
 export * from "./agents";
+export * from "./oauth";
