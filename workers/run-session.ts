@@ -5,7 +5,8 @@ import { appendEvents, getSessionStatus, insertAgentComment, loadRunContext, set
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import type { SessionEventBus } from "@/lib/bus/session-events";
 import { commentText, docFromText } from "@/lib/comments/body";
-import { open, type KeyRing } from "@/lib/crypto/token-box";
+import { getFreshAccessToken, ReconnectNeededError } from "@/lib/agents/credentials";
+import type { KeyRing } from "@/lib/crypto/token-box";
 import { redactDeep, redactSecrets } from "@/lib/secrets/redact";
 import { issueKey } from "@/lib/issues/schemas";
 import { renderMarkdown } from "@/lib/markdown/render";
@@ -89,7 +90,8 @@ class SessionRun {
     if (!hasImage) {
       return this.finish("failed", `The agent image ${ctx.provider.image} is missing on the worker. Build it with: npm run images`);
     }
-    const token = this.credential(ctx);
+    const token = await this.credential(ctx);
+    if (typeof token === "object" && token) return this.finish("failed", token.reconnect);
     if (!token) return this.finish("failed", `${ctx.provider.name} is not connected to this workspace. Ask an admin to connect it.`);
     this.secrets = [token];
 
@@ -156,10 +158,16 @@ class SessionRun {
     }
   }
 
-  private credential(ctx: RunContext): string | null {
+  /** The access token, refreshed first when it is about to expire; a connection that cannot be renewed says so. */
+  private async credential(ctx: RunContext): Promise<string | { reconnect: string } | null> {
     const c = ctx.config;
-    if (!c || c.connectionStatus !== "connected" || !c.accessTokenCiphertext || !c.tokenKeyId) return null;
-    return open(this.deps.keyRing, { keyId: c.tokenKeyId, ciphertext: c.accessTokenCiphertext });
+    if (!c || c.connectionStatus === "disconnected" || !c.accessTokenCiphertext || !c.tokenKeyId) return null;
+    try {
+      return await getFreshAccessToken(this.deps.db, this.deps.keyRing, { workspaceId: c.workspaceId, providerId: c.providerId });
+    } catch (err) {
+      if (err instanceof ReconnectNeededError) return { reconnect: err.message };
+      throw err;
+    }
   }
 
   private prompt(ctx: RunContext): string {

@@ -144,3 +144,63 @@ export async function deleteSkill(db: Db, args: { workspaceId: string; id: strin
     .returning({ id: agentSkills.id });
   return rows.length > 0;
 }
+
+export type TokenSet = { keyId: string; accessTokenCiphertext: string; refreshTokenCiphertext: string | null; expiresAt: Date | null };
+
+/** An OAuth authorization completed: both tokens (sealed under one key), who connected, status connected. */
+export async function storeOAuthConnection(db: Db, args: { workspaceId: string; providerId: string; connectedBy: string } & TokenSet): Promise<WorkspaceAgentConfig> {
+  const now = new Date();
+  const connection = {
+    connectionStatus: "connected" as const,
+    accessTokenCiphertext: args.accessTokenCiphertext,
+    refreshTokenCiphertext: args.refreshTokenCiphertext,
+    tokenKeyId: args.keyId,
+    tokenExpiresAt: args.expiresAt,
+    connectedBy: args.connectedBy,
+    connectedAt: now,
+  };
+  const [row] = await db
+    .insert(workspaceAgentConfigs)
+    .values({ workspaceId: args.workspaceId, providerId: args.providerId, ...connection })
+    .onConflictDoUpdate({
+      target: [workspaceAgentConfigs.workspaceId, workspaceAgentConfigs.providerId],
+      set: { ...connection, updatedAt: now },
+    })
+    .returning();
+  return row!;
+}
+
+export type ConnectionRow = { config: WorkspaceAgentConfig; provider: Pick<AgentProvider, "id" | "slug" | "name"> };
+
+/** The provider's config row with the provider's slug and name; `lock` takes a row lock (inside a transaction). */
+export async function getConnection(db: Db, args: { workspaceId: string; providerId: string; lock?: boolean }): Promise<ConnectionRow | undefined> {
+  const query = db
+    .select({ config: workspaceAgentConfigs, provider: { id: agentProviders.id, slug: agentProviders.slug, name: agentProviders.name } })
+    .from(workspaceAgentConfigs)
+    .innerJoin(agentProviders, eq(agentProviders.id, workspaceAgentConfigs.providerId))
+    .where(and(eq(workspaceAgentConfigs.workspaceId, args.workspaceId), eq(workspaceAgentConfigs.providerId, args.providerId)));
+  const [row] = args.lock ? await query.for("update", { of: workspaceAgentConfigs }) : await query;
+  return row;
+}
+
+/** A refresh succeeded: the new access token, and the rotated refresh token when the server sent one. */
+export async function storeRefreshedTokens(db: Db, args: { configId: string } & TokenSet): Promise<void> {
+  await db
+    .update(workspaceAgentConfigs)
+    .set({
+      accessTokenCiphertext: args.accessTokenCiphertext,
+      refreshTokenCiphertext: args.refreshTokenCiphertext,
+      tokenKeyId: args.keyId,
+      tokenExpiresAt: args.expiresAt,
+      connectionStatus: "connected",
+      updatedAt: new Date(),
+    })
+    .where(eq(workspaceAgentConfigs.id, args.configId));
+}
+
+export async function markNeedsReconnect(db: Db, configId: string): Promise<void> {
+  await db
+    .update(workspaceAgentConfigs)
+    .set({ connectionStatus: "needs_reconnect", updatedAt: new Date() })
+    .where(eq(workspaceAgentConfigs.id, configId));
+}

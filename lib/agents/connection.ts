@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { dataDir, type Db } from "@/db/client";
 import { clearConnection, loadCatalog, storeConnection, type CatalogProvider } from "@/db/queries/agents";
-import { keyRing, seal } from "@/lib/crypto/token-box";
+import { keyRing, open, seal } from "@/lib/crypto/token-box";
 import { DispatchError, notFound } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
+import { revokeToken } from "./oauth";
+import { oauthConfigFor } from "./oauth-config";
 import { getProviderConfig, type ProviderConfigJson } from "./providers";
 
 /**
@@ -128,10 +130,33 @@ export async function connectWithToken(db: Db, ctx: WorkspaceContext, providerSl
   return getProviderConfig(db, ctx, provider.slug);
 }
 
-/** Admins: forget the provider's tokens; its toggles and limits stay as they were. */
+/**
+ * Admins: forget the provider's tokens; its toggles and limits stay as they were. When the
+ * provider's OAuth server has a revocation endpoint the tokens are revoked there first (best
+ * effort: an unreachable server does not keep a token here).
+ */
 export async function disconnect(db: Db, ctx: WorkspaceContext, providerSlug: string): Promise<ProviderConfigJson> {
   requireRole(ctx, "admin");
   const provider = await providerOrThrow(db, ctx, providerSlug);
+  await revokeStoredTokens(provider);
   await clearConnection(db, { workspaceId: ctx.workspace.id, providerId: provider.id });
   return getProviderConfig(db, ctx, provider.slug);
+}
+
+async function revokeStoredTokens(provider: CatalogProvider): Promise<void> {
+  const c = provider.config;
+  const config = oauthConfigFor(provider.slug);
+  if (!config?.revokeUrl || !c?.tokenKeyId) return;
+  const ring = keyRing(dataDir());
+  // The refresh token first: revoking it ends the whole grant at most servers (RFC 7009 §2.1).
+  for (const ciphertext of [c.refreshTokenCiphertext, c.accessTokenCiphertext]) {
+    if (!ciphertext) continue;
+    let token: string;
+    try {
+      token = open(ring, { keyId: c.tokenKeyId, ciphertext });
+    } catch {
+      continue; // undecryptable: nothing to revoke, and it is deleted next
+    }
+    await revokeToken(config, token);
+  }
 }
