@@ -5,15 +5,26 @@ import { connectWithTokenAction } from "@/app/actions/agent-settings";
 import { Field, FormError } from "@/components/ui/field";
 import { useServerAction } from "@/components/ui/use-server-action";
 import { WithCode } from "./badges";
+import { ConnectOAuthButton, type OAuthAvailability } from "./connect-oauth-button";
 import type { ProviderSettings } from "./types";
-
-const OAUTH_PENDING = "OAuth connect arrives with provider OAuth configuration";
 
 /**
  * Paste an OAuth token (`claude setup-token`'s output, a Google access token). The field is a
  * password input so the token is not on screen; it is cleared once stored, kept on a refusal.
  */
-export function ConnectTokenForm({ slug, provider, onConnected, onCancel }: { slug: string; provider: ProviderSettings; onConnected: (config: Omit<ProviderSettings, "paste">) => void; onCancel?: () => void }) {
+export function ConnectTokenForm({
+  slug,
+  provider,
+  oauth,
+  onConnected,
+  onCancel,
+}: {
+  slug: string;
+  provider: ProviderSettings;
+  oauth: OAuthAvailability;
+  onConnected: (config: Omit<ProviderSettings, "paste">) => void;
+  onCancel?: () => void;
+}) {
   const connect = useServerAction((token: string) => connectWithTokenAction(slug, provider.provider_slug, { token }));
   const [token, setToken] = useState("");
   const hintId = useId();
@@ -72,10 +83,13 @@ export function ConnectTokenForm({ slug, provider, onConnected, onCancel }: { sl
             {connect.pending ? "Connecting…" : "Connect"}
           </button>
         )}
-        {/* Filled in by the OAuth flow; disabled until providers have OAuth configuration. */}
-        <button type="button" className="btn-secondary" disabled title={OAUTH_PENDING}>
-          Connect with OAuth
-        </button>
+        <ConnectOAuthButton
+          slug={slug}
+          provider={provider.provider_slug}
+          name={provider.name}
+          oauth={oauth}
+          label={provider.connection_status === "disconnected" ? "Connect with OAuth" : "Reconnect with OAuth"}
+        />
         {onCancel && (
           <button type="button" className="btn-ghost" onClick={onCancel}>
             Cancel

@@ -7,13 +7,14 @@ import { FormError } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useServerAction } from "@/components/ui/use-server-action";
 import { ConnectionBadge } from "./badges";
+import type { OAuthAvailability } from "./connect-oauth-button";
 import { ConnectTokenForm } from "./connect-token-form";
 import { LimitsForm } from "./limits-form";
 import { Switch } from "./switch";
 import type { ProviderSettings } from "./types";
 
 /** An admin's card for one provider: on/off, connection, variants and limits. */
-export function ProviderCard({ slug, provider: fromServer }: { slug: string; provider: ProviderSettings }) {
+export function ProviderCard({ slug, provider: fromServer, oauth }: { slug: string; provider: ProviderSettings; oauth: OAuthAvailability }) {
   // What the last action answered, until the server renders the page again.
   const [provider, setProvider] = useState(fromServer);
   const [rendered, setRendered] = useState(fromServer);
@@ -86,6 +87,7 @@ export function ProviderCard({ slug, provider: fromServer }: { slug: string; pro
           <ConnectTokenForm
             slug={slug}
             provider={provider}
+            oauth={oauth}
             onCancel={connected ? () => setReplacing(false) : undefined}
             onConnected={(config) => {
               setReplacing(false);
@@ -135,7 +137,7 @@ function ConnectionDetails({ provider }: { provider: ProviderSettings }) {
   const expired = !!expires && expires.getTime() <= Date.now();
   return (
     <p className="text-sm text-slate-600">
-      {provider.connection_status === "needs_reconnect" && <span className="text-amber-800">The token stopped working; paste a new one. </span>}
+      {provider.connection_status === "needs_reconnect" && <span className="text-amber-800">The token expired and could not be renewed; reconnect {provider.name} to run its agents again. </span>}
       {provider.connected_by ? <>Connected by <span className="font-medium text-slate-900">{provider.connected_by.name}</span></> : "Connected"}
       {provider.connected_at && (
         <>

@@ -44,7 +44,7 @@ async function setup() {
 async function startConnect(cookie = w.admin): Promise<string> {
   const res = await call(connectRoute.POST, cookie, { slug: w.slug, provider: "claude" }, { method: "POST" });
   expect(res.status).toBe(200);
-  return res.body.authorization_url as string;
+  return res.body!.authorization_url as string;
 }
 
 /** The browser arriving back from the provider: Dispatch's callback with the admin's cookie. */

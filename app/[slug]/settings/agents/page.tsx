@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db/client";
+import { OAuthBanner, readOAuthOutcome } from "@/components/settings/oauth-banner";
 import { ProviderCard } from "@/components/settings/provider-card";
 import { ReadOnlyProviders, ReadOnlySkills } from "@/components/settings/read-only-agents";
 import { SkillsManager } from "@/components/settings/skills-manager";
 import type { ProviderChoice, ProviderSettings, SkillSettings } from "@/components/settings/types";
 import { PageHeader } from "@/components/ui/page-header";
 import { listPasteHints } from "@/lib/agents/connection";
+import { oauthSetup, oauthSetupHint } from "@/lib/agents/oauth-config";
 import { getAgentConfig, getAgentOverview } from "@/lib/agents/providers";
 import { getSkills, skillJson } from "@/lib/agents/skills";
 import { hasRole } from "@/lib/workspaces/access";
@@ -36,7 +38,13 @@ function Section({ id, title, description, children }: { id: string; title: stri
   );
 }
 
-export default async function AgentSettingsPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function AgentSettingsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { slug } = await params;
   const { ctx } = await requireWorkspacePage(slug, `/${slug}/settings/agents`);
   const db = getDb();
@@ -70,14 +78,23 @@ export default async function AgentSettingsPage({ params }: { params: Promise<{ 
     token_expires_at: iso(p.token_expires_at),
     paste: hints[p.provider_slug] ?? null,
   }));
+  // Read on the server: the client learns only whether OAuth is set up and which variables are missing.
+  const oauth = Object.fromEntries(
+    providers.map((p) => {
+      const setup = oauthSetup(p.provider_slug);
+      return [p.provider_slug, { enabled: setup.ok, hint: oauthSetupHint(setup) }];
+    }),
+  );
+  const outcome = readOAuthOutcome(await searchParams, Object.fromEntries(providers.map((p) => [p.provider_slug, p.name])));
   return (
     <>
       {header}
       <main className="mx-auto max-w-4xl space-y-10 px-8 py-8">
+        {outcome && <OAuthBanner outcome={outcome} dismissHref={`/${slug}/settings/agents`} />}
         <Section id="providers-heading" title="Providers" description="Connect each provider with OAuth (never an API key), choose its models and cap its runs.">
           <div className="space-y-6">
             {providers.map((p) => (
-              <ProviderCard key={p.provider_slug} slug={slug} provider={p} />
+              <ProviderCard key={p.provider_slug} slug={slug} provider={p} oauth={oauth[p.provider_slug]!} />
             ))}
           </div>
         </Section>
