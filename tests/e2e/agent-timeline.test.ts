@@ -97,9 +97,11 @@ describe("the agent timeline in the browser", () => {
 
     const claude = card("Agent session Claude Sonnet");
     const gemini = card("Agent session Gemini Pro");
-    // Gemini streams token pieces, so its text grows while the run goes on.
-    await expect.poll(async () => (await slowLines(gemini)).length, { timeout: 90_000, interval: 200 }).toBeGreaterThanOrEqual(3);
-    expect(await statusOf(gemini)).not.toBe("Completed");
+    // Both CLIs stream token pieces, so each card's text grows while its run goes on.
+    for (const c of [claude.last(), gemini]) {
+      await expect.poll(async () => (await slowLines(c)).length, { timeout: 90_000, interval: 200 }).toBeGreaterThanOrEqual(3);
+      expect(await statusOf(c)).not.toBe("Completed");
+    }
     await page.screenshot({ path: path.join(shots, "timeline-mid-stream.png"), fullPage: true });
     for (const c of [claude.last(), gemini]) {
       await expect.poll(() => statusOf(c), { timeout: 90_000, interval: 250 }).toBe("Completed");
