@@ -5,6 +5,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startAnthropicApi } from "../support/anthropic-api";
 import { startGeminiApi } from "../support/gemini-api";
+import { startOAuthServer } from "../support/oauth-server";
 import { buildApp, buildIsStale, embeddedWorkerId, freePort, removeWorkerContainers, startNext } from "./support/server";
 
 declare module "vitest" {
@@ -33,7 +34,8 @@ export default async function setup(project: TestProject) {
   const baseUrl = `http://127.0.0.1:${port}`;
   const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "dispatch-e2e-"));
   const workDir = path.join(dataDir, "sessions");
-  const [anthropic, gemini] = await Promise.all([startAnthropicApi(), startGeminiApi()]);
+  // The stand-in for Claude's OAuth authorization server: Connect with OAuth goes there.
+  const [anthropic, gemini, oauth] = await Promise.all([startAnthropicApi(), startGeminiApi(), startOAuthServer({ redirectPrefix: `${baseUrl}/` })]);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -44,13 +46,14 @@ export default async function setup(project: TestProject) {
     DISPATCH_MODEL_API_GEMINI: gemini.url,
     NEXTAUTH_URL: baseUrl,
     NEXTAUTH_SECRET: randomBytes(36).toString("base64url"), // 48 characters
+    ...oauth.env("claude"),
   };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   delete env.DISPATCH_EMBEDDED_WORKER;
   delete env.DISPATCH_ENCRYPTION_KEYS;
 
-  const closeApis = () => Promise.all([anthropic.close(), gemini.close()]);
+  const closeApis = () => Promise.all([anthropic.close(), gemini.close(), oauth.close()]);
   let server: Awaited<ReturnType<typeof startNext>>;
   try {
     server = await startNext({ root, port, env, readyTimeoutMs: 90_000 });

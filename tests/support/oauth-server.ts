@@ -134,7 +134,11 @@ export async function startOAuthServer(options: { accessTokenTtlSeconds?: number
     async revokeAllGrants() {
       for (const id of grantIds) await (await provider.Grant.find(id))?.destroy();
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // a browser's keep-alive connections would hold close() open
+      }),
   };
 }
 
