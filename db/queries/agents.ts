@@ -54,17 +54,19 @@ export async function listConnectors(db: Db, workspaceId: string): Promise<{ pro
     .where(eq(workspaceAgentConfigs.workspaceId, workspaceId));
 }
 
-/** Stores a sealed OAuth token as the provider's connection, replacing whatever was there. */
+/**
+ * Stores sealed tokens as the provider's connection, replacing whatever was there. A pasted
+ * token comes without a refresh token: an old one must not outlive the token it belonged to.
+ */
 export async function storeConnection(
   db: Db,
-  args: { workspaceId: string; providerId: string; keyId: string; accessTokenCiphertext: string; expiresAt: Date | null; connectedBy: string },
+  args: { workspaceId: string; providerId: string; connectedBy: string } & Omit<TokenSet, "refreshTokenCiphertext"> & { refreshTokenCiphertext?: string | null },
 ): Promise<WorkspaceAgentConfig> {
   const now = new Date();
   const connection = {
     connectionStatus: "connected" as const,
     accessTokenCiphertext: args.accessTokenCiphertext,
-    // A pasted token comes without a refresh token; an old one must not outlive the token it belonged to.
-    refreshTokenCiphertext: null,
+    refreshTokenCiphertext: args.refreshTokenCiphertext ?? null,
     tokenKeyId: args.keyId,
     tokenExpiresAt: args.expiresAt,
     connectedBy: args.connectedBy,
@@ -146,29 +148,6 @@ export async function deleteSkill(db: Db, args: { workspaceId: string; id: strin
 }
 
 export type TokenSet = { keyId: string; accessTokenCiphertext: string; refreshTokenCiphertext: string | null; expiresAt: Date | null };
-
-/** An OAuth authorization completed: both tokens (sealed under one key), who connected, status connected. */
-export async function storeOAuthConnection(db: Db, args: { workspaceId: string; providerId: string; connectedBy: string } & TokenSet): Promise<WorkspaceAgentConfig> {
-  const now = new Date();
-  const connection = {
-    connectionStatus: "connected" as const,
-    accessTokenCiphertext: args.accessTokenCiphertext,
-    refreshTokenCiphertext: args.refreshTokenCiphertext,
-    tokenKeyId: args.keyId,
-    tokenExpiresAt: args.expiresAt,
-    connectedBy: args.connectedBy,
-    connectedAt: now,
-  };
-  const [row] = await db
-    .insert(workspaceAgentConfigs)
-    .values({ workspaceId: args.workspaceId, providerId: args.providerId, ...connection })
-    .onConflictDoUpdate({
-      target: [workspaceAgentConfigs.workspaceId, workspaceAgentConfigs.providerId],
-      set: { ...connection, updatedAt: now },
-    })
-    .returning();
-  return row!;
-}
 
 export type ConnectionRow = { config: WorkspaceAgentConfig; provider: Pick<AgentProvider, "id" | "slug" | "name"> };
 

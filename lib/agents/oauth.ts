@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { dataDir, type Db } from "@/db/client";
-import { loadCatalog, storeOAuthConnection, type CatalogProvider } from "@/db/queries/agents";
+import { loadCatalog, storeConnection, type CatalogProvider } from "@/db/queries/agents";
 import { consumeOAuthState, insertOAuthState } from "@/db/queries/oauth-states";
 import { keyRing, open, seal } from "@/lib/crypto/token-box";
 import { DispatchError, notFound } from "@/lib/errors";
@@ -166,7 +166,7 @@ export async function completeAuthorization(
   }
   const access = seal(ring, tokens.accessToken);
   try {
-    await storeOAuthConnection(db, {
+    await storeConnection(db, {
       workspaceId: ctx.workspace.id,
       providerId: provider.id,
       connectedBy: args.userId,
