@@ -1,5 +1,7 @@
 /** Server start-up on the Node.js runtime: validate the environment, migrate and seed, start the embedded worker. */
 export async function startServer() {
+  const { scrubConsole } = await import("./lib/secrets/scrub-console");
+  scrubConsole();
   try {
     const { env } = await import("./lib/env");
     env();

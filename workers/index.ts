@@ -5,8 +5,10 @@ import { prepareDatabase } from "@/db/migrate";
 import { getCancelSignal } from "@/lib/bus/cancel-signal";
 import { getSessionEventBus } from "@/lib/bus/session-events";
 import { env } from "@/lib/env";
+import { scrubConsole } from "@/lib/secrets/scrub-console";
 import { startWorker } from "./worker";
 
+scrubConsole();
 env();
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) {
