@@ -1,3 +1,4 @@
+import { autorun, observable } from "mobx";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SequencedEvent } from "@/lib/sessions/events";
 import type { TimelineSession } from "@/lib/sessions/timeline";
@@ -66,14 +67,40 @@ describe("SessionStream", () => {
     expect(batches.map((b) => b.map((e) => e.seq))).toEqual([[1, 2, 3]]);
   });
 
-  it("closes on done (the browser would reconnect otherwise) and flushes at once", () => {
+  it("closes on done at once (the browser would reconnect otherwise) and ends with the frame's one batch", () => {
     const { batches, done, source } = stream();
     source().emit(text(1, "a"));
     source().emit({ seq: 2, type: "done", status: "completed" });
-    expect(batches.flat().map((e) => e.seq)).toEqual([1, 2]);
-    expect(done).toHaveBeenCalledOnce();
     expect(source().closed).toBe(true);
+    expect(done).not.toHaveBeenCalled();
+    runFrame();
+    expect(batches.map((b) => b.map((e) => e.seq))).toEqual([[1, 2]]);
+    expect(done).toHaveBeenCalledOnce();
     expect(FakeEventSource.all).toHaveLength(1);
+  });
+
+  it("applies every stream's batch of a frame in one MobX action, so the page re-renders once", async () => {
+    const state = observable({ a: 0, b: 0 });
+    let renders = 0;
+    const stopAutorun = autorun(() => void (state.a + state.b, renders++));
+    const make = (key: "a" | "b") =>
+      new SessionStream({
+        url: () => "/s",
+        lastSeq: () => 0,
+        onEvents: (batch) => (state[key] += batch.length),
+        onDone: () => {},
+        createEventSource: (url) => new FakeEventSource(url),
+      });
+    make("a").start();
+    make("b").start();
+    const [one, two] = FakeEventSource.all;
+    one!.emit(text(1, "x"));
+    two!.emit(text(1, "y"));
+    two!.emit(text(2, "z"));
+    await new Promise((r) => setTimeout(r, 40)); // Node has no requestAnimationFrame: a 16 ms timer stands in
+    expect(state).toEqual({ a: 1, b: 2 });
+    expect(renders).toBe(2); // the first run, then one for the whole frame
+    stopAutorun();
   });
 
   it("leaves a transient error to the browser's own retry, and reopens after the last event it has when the response failed", () => {
@@ -150,6 +177,7 @@ describe("AgentStore", () => {
     expect(model.batches).toBe(1);
     expect(model.transcript.items).toEqual([{ kind: "text", text: Array.from({ length: 50 }, (_, i) => `${i + 1} `).join("") }]);
     source.emit({ seq: 51, type: "done", status: "completed", answer: "42" });
+    runFrame();
     await vi.waitFor(() => expect(model.session.answerHtml).toBe("<p>42</p>"));
     expect(model.status).toBe("completed");
   });

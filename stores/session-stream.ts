@@ -1,3 +1,4 @@
+import { runInAction } from "mobx";
 import type { SequencedEvent, SessionEventType } from "@/lib/sessions/events";
 
 /** The part of the browser's EventSource this uses, so tests can drive it. */
@@ -24,10 +25,18 @@ export type StreamOptions = {
 const EVENT_TYPES: SessionEventType[] = ["status", "text", "thought", "tool_call", "tool_result", "usage", "error", "done"];
 const CLOSED = 2;
 
+/**
+ * One animation-frame callback for every stream on the page, run inside one MobX action: all
+ * cards that got events in a frame update together, in one React commit.
+ */
+const frameQueue: (() => void)[] = [];
 const defaultNextFrame = (fn: () => void) => {
+  frameQueue.push(fn);
+  if (frameQueue.length > 1) return;
+  const run = () => runInAction(() => frameQueue.splice(0).forEach((f) => f()));
   // Hidden tabs get no animation frames: the batch then waits until the tab is looked at again.
-  if (typeof requestAnimationFrame === "function") requestAnimationFrame(fn);
-  else setTimeout(fn, 16);
+  if (typeof requestAnimationFrame === "function") requestAnimationFrame(run);
+  else setTimeout(run, 16);
 };
 
 /**
@@ -42,6 +51,7 @@ export class SessionStream {
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
   private stopped = false;
+  private ending = false;
 
   constructor(private readonly opts: StreamOptions) {}
 
@@ -79,10 +89,7 @@ export class SessionStream {
       // The server ends the response after `done`; without closing, the browser would reconnect.
       this.source?.close();
       this.source = null;
-      this.flush();
-      this.opts.onDone();
-      this.stop();
-      return;
+      this.ending = true;
     }
     if (!this.frameQueued) {
       this.frameQueued = true;
@@ -90,12 +97,19 @@ export class SessionStream {
     }
   }
 
+  /** The frame's one batch; after `done` it is also the last, so the card commits once for both. */
   private flush() {
     this.frameQueued = false;
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
-    this.opts.onEvents(batch);
+    if (this.buffer.length > 0) {
+      const batch = this.buffer;
+      this.buffer = [];
+      this.opts.onEvents(batch);
+    }
+    if (this.ending) {
+      this.ending = false;
+      this.stop();
+      this.opts.onDone();
+    }
   }
 
   private connectionError() {

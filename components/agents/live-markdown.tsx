@@ -1,6 +1,6 @@
 "use client";
 
-import { memo, useMemo } from "react";
+import { memo, useDeferredValue, useMemo } from "react";
 import { renderMarkdown } from "@/lib/markdown/render";
 import { splitMarkdownBlocks } from "@/lib/sessions/transcript";
 
@@ -10,9 +10,14 @@ const Block = memo(function Block({ markdown }: { markdown: string }) {
   return <div dangerouslySetInnerHTML={{ __html: html }} />;
 });
 
-/** Streaming Markdown: finished blocks keep their rendering, only the growing last block re-renders. */
+/**
+ * Streaming Markdown: finished blocks keep their rendering, only the growing last block
+ * re-renders. Parsing runs as a deferred (interruptible) render, so a burst of text never
+ * blocks input or animation frames; the card catches up when the main thread is free.
+ */
 export function LiveMarkdown({ text }: { text: string }) {
-  const blocks = splitMarkdownBlocks(text);
+  const deferred = useDeferredValue(text);
+  const blocks = splitMarkdownBlocks(deferred);
   return (
     <div className="prose-comment">
       {blocks.map((b, i) => (
