@@ -102,7 +102,9 @@ class SessionRun {
     await fs.chown(workDir, AGENT_UID, AGENT_UID);
     await fs.writeFile(path.join(runDir, "prompt.txt"), this.prompt(ctx), { mode: 0o644 });
     // The credential stays in the worker: the proxy adds it to each request; the container holds a placeholder.
-    this.proxy = await startModelProxy(path.join(runDir, "api.sock"), modelApiBase(ctx.provider.cli, adapter), { headers: adapter.credentialHeaders(token) });
+    // A provider opted out of the proxy (direct network) gets the network and the token instead, and no socket.
+    const direct = ctx.config?.directNetwork === true;
+    if (!direct) this.proxy = await startModelProxy(path.join(runDir, "api.sock"), modelApiBase(ctx.provider.cli, adapter), { headers: adapter.credentialHeaders(token) });
 
     // A redelivered job must never leave two containers for one session.
     for (const c of await this.deps.sandbox.list()) if (c.sessionId === this.sessionId) await this.deps.sandbox.removeById(c.id);
@@ -114,8 +116,9 @@ class SessionRun {
       image: ctx.provider.image,
       workDir,
       runDir,
-      env: adapter.containerEnv({ model: ctx.session.modelId, token: PROXY_CREDENTIAL, resume: null }),
+      env: adapter.containerEnv({ model: ctx.session.modelId, token: direct ? token : PROXY_CREDENTIAL, resume: null }),
       limits: this.deps.limits,
+      network: direct ? "bridge" : "none",
     });
     await setSessionFields(this.deps.db, this.sessionId, { containerId: this.container.id });
     if (!(await transitionSession(this.deps.db, this.sessionId, "running"))) {

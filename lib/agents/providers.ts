@@ -42,6 +42,8 @@ const configJson = (p: CatalogProvider, connector: Connector | null) => ({
   token_expires_at: p.config?.tokenExpiresAt ?? null,
   max_concurrent_sessions: p.config?.maxConcurrentSessions ?? DEFAULT_LIMITS.maxConcurrentSessions,
   timeout_minutes: p.config?.timeoutMinutes ?? DEFAULT_LIMITS.timeoutMinutes,
+  /** Off by default: agents reach the model only through the worker's credential proxy. */
+  direct_network: p.config?.directNetwork ?? false,
   variants: variantsJson(p),
 });
 export type ProviderConfigJson = ReturnType<typeof configJson>;
@@ -92,6 +94,7 @@ const providerConfigSchema = z.object({
   max_concurrent_sessions: z.number().int("Max concurrent sessions must be a whole number.").min(1, "Max concurrent sessions must be at least 1.").max(100, "Max concurrent sessions must be at most 100.").optional(),
   timeout_minutes: z.number().int("Timeout must be a whole number of minutes.").min(1, "Timeout must be between 1 and 120 minutes.").max(120, "Timeout must be between 1 and 120 minutes.").optional(),
   variants: z.array(z.object({ slug: z.string(), enabled: z.boolean() })).max(50).optional(),
+  direct_network: z.boolean({ invalid_type_error: "direct_network must be true or false." }).optional(),
 });
 export const agentConfigUpdateSchema = z.object({ providers: z.array(providerConfigSchema).min(1, "Send at least one provider.").max(20) });
 
@@ -121,6 +124,7 @@ export async function updateAgentConfig(db: Db, ctx: WorkspaceContext, input: un
           ...(change.enabled !== undefined && { enabled: change.enabled }),
           ...(change.max_concurrent_sessions !== undefined && { maxConcurrentSessions: change.max_concurrent_sessions }),
           ...(change.timeout_minutes !== undefined && { timeoutMinutes: change.timeout_minutes }),
+          ...(change.direct_network !== undefined && { directNetwork: change.direct_network }),
           disabledVariants: disabled,
         },
       });

@@ -111,6 +111,11 @@ describe("GET/PUT config", () => {
     const notJson = await call(configRoute.PUT, w.admin, S(), { method: "PUT", body: "{not json" });
     expect(notJson).toMatchObject({ status: 400, body: { error: { code: "bad_request:json" } } });
     expect((await call(configRoute.PUT, w.member, S(), { method: "PUT", body: { providers: [] } })).status).toBe(403);
+    const direct = await call(configRoute.PUT, w.admin, S(), { method: "PUT", body: { providers: [{ provider_slug: "gemini", direct_network: true }] } });
+    expect(direct.body!.providers.find((p: { provider_slug: string }) => p.provider_slug === "gemini")).toMatchObject({ direct_network: true });
+    expect(direct.body!.providers.find((p: { provider_slug: string }) => p.provider_slug === "claude")).toMatchObject({ direct_network: false });
+    const notBool = await call(configRoute.PUT, w.admin, S(), { method: "PUT", body: { providers: [{ provider_slug: "gemini", direct_network: "yes" }] } });
+    expect(notBool).toMatchObject({ status: 400, body: { error: { field: "providers.0.direct_network", message: "direct_network must be true or false." } } });
     // Names a token's expiry, never a token or its ciphertext.
     expect(JSON.stringify((await call(configRoute.GET, w.admin, S())).body)).not.toMatch(/ciphertext|access_token|refresh_token|"token"/i);
   });

@@ -19,6 +19,7 @@ import { cancelSession, getSessionOrThrow } from "@/lib/sessions/service";
 import { PROXY_CREDENTIAL } from "@/workers/cli";
 import { runSession, type RunnerDeps } from "@/workers/run-session";
 import { DockerSandbox, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
+import type { SandboxDriver, SandboxSpec } from "@/workers/sandbox/types";
 import { SCRIPT_USAGE, startAnthropicApi, type ModelApi } from "../support/anthropic-api";
 import { GEMINI_USAGE, startGeminiApi, type GeminiApi } from "../support/gemini-api";
 import { makeWorkspace, openTestPostgres } from "./helpers";
@@ -170,6 +171,29 @@ describe("a session run by the worker", () => {
     expect(comment.bodyHtml).toBe("<p>I was called with: Bearer [redacted]</p>");
     // The upstream did receive the real token: the proxy added it.
     expect(api.requests.some((r) => r.headers.authorization === `Bearer ${TOKEN}` && JSON.stringify(r.body).includes("what token"))).toBe(true);
+  });
+
+  it("a provider opted out of the proxy (direct_network) gets the network and its token, and no socket", async () => {
+    const { id, adminCtx } = await startSession("@claude [script:plain] go");
+    const { sql } = await import("drizzle-orm");
+    await h.db.execute(sql`update workspace_agent_configs set direct_network = true where workspace_id = ${adminCtx.workspace.id}`);
+    const real = new DockerSandbox(docker);
+    const seen: { spec: SandboxSpec; socket: boolean }[] = [];
+    const recording: SandboxDriver = {
+      imageExists: (image) => real.imageExists(image),
+      list: () => real.list(),
+      removeById: (cid) => real.removeById(cid),
+      start: async (spec) => {
+        seen.push({ spec, socket: fs.existsSync(path.join(spec.runDir, "api.sock")) });
+        throw new Error("stopped before the container starts");
+      },
+    };
+    await runSession(deps({ sandbox: recording }), id);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.spec.network).toBe("bridge");
+    expect(seen[0]!.spec.env.CLAUDE_CODE_OAUTH_TOKEN).toBe(TOKEN);
+    expect(seen[0]!.socket).toBe(false);
+    expect((await getSessionOrThrow(h.db, adminCtx, id)).status).toBe("failed");
   });
 
   it("runs a tool call that writes a file in the checkout", async () => {

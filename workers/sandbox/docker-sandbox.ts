@@ -45,7 +45,7 @@ export class DockerSandbox implements SandboxDriver {
       AttachStderr: true,
       HostConfig: {
         Binds: [`${spec.workDir}:/work:rw`, `${spec.runDir}:/run/dispatch:ro`],
-        NetworkMode: "none",
+        NetworkMode: spec.network ?? "none",
         CapDrop: ["ALL"],
         SecurityOpt: ["no-new-privileges"],
         ReadonlyRootfs: true,

@@ -8,6 +8,8 @@ export type SandboxSpec = {
   runDir: string;
   env: Record<string, string>;
   limits: { memoryMb: number; cpus: number; pids: number };
+  /** "none" (the default): the model API only through the mounted socket. "bridge": the provider's direct-network opt-out. */
+  network?: "none" | "bridge";
 };
 
 export type SandboxLine = { stream: "stdout" | "stderr"; line: string };
