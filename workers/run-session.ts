@@ -14,7 +14,11 @@ import type { SequencedEvent, SessionEvent } from "@/lib/sessions/events";
 import { buildPrompt } from "@/lib/sessions/prompt";
 import { isTerminal } from "@/lib/sessions/status";
 import { transitionSession } from "@/lib/sessions/transitions";
+import { loadCliState, loadDeliveryContext, saveCliState, setDeliveryFields } from "@/db/queries/session-delivery";
+import { GitStepError } from "@/lib/git/git-cli";
 import { cliAdapters, modelApiBase, PROXY_CREDENTIAL } from "./cli";
+import { chownTree, collectCliState, restoreCliState } from "./cli-state";
+import { deliveryMarkdown, SessionGit, type Delivery } from "./session-git";
 import { startModelProxy } from "./model-proxy";
 import type { SandboxDriver, SandboxHandle } from "./sandbox/types";
 
@@ -37,6 +41,10 @@ export type RunnerDeps = {
 };
 
 const AGENT_UID = 1000;
+const AGENT = { uid: AGENT_UID, gid: AGENT_UID };
+
+/** Where links in commits, pull requests and comments point: the app as members reach it. */
+const appUrl = () => (process.env.DISPATCH_APP_URL?.trim() || process.env.NEXTAUTH_URL?.trim() || "http://localhost:3000").replace(/\/+$/, "");
 
 /**
  * Runs one session end to end: claim, prepare, run the CLI in its container, turn its output
@@ -97,9 +105,25 @@ class SessionRun {
 
     const workDir = path.join(this.dir, "work");
     const runDir = path.join(this.dir, "run");
-    await fs.mkdir(workDir, { recursive: true });
+    const homeDir = path.join(this.dir, "home");
+    await fs.mkdir(this.dir, { recursive: true });
     await fs.mkdir(runDir, { recursive: true });
-    await fs.chown(workDir, AGENT_UID, AGENT_UID);
+    await fs.mkdir(homeDir, { recursive: true });
+
+    const delivery = await loadDeliveryContext(this.deps.db, ctx.session);
+    const key = issueKey(ctx.project.identifier, ctx.issue.number);
+    let repo: SessionGit | null;
+    try {
+      repo = await SessionGit.prepare({ db: this.deps.db, keyRing: this.deps.keyRing, sessionDir: this.dir, workDir, session: ctx.session, project: ctx.project, issueKey: key, delivery });
+    } catch (err) {
+      if (err instanceof GitStepError) return this.finish("failed", err.message);
+      throw err;
+    }
+    await fs.mkdir(workDir, { recursive: true });
+    await chownTree(workDir, AGENT);
+    // A follow-up picks the CLI's conversation up where its parent left it.
+    const resume = await this.restoreConversation(delivery.parent, ctx.session.providerId, homeDir);
+    await chownTree(homeDir, AGENT);
     await fs.writeFile(path.join(runDir, "prompt.txt"), this.prompt(ctx), { mode: 0o644 });
     // The credential stays in the worker: the proxy adds it to each request; the container holds a placeholder.
     // A provider opted out of the proxy (direct network) gets the network and the token instead, and no socket.
@@ -116,7 +140,8 @@ class SessionRun {
       image: ctx.provider.image,
       workDir,
       runDir,
-      env: adapter.containerEnv({ model: ctx.session.modelId, token: direct ? token : PROXY_CREDENTIAL, resume: null }),
+      homeDir,
+      env: adapter.containerEnv({ model: ctx.session.modelId, token: direct ? token : PROXY_CREDENTIAL, resume }),
       limits: this.deps.limits,
       network: direct ? "bridge" : "none",
     });
@@ -137,6 +162,7 @@ class SessionRun {
       await this.deps.afterRun?.({ sessionId: this.sessionId, workDir, exitCode: exit.exitCode });
       const cliSessionId = parser.cliSessionId();
       if (cliSessionId) await setSessionFields(this.deps.db, this.sessionId, { cliSessionId });
+      await this.keepConversation(homeDir, adapter.stateDirs);
 
       if (this.stopReason === "cancelled") return this.finish("cancelled");
       if (this.stopReason === "timed_out") return this.finish("timed_out", `Timed out after ${ctx.session.timeoutMinutes} minutes.`);
@@ -150,14 +176,75 @@ class SessionRun {
       };
       if (exit.exitCode === 0 && result && !result.isError) {
         const answer = redactSecrets(result.answer ?? "", this.secrets);
-        await this.finish("completed", null, { ...usage, answer });
-        if (answer.trim()) await this.postAnswer(ctx, answer);
+        const outcome = await this.deliver(ctx, repo, { key, answer, workspaceSlug: delivery.workspaceSlug, requester: delivery.requester });
+        await this.finish(outcome.error ? "failed" : "completed", outcome.error, { ...usage, answer });
+        const footer = deliveryMarkdown(outcome.delivery, ctx.session.mode, !!repo);
+        const failure = outcome.error && !(outcome.delivery?.kind === "pushed" && outcome.delivery.error) ? `\n\n---\n⚠️ ${outcome.error}` : "";
+        if (answer.trim() || footer || failure) await this.postAnswer(ctx, `${answer}${footer}${failure}`.trim());
       } else {
         const why = result?.errorMessage ?? this.lastError ?? (exit.oomKilled ? "The agent ran out of memory." : `The agent exited with code ${exit.exitCode}.`);
         await this.finish("failed", why, usage);
       }
     } finally {
       stopWatch();
+    }
+  }
+
+  /**
+   * Autonomous runs with a repository: commit, push, open the pull request, and record where it
+   * went. A step that fails is named in `error`; a branch that was pushed is kept and linked.
+   */
+  private async deliver(
+    ctx: RunContext,
+    repo: SessionGit | null,
+    args: { key: string; answer: string; workspaceSlug: string; requester: { name: string; email: string } | null },
+  ): Promise<{ delivery: Delivery | null; error: string | null }> {
+    if (!repo || ctx.session.mode !== "autonomous") return { delivery: null, error: null };
+    const issueUrl = `${appUrl()}/${encodeURIComponent(args.workspaceSlug)}/issue/${args.key}`;
+    try {
+      const delivery = await repo.deliver({
+        agentName: ctx.variant.name,
+        requester: args.requester,
+        issue: { key: args.key, title: ctx.issue.title },
+        summary: args.answer,
+        links: { issue: issueUrl, session: `${issueUrl}#session-${this.sessionId}` },
+        defaultBranch: ctx.project.defaultBranch,
+      });
+      if (delivery.kind === "pushed") {
+        await setDeliveryFields(this.deps.db, this.sessionId, {
+          branch: delivery.branch,
+          commitSha: delivery.commitSha,
+          pullRequestUrl: delivery.pullRequest?.url ?? null,
+          filesChanged: delivery.files,
+          diffPatch: redactSecrets(delivery.patch, this.secrets),
+        });
+        if (delivery.error) return { delivery, error: `${delivery.error} The branch ${delivery.branch} was pushed: ${delivery.branchUrl}` };
+      } else if (repo.inherited) {
+        // Nothing new, but the branch and pull request carry on for the next follow-up.
+        await setDeliveryFields(this.deps.db, this.sessionId, repo.inherited);
+      }
+      return { delivery, error: null };
+    } catch (err) {
+      if (!(err instanceof GitStepError)) throw err;
+      if (repo.inherited) await setDeliveryFields(this.deps.db, this.sessionId, repo.inherited);
+      return { delivery: null, error: redactSecrets(err.message, this.secrets) };
+    }
+  }
+
+  /** The parent's CLI session id when its conversation could be restored under this HOME; null starts afresh. */
+  private async restoreConversation(parent: { id: string; cliSessionId: string | null; providerId: string } | null, providerId: string, homeDir: string): Promise<string | null> {
+    if (!parent?.cliSessionId || parent.providerId !== providerId) return null;
+    const stored = await loadCliState(this.deps.db, parent.id);
+    if (!stored) return null;
+    return (await restoreCliState(homeDir, stored, AGENT)) > 0 ? parent.cliSessionId : null;
+  }
+
+  private async keepConversation(homeDir: string, dirs: string[]) {
+    try {
+      const state = await collectCliState(homeDir, dirs, (s) => redactSecrets(s, this.secrets));
+      if (state) await saveCliState(this.deps.db, this.sessionId, state);
+    } catch (err) {
+      console.warn(`[worker] session ${this.sessionId}: keeping the CLI's conversation failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

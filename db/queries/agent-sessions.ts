@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agentProviders, agentProviderVariants, agentSessions, agentSkills, comments, workspaceAgentConfigs, type AgentSession, type Comment, type SessionStatus } from "../schema";
 
@@ -73,6 +73,17 @@ class LimitRollback extends Error {
   constructor(readonly exceeded: LimitExceeded) {
     super("concurrency limit reached");
   }
+}
+
+/** The latest run of this agent (provider and variant) on the issue: a new mention of it is a follow-up. */
+export async function latestSessionOfAgent(db: Db, args: { issueId: string; providerId: string; variantId: string }): Promise<{ id: string } | undefined> {
+  const [row] = await db
+    .select({ id: agentSessions.id })
+    .from(agentSessions)
+    .where(and(eq(agentSessions.issueId, args.issueId), eq(agentSessions.providerId, args.providerId), eq(agentSessions.variantId, args.variantId)))
+    .orderBy(desc(agentSessions.createdAt))
+    .limit(1);
+  return row;
 }
 
 export async function getSession(db: Db, args: { workspaceId: string; id: string }): Promise<AgentSession | undefined> {

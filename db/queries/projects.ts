@@ -39,3 +39,8 @@ export async function getProjectById(db: Db, args: { workspaceId: string; id: st
   const [row] = await db.select().from(projects).where(and(eq(projects.workspaceId, args.workspaceId), eq(projects.id, args.id)));
   return row;
 }
+
+export async function updateProjectRepository(db: Db, id: string, values: { repository: string | null; defaultBranch: string }): Promise<Project> {
+  const [row] = await db.update(projects).set(values).where(eq(projects.id, id)).returning();
+  return row!;
+}

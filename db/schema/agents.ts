@@ -172,6 +172,8 @@ export const agentSessions = pgTable(
     commitSha: text("commit_sha"),
     pullRequestUrl: text("pull_request_url"),
     filesChanged: jsonb("files_changed"),
+    /** The unified diff of this session's commit, kept so the card shows it after the checkout is gone. */
+    diffPatch: text("diff_patch"),
     answer: text("answer"),
     errorMessage: text("error_message"),
     inputTokens: integer("input_tokens"),

@@ -17,9 +17,8 @@ export const oauthStates = pgTable(
     workspaceId: uuid("workspace_id")
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
-    providerId: uuid("provider_id")
-      .notNull()
-      .references(() => agentProviders.id, { onDelete: "cascade" }),
+    /** The model provider being connected; null when the state is for GitHub. */
+    providerId: uuid("provider_id").references(() => agentProviders.id, { onDelete: "cascade" }),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),

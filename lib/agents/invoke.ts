@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { insertCommentAndSessions, type NewSession } from "@/db/queries/agent-sessions";
+import { insertCommentAndSessions, latestSessionOfAgent, type NewSession } from "@/db/queries/agent-sessions";
 import { loadCatalog } from "@/db/queries/agents";
 import type { AgentSession, Comment } from "@/db/schema";
 import { getComment } from "@/db/queries/comments";
@@ -50,7 +50,10 @@ export async function invokeAgents(
   const agents = await resolveAgents(db, { workspaceId: ctx.workspace.id, projectId: args.projectId, mentions: args.mentions });
   const prompt = args.source.kind === "new" ? args.source.body.text : args.source.text;
 
-  const sessions: NewSession[] = agents.map((a) => ({
+  // Mentioning an agent that already ran on this issue continues its work (branch, pull request, conversation).
+  const parents = await Promise.all(agents.map((a) => latestSessionOfAgent(db, { issueId: args.issueId, providerId: a.provider.id, variantId: a.variant.id })));
+  const sessions: NewSession[] = agents.map((a, i) => ({
+    parentSessionId: parents[i]?.id ?? null,
     workspaceId: ctx.workspace.id,
     projectId: args.projectId,
     issueId: args.issueId,

@@ -29,3 +29,18 @@ export const createProjectSchema = z.object({
     .pipe(z.string().regex(branchName, "Default branch is not a valid git branch name.")),
 }).transform(({ default_branch, ...rest }) => ({ ...rest, defaultBranch: default_branch }));
 export type CreateProjectInput = z.input<typeof createProjectSchema>;
+
+/** Settings → Git: the GitHub repository agents deliver to (owner/name; empty clears it) and its default branch. */
+export const projectRepositorySchema = z
+  .object({
+    repository: z
+      .string({ required_error: "repository is required (owner/name, or empty to clear it)." })
+      .trim()
+      .max(140, "repository must be at most 140 characters.")
+      .refine((s) => s === "" || (ownerName.test(s) && !s.endsWith(".git")), { message: 'repository must be a GitHub repository as "owner/name", e.g. "acme/api".' }),
+    default_branch: z
+      .string({ required_error: "default_branch is required." })
+      .trim()
+      .regex(branchName, "default_branch is not a valid git branch name."),
+  })
+  .transform((v) => ({ repository: v.repository || null, defaultBranch: v.default_branch }));

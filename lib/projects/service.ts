@@ -1,10 +1,10 @@
 import type { Db } from "@/db/client";
-import { getProjectByIdentifier, insertProject, listProjects } from "@/db/queries/projects";
+import { getProjectByIdentifier, insertProject, listProjects, updateProjectRepository } from "@/db/queries/projects";
 import type { Project } from "@/db/schema";
 import { DispatchError, notFound } from "@/lib/errors";
 import { isUniqueViolation, parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
-import { createProjectSchema } from "./schemas";
+import { createProjectSchema, projectRepositorySchema } from "./schemas";
 
 export async function createProject(db: Db, ctx: WorkspaceContext, input: unknown): Promise<Project> {
   requireRole(ctx, "member");
@@ -29,4 +29,12 @@ export async function getProjectOrThrow(db: Db, ctx: WorkspaceContext, identifie
   const project = await getProjectByIdentifier(db, ctx.workspace.id, identifier);
   if (!project) throw notFound("project", "This project");
   return project;
+}
+
+/** Admins: which GitHub repository the project's agents clone, push to and open pull requests on. */
+export async function setProjectRepository(db: Db, ctx: WorkspaceContext, identifier: string, input: unknown): Promise<Project> {
+  requireRole(ctx, "admin");
+  const project = await getProjectOrThrow(db, ctx, identifier);
+  const values = parseInput(projectRepositorySchema, input, "project");
+  return updateProjectRepository(db, project.id, values);
 }

@@ -11,6 +11,8 @@ export type CliAdapter = {
   credentialHeaders(token: string): Record<string, string>;
   /** Where the model API lives unless DISPATCH_MODEL_API_<CLI> says otherwise. */
   defaultApiBase: string;
+  /** Folders under HOME holding the CLI's conversation, kept for resuming a follow-up. */
+  stateDirs: string[];
 };
 
 /**
@@ -30,6 +32,7 @@ export const cliAdapters: Record<string, CliAdapter> = {
     // Given an OAuth token (the placeholder), Claude Code already sends the oauth beta flag; only the bearer changes.
     credentialHeaders: (token) => ({ authorization: `Bearer ${token}` }),
     defaultApiBase: "https://api.anthropic.com",
+    stateDirs: [".claude/projects"],
   },
   gemini: {
     createParser: createGeminiParser,
@@ -42,6 +45,7 @@ export const cliAdapters: Record<string, CliAdapter> = {
     }),
     credentialHeaders: (token) => ({ authorization: `Bearer ${token}` }),
     defaultApiBase: "https://cloudcode-pa.googleapis.com",
+    stateDirs: [".gemini/tmp"],
   },
 };
 

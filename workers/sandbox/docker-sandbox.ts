@@ -7,6 +7,8 @@ import type { SandboxDriver, SandboxHandle, SandboxLine, SandboxSpec } from "./t
 export const SESSION_LABEL = "dispatch.session";
 export const WORKER_LABEL = "dispatch.worker";
 export const INSTALLATION_LABEL = "dispatch.installation";
+/** The CLI's HOME inside the container: a per-session host folder, so its conversation outlives the container. */
+export const CONTAINER_HOME = "/home/dispatch";
 
 const ignoreGone = (err: unknown) => {
   const status = (err as { statusCode?: number }).statusCode;
@@ -35,7 +37,7 @@ export class DockerSandbox implements SandboxDriver {
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
     const container = await this.docker.createContainer({
       Image: spec.image,
-      Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+      Env: Object.entries({ ...spec.env, HOME_DIR: CONTAINER_HOME }).map(([k, v]) => `${k}=${v}`),
       Labels: { [SESSION_LABEL]: spec.sessionId, [WORKER_LABEL]: spec.workerId, [INSTALLATION_LABEL]: this.installation },
       User: "1000:1000",
       WorkingDir: "/work",
@@ -44,7 +46,7 @@ export class DockerSandbox implements SandboxDriver {
       AttachStdout: true,
       AttachStderr: true,
       HostConfig: {
-        Binds: [`${spec.workDir}:/work:rw`, `${spec.runDir}:/run/dispatch:ro`],
+        Binds: [`${spec.workDir}:/work:rw`, `${spec.runDir}:/run/dispatch:ro`, `${spec.homeDir}:${CONTAINER_HOME}:rw`],
         NetworkMode: spec.network ?? "none",
         CapDrop: ["ALL"],
         SecurityOpt: ["no-new-privileges"],

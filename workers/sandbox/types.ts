@@ -6,6 +6,8 @@ export type SandboxSpec = {
   workDir: string;
   /** Host folder mounted read-only at /run/dispatch: prompt.txt and the model API socket. */
   runDir: string;
+  /** Host folder mounted read-write as the CLI's HOME (/home/dispatch): its conversation state lives there. */
+  homeDir: string;
   env: Record<string, string>;
   limits: { memoryMb: number; cpus: number; pids: number };
   /** "none" (the default): the model API only through the mounted socket. "bridge": the provider's direct-network opt-out. */
