@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { formAlert } from "./pages/alerts";
 import { SignInPage, SignUpPage } from "./pages/auth-pages";
-import { launchChromium } from "./pages/browser";
+import { browserPages } from "./pages/browser-pages";
 import { AgentSettingsPage } from "./pages/settings-page";
 import { HomePage } from "./pages/workspace-pages";
 import { signIn, signUp } from "./support/api-client";
@@ -22,23 +22,9 @@ const OAUTH_TOKEN = `sk-ant-oat01-${randomBytes(60).toString("base64url")}`; // 
 const API_KEY = `sk-ant-api03-${randomBytes(70).toString("base64url")}`;
 
 /** expect.poll with room for a server round trip and a page refresh on a busy machine. */
-const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 10_000 });
+const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000 });
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  contexts.push(ctx);
-  return ctx.newPage();
-}
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-});
+const newPage = browserPages();
 
 describe("agent settings in the browser", () => {
   const alice = person("Alice");

@@ -1,11 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { formAlert } from "./pages/alerts";
 import { SignInPage, SignUpPage } from "./pages/auth-pages";
-import { launchChromium } from "./pages/browser";
+import { waitForHydration } from "./pages/browser";
+import { browserPages } from "./pages/browser-pages";
 import { HomePage, IssuePage, ProjectPage, WorkspacePage } from "./pages/workspace-pages";
 
 const baseUrl = inject("baseUrl");
@@ -18,21 +19,7 @@ async function signUpOverApi(user: { name: string; email: string; password: stri
   expect(res.status).toBe(201);
 }
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  contexts.push(ctx);
-  return ctx.newPage();
-}
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser?.close();
-});
+const newPage = browserPages();
 
 describe("a team uses the tracker in the browser", () => {
   const alice = person("Alice");
@@ -102,6 +89,7 @@ describe("a team uses the tracker in the browser", () => {
 
     await issue.setState("In progress");
     await alicePage.reload();
+    await waitForHydration(alicePage);
     const texts = await issue.comments().allTextContents();
     expect(texts).toHaveLength(2);
     expect(texts[0]).toContain("Priority! Fixed in the next release.");

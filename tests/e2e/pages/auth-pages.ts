@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import type { Page } from "playwright-core";
 import { formAlert } from "./alerts";
+import { gotoHydrated } from "./browser";
 
 export class SignUpPage {
   constructor(
@@ -9,7 +10,7 @@ export class SignUpPage {
   ) {}
 
   async signUp(user: { name: string; email: string; password: string }) {
-    await this.page.goto(`${this.baseUrl}/signup`);
+    await gotoHydrated(this.page, `${this.baseUrl}/signup`);
     await this.page.getByLabel("Name").fill(user.name);
     await this.page.getByLabel("Email").fill(user.email);
     await this.page.getByLabel("Password").fill(user.password);
@@ -25,7 +26,7 @@ export class SignInPage {
   ) {}
 
   async signIn(email: string, password: string, callbackUrl = "/") {
-    await this.page.goto(`${this.baseUrl}/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    await gotoHydrated(this.page, `${this.baseUrl}/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
     await this.page.getByLabel("Email").fill(email);
     await this.page.getByLabel("Password").fill(password);
     await this.page.getByRole("button", { name: "Sign in", exact: true }).click();

@@ -1,4 +1,5 @@
 import type { Locator, Page } from "playwright-core";
+import { waitForHydration } from "./browser";
 
 /** /[slug]/settings/agents: one region per provider, the skills list and its forms. */
 export class AgentSettingsPage {
@@ -22,15 +23,8 @@ export class AgentSettingsPage {
     await this.hydrated();
   }
 
-  /**
-   * Waits until React has attached its handlers to the page's controls: a click before that
-   * does nothing (or submits a form natively), which on a busy machine can take seconds.
-   */
-  async hydrated() {
-    await this.page.waitForFunction(() => {
-      const el = document.querySelector("main button, main input");
-      return !!el && Object.keys(el).some((k) => k.startsWith("__reactProps"));
-    });
+  hydrated() {
+    return waitForHydration(this.page);
   }
 
   provider(name: string): Locator {

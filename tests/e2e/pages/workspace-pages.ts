@@ -1,4 +1,5 @@
 import type { Page } from "playwright-core";
+import { gotoHydrated } from "./browser";
 
 export class HomePage {
   constructor(
@@ -7,7 +8,7 @@ export class HomePage {
   ) {}
 
   async createWorkspace(name: string, slug: string) {
-    await this.page.goto(`${this.baseUrl}/`);
+    await gotoHydrated(this.page, `${this.baseUrl}/`);
     await this.page.getByLabel("Workspace name").fill(name);
     await this.page.getByLabel("URL slug").fill(slug);
     await this.page.getByRole("button", { name: "Create workspace" }).click();
@@ -22,7 +23,7 @@ export class WorkspacePage {
   ) {}
 
   async createProject(p: { name: string; identifier: string; repository?: string }) {
-    await this.page.goto(`${this.baseUrl}/${this.slug}`);
+    await gotoHydrated(this.page, `${this.baseUrl}/${this.slug}`);
     await this.page.getByLabel("Name", { exact: true }).fill(p.name);
     await this.page.getByLabel("Identifier").fill(p.identifier);
     if (p.repository) await this.page.getByLabel("Git repository (optional)").fill(p.repository);
@@ -31,7 +32,7 @@ export class WorkspacePage {
   }
 
   async addMember(email: string, role: "admin" | "member" | "guest") {
-    await this.page.goto(`${this.baseUrl}/${this.slug}/members`);
+    await gotoHydrated(this.page, `${this.baseUrl}/${this.slug}/members`);
     await this.page.getByLabel("Add by email").fill(email);
     await this.page.getByLabel("Role", { exact: true }).selectOption(role);
     await this.page.getByRole("button", { name: "Add member" }).click();
@@ -48,7 +49,7 @@ export class ProjectPage {
   ) {}
 
   goto() {
-    return this.page.goto(`${this.baseUrl}/${this.slug}/projects/${this.identifier}`);
+    return gotoHydrated(this.page, `${this.baseUrl}/${this.slug}/projects/${this.identifier}`);
   }
 
   newIssueButton() {
@@ -83,7 +84,7 @@ export class IssuePage {
   ) {}
 
   goto() {
-    return this.page.goto(`${this.baseUrl}/${this.slug}/issue/${this.key}`);
+    return gotoHydrated(this.page, `${this.baseUrl}/${this.slug}/issue/${this.key}`);
   }
 
   editor() {
