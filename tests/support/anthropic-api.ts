@@ -70,16 +70,18 @@ function reply(body: Body, headers: http.IncomingHttpHeaders = {}): Reply | "err
   if (script === "long") return paced(LONG_PIECES, 3);
   // A misbehaving agent: repeats the credential it was called with, as a secret-leak test needs.
   if (script === "echo-token") return { content: [{ type: "text", text: `I was called with: ${String(headers.authorization ?? "nothing")}` }], stop: "end_turn" };
-  if (script === "tool-write" && !afterTool) {
+  // tool-write writes hello.txt; tool-write-second (a follow-up) writes second.txt.
+  const file = script === "tool-write" ? "hello.txt" : script === "tool-write-second" ? "second.txt" : null;
+  if (file && !afterTool) {
     return {
       content: [
         { type: "text", text: "I will write the file." },
-        { type: "tool_use", id: "toolu_01Scripted", name: "Write", input: { file_path: `${cwdOf(body)}/hello.txt`, content: "hello from the agent\n" } },
+        { type: "tool_use", id: `toolu_01Scripted${file === "hello.txt" ? "" : "Second"}`, name: "Write", input: { file_path: `${cwdOf(body)}/${file}`, content: file === "hello.txt" ? "hello from the agent\n" : "second change\n" } },
       ],
       stop: "tool_use",
     };
   }
-  return { content: [{ type: "text", text: afterTool ? "Done: I wrote hello.txt." : "The answer is **42**." }], stop: "end_turn" };
+  return { content: [{ type: "text", text: afterTool ? `Done: I wrote ${file ?? "hello.txt"}.` : "The answer is **42**." }], stop: "end_turn" };
 }
 
 function sse(res: http.ServerResponse, event: string, data: unknown) {
