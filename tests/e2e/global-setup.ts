@@ -5,6 +5,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startAnthropicApi } from "../support/anthropic-api";
 import { startGeminiApi } from "../support/gemini-api";
+import { startGitHubStandIn } from "../support/github-server";
 import { startOAuthServer } from "../support/oauth-server";
 import { buildApp, buildIsStale, embeddedWorkerId, freePort, removeWorkerContainers, startNext } from "./support/server";
 
@@ -15,6 +16,8 @@ declare module "vitest" {
     anthropicApiUrl: string;
     /** The scripted Code Assist API the server's Gemini sessions talk to; GET /__requests lists what it received. */
     geminiApiUrl: string;
+    /** The GitHub stand-in (git smart HTTP, REST under /api/v3, OAuth); its controls are under /__standin/. */
+    githubUrl: string;
   }
 }
 
@@ -35,7 +38,7 @@ export default async function setup(project: TestProject) {
   const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "dispatch-e2e-"));
   const workDir = path.join(dataDir, "sessions");
   // The stand-in for Claude's OAuth authorization server: Connect with OAuth goes there.
-  const [anthropic, gemini, oauth] = await Promise.all([startAnthropicApi(), startGeminiApi(), startOAuthServer({ redirectPrefix: `${baseUrl}/` })]);
+  const [anthropic, gemini, oauth, github] = await Promise.all([startAnthropicApi(), startGeminiApi(), startOAuthServer({ redirectPrefix: `${baseUrl}/` }), startGitHubStandIn()]);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -47,13 +50,18 @@ export default async function setup(project: TestProject) {
     NEXTAUTH_URL: baseUrl,
     NEXTAUTH_SECRET: randomBytes(36).toString("base64url"), // 48 characters
     ...oauth.env("claude"),
+    // GitHub (an outside service) is the stand-in: clone, push, pull requests and Connect GitHub go there.
+    DISPATCH_GITHUB_URL: github.url,
+    DISPATCH_GITHUB_API_URL: github.apiUrl,
+    DISPATCH_GITHUB_CLIENT_ID: github.oauthClient.id,
+    DISPATCH_GITHUB_CLIENT_SECRET: github.oauthClient.secret,
   };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   delete env.DISPATCH_EMBEDDED_WORKER;
   delete env.DISPATCH_ENCRYPTION_KEYS;
 
-  const closeApis = () => Promise.all([anthropic.close(), gemini.close(), oauth.close()]);
+  const closeApis = () => Promise.all([anthropic.close(), gemini.close(), oauth.close(), github.close()]);
   let server: Awaited<ReturnType<typeof startNext>>;
   try {
     server = await startNext({ root, port, env, readyTimeoutMs: 90_000 });
@@ -65,6 +73,7 @@ export default async function setup(project: TestProject) {
   project.provide("baseUrl", server.url);
   project.provide("anthropicApiUrl", anthropic.url);
   project.provide("geminiApiUrl", gemini.url);
+  project.provide("githubUrl", github.url);
 
   return async () => {
     // Read before stopping: the worker announces its id (the containers' dispatch.worker label) at start.

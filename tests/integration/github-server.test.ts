@@ -255,3 +255,18 @@ describe("OAuth web flow", () => {
     expect(gh.requests.some((r) => r.path === "/login/oauth/access_token" && (r.body as Record<string, string>).client_secret === "nope")).toBe(true);
   });
 });
+
+describe("controls over HTTP (for a test in another process)", () => {
+  it("creates a repository, accepts a token and reports branches and state", async () => {
+    const post = (p: string, body: unknown) => fetch(`${gh.url}/__standin${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect((await post("/repos", { full_name: "ctl/repo", files: { "a.txt": "a\n" } })).status).toBe(201);
+    expect((await post("/tokens", { token: "ghs_controlToken0000000000000000000000", push: false })).status).toBe(201);
+    const repo = await fetch(`${gh.apiUrl}/repos/ctl/repo`, { headers: { authorization: "token ghs_controlToken0000000000000000000000" } });
+    expect(((await repo.json()) as { permissions: { push: boolean } }).permissions.push).toBe(false);
+    const branches = (await (await fetch(`${gh.url}/__standin/branches?full_name=ctl/repo`)).json()) as Record<string, string>;
+    expect(Object.keys(branches)).toEqual(["main"]);
+    const state = (await (await fetch(`${gh.url}/__standin/state`)).json()) as { requests: { path: string }[] };
+    expect(state.requests.at(-1)?.path).toBe("/api/v3/repos/ctl/repo");
+    expect((await fetch(`${gh.url}/__standin/nothing`)).status).toBe(404);
+  });
+});

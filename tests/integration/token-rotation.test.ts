@@ -13,6 +13,7 @@ delete process.env.DISPATCH_ENCRYPTION_KEYS;
 import { openDb, type DbHandle } from "@/db/client";
 import { prepareDatabase } from "@/db/migrate";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
+import { storeGitConnection } from "@/db/queries/git-connections";
 import { rotateTokens } from "@/lib/crypto/rotate";
 import { keyFile, newKeyEntry, open, parseKeyRing, seal } from "@/lib/crypto/token-box";
 import { makeWorkspace } from "./helpers";
@@ -20,12 +21,15 @@ import { makeWorkspace } from "./helpers";
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-rotate-"));
 const tokens = [`sk-ant-oat01-${randomBytes(40).toString("base64url")}`, `ya29.a0${randomBytes(60).toString("base64url")}`];
 const refresh = `rt-${randomBytes(30).toString("base64url")}`;
+const githubToken = `ghs_${randomBytes(18).toString("hex")}`;
 let h: DbHandle;
 
 const rows = async () =>
   ((await h.db.execute(sql`select token_key_id, access_token_ciphertext, refresh_token_ciphertext from workspace_agent_configs where token_key_id is not null order by id`)) as unknown as {
     rows: { token_key_id: string; access_token_ciphertext: string; refresh_token_ciphertext: string | null }[];
   }).rows;
+const gitRows = async () =>
+  ((await h.db.execute(sql`select token_key_id, access_token_ciphertext from workspace_git_connections`)) as unknown as { rows: { token_key_id: string; access_token_ciphertext: string }[] }).rows;
 const reopen = () => {
   h = openDb({ pgliteDir: path.join(dir, "pglite") });
   return h;
@@ -44,6 +48,10 @@ beforeAll(async () => {
     await h.db.execute(
       sql`update workspace_agent_configs set access_token_ciphertext = ${a.ciphertext}, refresh_token_ciphertext = ${r}, token_key_id = ${a.keyId} where workspace_id = ${f.adminCtx.workspace.id}`,
     );
+    if (i === 0) {
+      const g = seal(ring, githubToken);
+      await storeGitConnection(h.db, { workspaceId: f.adminCtx.workspace.id, connectedBy: f.admin.id, kind: "installation", login: null, keyId: g.keyId, accessTokenCiphertext: g.ciphertext, refreshTokenCiphertext: null, expiresAt: null });
+    }
   }
 }, 60_000);
 
@@ -54,8 +62,8 @@ afterAll(async () => {
 
 describe("keeping tokens sealed", () => {
   it("the raw table holds only ciphertext", async () => {
-    const dump = JSON.stringify(await rows());
-    for (const t of [...tokens, refresh]) expect(dump).not.toContain(t);
+    const dump = JSON.stringify([await rows(), await gitRows()]);
+    for (const t of [...tokens, refresh, githubToken]) expect(dump).not.toContain(t);
     expect((await rows()).map((r) => r.token_key_id)).toEqual(["k1", "k1"]);
   });
 
@@ -74,8 +82,8 @@ describe("keeping tokens sealed", () => {
       timeout: 120_000,
     });
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/2 connection\(s\) re-encrypted under key k[0-9a-z]+; 0 already were/);
-    for (const t of [...tokens, refresh]) expect(run.stdout + run.stderr).not.toContain(t);
+    expect(run.stdout).toMatch(/3 connection\(s\) re-encrypted under key k[0-9a-z]+; 0 already were/);
+    for (const t of [...tokens, refresh, githubToken]) expect(run.stdout + run.stderr).not.toContain(t);
 
     const ring = parseKeyRing(fs.readFileSync(keyFile(dir), "utf8"));
     expect(ring.current).not.toBe("k1");
@@ -92,6 +100,11 @@ describe("keeping tokens sealed", () => {
     // The old key alone can no longer read them.
     expect(() => open(parseKeyRing(fs.readFileSync(keyFile(dir), "utf8").split("\n")[1]!), { keyId: ring.current, ciphertext: after[0]!.access_token_ciphertext })).toThrow();
 
-    expect(await rotateTokens(h.db, ring)).toEqual({ rotated: 0, alreadyCurrent: 2, changedMeanwhile: 0 });
+    // The GitHub connection went with them.
+    const [git] = await gitRows();
+    expect(git!.token_key_id).toBe(ring.current);
+    expect(open(ring, { keyId: ring.current, ciphertext: git!.access_token_ciphertext })).toBe(githubToken);
+
+    expect(await rotateTokens(h.db, ring)).toEqual({ rotated: 0, alreadyCurrent: 3, changedMeanwhile: 0 });
   }, 150_000);
 });

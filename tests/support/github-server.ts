@@ -199,6 +199,7 @@ export async function startGitHubStandIn(opts: { tokens?: string[] } = {}): Prom
 
     const raw = method === "GET" || method === "HEAD" ? Buffer.alloc(0) : await readBody(req);
     const body = parseBody(raw, req.headers["content-type"]);
+    if (u.pathname.startsWith("/__standin/")) return control(res, u, method, body as Record<string, unknown>);
     requests.push({ method, path: u.pathname, query: Object.fromEntries(u.searchParams), authorization: req.headers.authorization ?? null, body });
 
     const i = failures.findIndex((f) => f.method === method && f.pattern.test(u.pathname));
@@ -519,10 +520,36 @@ export async function startGitHubStandIn(opts: { tokens?: string[] } = {}): Prom
     return reply({ access_token: token, token_type: "bearer", scope: code.scope });
   }
 
+  /**
+   * For tests in another process than the stand-in (the e2e server's global setup starts it):
+   * the same controls over HTTP, under /__standin/ (not part of GitHub's protocol).
+   */
+  async function control(res: http.ServerResponse, u: URL, method: string, body: Record<string, unknown>) {
+    const q = (k: string) => u.searchParams.get(k) ?? "";
+    const route = `${method} ${u.pathname.slice("/__standin".length)}`;
+    if (route === "GET /state") return sendJson(res, 200, { requests, gitRequests, pulls: Object.fromEntries([...prs.keys()].map((k) => [k, standIn.pulls(k)])) });
+    if (route === "POST /repos") {
+      await standIn.createRepo(String(body.full_name), (body.files as Record<string, string>) ?? { "README.md": "# Repository\n" });
+      return sendJson(res, 201, { ok: true });
+    }
+    if (route === "POST /tokens") {
+      standIn.acceptToken(String(body.token), { login: typeof body.login === "string" ? body.login : undefined, push: body.push !== false });
+      return sendJson(res, 201, { ok: true });
+    }
+    if (route === "POST /deny") {
+      standIn.denyConsent(body.deny === true);
+      return sendJson(res, 200, { ok: true });
+    }
+    if (route === "GET /branches") return sendJson(res, 200, await standIn.branches(q("full_name")));
+    if (route === "GET /log") return sendJson(res, 200, await standIn.log(q("full_name"), q("ref")));
+    if (route === "GET /file") return sendJson(res, 200, { content: await standIn.readFile(q("full_name"), q("ref"), q("path")) });
+    return sendJson(res, 404, { message: `no stand-in control ${route}` });
+  }
+
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const standIn: GitHubStandIn = {
     url: base,
     apiUrl: `${base}/api/v3`,
     requests,
@@ -594,4 +621,5 @@ export async function startGitHubStandIn(opts: { tokens?: string[] } = {}): Prom
       await rm(tmp, { recursive: true, force: true });
     },
   };
+  return standIn;
 }
