@@ -13,6 +13,7 @@ import { MemorySessionEventBus } from "@/lib/bus/session-events";
 import { addComment, getComments } from "@/lib/comments/service";
 import { parseKeyRing, seal } from "@/lib/crypto/token-box";
 import { createIssue } from "@/lib/issues/service";
+import { createSkill } from "@/lib/agents/skills";
 import { createProject, setProjectRepository } from "@/lib/projects/service";
 import { MemorySessionQueue } from "@/lib/queue/session-queue";
 import { getSessionOrThrow } from "@/lib/sessions/service";
@@ -167,6 +168,15 @@ describe("an agent's code changes become a branch and a pull request", () => {
     expect(Object.keys(await github.branches(t.repo))).toEqual(["main"]);
     expect(github.pulls(t.repo)).toHaveLength(0);
     expect((await t.agentComment(s.id))?.bodyHtml).toContain("No changes.");
+  });
+
+  it("a comment-only skill pushes nothing even when the agent changed files, and says so", async () => {
+    const t = await setUp();
+    await createSkill(h.db, t.adminCtx, { name: "Review", trigger: "review", instructions: "Review only.", mode: "comment_only" });
+    const s = await t.run("@claude:review [script:tool-write] look at it");
+    expect(s).toMatchObject({ status: "completed", branch: null, commitSha: null });
+    expect(Object.keys(await github.branches(t.repo))).toEqual(["main"]);
+    expect((await t.agentComment(s.id))?.bodyHtml).toContain("No changes (this skill only comments).");
   });
 
   it("a repository that cannot be cloned fails the session naming the step, before any container starts", async () => {
