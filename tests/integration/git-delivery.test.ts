@@ -20,6 +20,7 @@ import { getSessionOrThrow } from "@/lib/sessions/service";
 import { runSession, type RunnerDeps } from "@/workers/run-session";
 import { DockerSandbox, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
 import { startAnthropicApi, type ModelApi } from "../support/anthropic-api";
+import { startGeminiApi, type GeminiApi } from "../support/gemini-api";
 import { startGitHubStandIn, type GitHubStandIn } from "../support/github-server";
 import { makeWorkspace, openTestPostgres } from "./helpers";
 
@@ -36,6 +37,7 @@ const READ_ONLY_TOKEN = `ghs_${randomBytes(18).toString("hex")}`;
 let h: DbHandle;
 let api: ModelApi;
 let github: GitHubStandIn;
+let gemini: GeminiApi;
 let workRoot: string;
 /** What `docker inspect` said of each session's container while it existed. */
 const inspected = new Map<string, Docker.ContainerInspectInfo>();
@@ -64,7 +66,9 @@ beforeAll(async () => {
   api = await startAnthropicApi();
   github = await startGitHubStandIn({ tokens: [GITHUB_TOKEN] });
   github.acceptToken(READ_ONLY_TOKEN, { push: false });
+  gemini = await startGeminiApi();
   process.env.DISPATCH_MODEL_API_CLAUDE = api.url;
+  process.env.DISPATCH_MODEL_API_GEMINI = gemini.url;
   process.env.DISPATCH_GITHUB_URL = github.url;
   process.env.DISPATCH_GITHUB_API_URL = github.apiUrl;
   process.env.DISPATCH_APP_URL = "http://dispatch.test";
@@ -73,6 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
+  await gemini?.close();
   await github?.close();
   await h?.close();
   fs.rmSync(workRoot, { recursive: true, force: true });
@@ -86,8 +91,9 @@ async function setUp(opts: { repo?: string; githubToken?: string } = {}) {
   const project = await createProject(h.db, f.adminCtx, { name: "Web", identifier: "WEB" });
   await setProjectRepository(h.db, f.adminCtx, "WEB", { repository: repo, default_branch: "main" });
   const issue = await createIssue(h.db, f.adminCtx, project, { title: "Say hello", description: "Add a greeting file." });
-  const claude = (await loadCatalog(h.db, f.adminCtx.workspace.id)).find((p) => p.slug === "claude")!;
-  await upsertAgentConfig(h.db, { workspaceId: f.adminCtx.workspace.id, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 10 } });
+  for (const p of await loadCatalog(h.db, f.adminCtx.workspace.id)) {
+    await upsertAgentConfig(h.db, { workspaceId: f.adminCtx.workspace.id, providerId: p.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 10 } });
+  }
   const model = seal(keyRing, MODEL_TOKEN);
   await h.db.execute(sql`update workspace_agent_configs set access_token_ciphertext = ${model.ciphertext}, token_key_id = ${model.keyId} where workspace_id = ${f.adminCtx.workspace.id}`);
   const gh = seal(keyRing, opts.githubToken ?? GITHUB_TOKEN);
@@ -159,6 +165,19 @@ describe("an agent's code changes become a branch and a pull request", () => {
     expect(await github.readFile(t.repo, s.branch!, "second.txt")).toBe("second change\n");
     expect(github.pulls(t.repo)).toHaveLength(1);
     expect(f.filesChanged).toEqual([{ path: "second.txt", additions: 1, deletions: 0 }]);
+  });
+
+  it("Gemini CLI follow-ups resume its conversation too", async () => {
+    const t = await setUp();
+    const s = await t.run("@gemini-pro [script:tool-write] please create hello.txt");
+    expect(s.status).toBe("completed");
+    expect(github.pulls(t.repo)).toHaveLength(1);
+    const before = gemini.requests.length;
+    const f = await t.run("@gemini-pro [script:plain] anything else?");
+    expect(f).toMatchObject({ status: "completed", parentSessionId: s.id, branch: s.branch, pullRequestUrl: s.pullRequestUrl });
+    const asked = gemini.requests.slice(before).filter((r) => r.path.includes("streamGenerateContent"));
+    expect(JSON.stringify(asked[0]!.body)).toContain("please create hello.txt");
+    expect(JSON.stringify(asked[0]!.body)).toContain("functionCall");
   });
 
   it("no changes: nothing is pushed and the comment says so", async () => {
