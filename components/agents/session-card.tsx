@@ -1,12 +1,14 @@
 "use client";
 
 import { observer } from "mobx-react-lite";
-import { useState } from "react";
+import { useParams } from "next/navigation";
+import { useId, useState } from "react";
 import type { SessionStatus } from "@/db/schema";
 import { formatCost, formatDuration, formatTokens, STATUS_LABEL } from "@/lib/sessions/format";
 import { isTerminal } from "@/lib/sessions/status";
 import type { AgentSessionModel } from "@/stores/agent-session.model";
 import { useAgentStore } from "@/stores/store-provider";
+import { SessionDiffPanel, useSessionDiff } from "./diff-panel";
 import { Elapsed } from "./elapsed";
 import { ProviderMark } from "./provider-mark";
 import { TranscriptView } from "./transcript-view";
@@ -31,6 +33,10 @@ export const SessionCard = observer(function SessionCard({ model, canCancel }: {
   const [showWork, setShowWork] = useState(false);
   const [cancelling, setCancelling] = useState(false);
   const [error, setError] = useState<string>();
+  const [showDiff, setShowDiff] = useState(false);
+  const diffId = useId();
+  const slug = useParams<{ slug: string }>()?.slug ?? "";
+  const diff = useSessionDiff(slug, s.id);
   const t = model.transcript;
   const usage = s.inputTokens !== null ? { inputTokens: s.inputTokens, outputTokens: s.outputTokens ?? 0, costUsd: s.costUsd } : t.usage;
 
@@ -44,6 +50,11 @@ export const SessionCard = observer(function SessionCard({ model, canCancel }: {
   function toggleWork() {
     if (!showWork) model.connect(); // a finished session's stream replays its log, then ends
     setShowWork(!showWork);
+  }
+
+  function toggleDiff() {
+    if (!showDiff) diff.load(); // once: a loaded diff is kept while the card lives
+    setShowDiff(!showDiff);
   }
 
   const settled = !active && s.finishedAt !== null;
@@ -98,6 +109,8 @@ export const SessionCard = observer(function SessionCard({ model, canCancel }: {
           )}
         </div>
 
+        {showDiff && <SessionDiffPanel id={diffId} state={diff.state} onRetry={diff.load} />}
+
         {(settled || usage) && (
           <footer className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-slate-100 px-4 py-2 text-xs text-slate-500">
             {usage && (
@@ -124,6 +137,11 @@ export const SessionCard = observer(function SessionCard({ model, canCancel }: {
                   ))}
                 </ul>
               </details>
+            )}
+            {s.hasDiff && (
+              <button type="button" className="text-indigo-600 hover:underline" onClick={toggleDiff} aria-expanded={showDiff} aria-controls={diffId}>
+                {showDiff ? "Hide changes" : "View changes"}
+              </button>
             )}
             {settled && s.mode === "autonomous" && status === "completed" && !s.branch && <span>no changes</span>}
             {settled && (

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agentProviders, agentProviderVariants, agentSessions, agentSkills, comments, workspaceAgentConfigs, type AgentSession, type Comment, type SessionStatus } from "../schema";
 
@@ -113,8 +113,11 @@ export async function updateSessionStatus(
   return row;
 }
 
-/** A session with what its timeline card shows: provider, variant and skill names, and the agent's comment. */
-export type SessionCardRow = AgentSession & {
+/**
+ * A session with what its timeline card shows: provider, variant and skill names, and the agent's
+ * comment. Never the stored patch (up to 1 MB per session): only whether there is one.
+ */
+export type SessionCardRow = Omit<AgentSession, "diffPatch"> & {
   providerSlug: string;
   providerName: string;
   providerGroup: string;
@@ -123,12 +126,16 @@ export type SessionCardRow = AgentSession & {
   skillTrigger: string | null;
   skillName: string | null;
   answerHtml: string | null;
+  hasDiff: boolean;
 };
+
+const { diffPatch: _patch, ...cardColumns } = getTableColumns(agentSessions);
 
 export async function listSessionCards(db: Db, args: { workspaceId: string; issueId?: string; id?: string }): Promise<SessionCardRow[]> {
   const rows = await db
     .select({
-      session: agentSessions,
+      session: cardColumns,
+      hasDiff: sql<boolean>`${agentSessions.diffPatch} is not null`,
       providerSlug: agentProviders.slug,
       providerName: agentProviders.name,
       providerGroup: agentProviders.groupName,

@@ -20,6 +20,8 @@ export type TimelineSession = {
   branch: string | null;
   pullRequestUrl: string | null;
   filesChanged: FileChange[] | null;
+  /** A diff of the session's commit is stored: GET …/sessions/[id]/diff serves it. Optional only for hand-built fixtures. */
+  hasDiff?: boolean;
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
@@ -47,6 +49,7 @@ export function toTimelineSession(s: SessionCardRow): TimelineSession {
     branch: s.branch,
     pullRequestUrl: s.pullRequestUrl,
     filesChanged: files(s.filesChanged),
+    hasDiff: s.hasDiff,
     inputTokens: s.inputTokens,
     outputTokens: s.outputTokens,
     costUsd: s.costUsd === null ? null : Number(s.costUsd),
