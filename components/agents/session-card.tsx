@@ -128,7 +128,7 @@ export const SessionCard = observer(function SessionCard({ model, canCancel }: {
             )}
             {s.filesChanged && s.filesChanged.length > 0 && (
               <details>
-                <summary className="cursor-pointer">{s.filesChanged.length} files changed</summary>
+                <summary className="cursor-pointer">{s.filesChanged.length} {s.filesChanged.length === 1 ? "file" : "files"} changed</summary>
                 <ul className="mt-1 font-mono">
                   {s.filesChanged.map((f) => (
                     <li key={f.path}>

@@ -99,6 +99,11 @@ describe("an agent's change becomes a pull request", () => {
     await expect.poll(() => answer.getByRole("link", { name: "#1" }).getAttribute("href"), { timeout: 20_000 }).toBe(pr!.html_url);
     expect(await answer.innerText()).toMatch(/hello\.txt \+1 −0/);
     expect(await answer.getByRole("link", { name: first.branch }).getAttribute("href")).toBe(`${githubUrl}/${repo}/tree/${first.branch}`);
+    // The change itself, from the stored commit: the card's diff view.
+    await card.getByRole("button", { name: "View changes" }).click();
+    const diff = card.getByTestId("diff-view");
+    await expect.poll(() => diff.innerText(), { timeout: 20_000 }).toContain("hello.txt");
+    expect(await diff.innerText()).toContain("hello from the agent");
     await page.screenshot({ path: path.join(shots, "pull-request-card.png"), fullPage: true });
   }, 120_000);
 
