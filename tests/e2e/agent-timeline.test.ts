@@ -1,11 +1,12 @@
-import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { SESSION_COOKIE, signUpAndIn, uniqueEmail, type ApiClient } from "./support/api-client";
+import type { Locator, Page } from "playwright-core";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { signUpAndIn, uniqueEmail, type ApiClient } from "./support/api-client";
+import { shotsDir, signedInBrowser } from "./pages/signed-in-browser";
+import { gotoHydrated } from "./pages/browser";
 import { connectProvider } from "./support/agents";
-import { launchChromium } from "./pages/browser";
+
 
 // The issue page with real agents: the production server's embedded worker runs the real Claude
 // Code and Gemini CLI in their Docker images against the scripted model APIs of global-setup.ts.
@@ -13,10 +14,9 @@ import { launchChromium } from "./pages/browser";
 const baseUrl = inject("baseUrl");
 const tag = randomBytes(3).toString("hex");
 const slug = `timeline-${tag}`;
-const shots = path.resolve(import.meta.dirname, "../../test-results");
+const shots = shotsDir;
 
-let browser: Browser;
-let context: BrowserContext;
+const browserPage = signedInBrowser();
 let page: Page;
 let admin: ApiClient;
 let issueUrl = "";
@@ -39,23 +39,9 @@ beforeAll(async () => {
   expect(skill.status).toBe(201);
   issueUrl = `${baseUrl}/${slug}/issue/${issue.body.issue.key}`;
 
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  const { hostname } = new URL(baseUrl);
-  await context.addCookies([{ name: SESSION_COOKIE, value: admin.cookie(SESSION_COOKIE)!, domain: hostname, path: "/", httpOnly: true, sameSite: "Lax" }]);
-  page = await context.newPage();
-  await page.goto(issueUrl);
-  fs.mkdirSync(shots, { recursive: true });
+  page = await browserPage.open(baseUrl, admin);
+  await gotoHydrated(page, issueUrl);
 }, 120_000);
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail") await page?.screenshot({ path: path.join(shots, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, "-")}.png`), fullPage: true });
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-});
 
 describe("the agent timeline in the browser", () => {
   it("@cla suggests Claude agents grouped under Anthropic, then skills after the pick; the card streams and settles into the answer", async () => {

@@ -1,11 +1,11 @@
-import fs from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { SESSION_COOKIE, signUpAndIn, uniqueEmail, type ApiClient } from "./support/api-client";
+import type { Page } from "playwright-core";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { signUpAndIn, uniqueEmail, type ApiClient } from "./support/api-client";
+import { shotsDir, signedInBrowser } from "./pages/signed-in-browser";
 import { connectProvider, waitForSession } from "./support/agents";
-import { gotoHydrated, launchChromium } from "./pages/browser";
+import { gotoHydrated } from "./pages/browser";
 
 // From a comment to a pull request, in the browser: the real Claude Code CLI edits a file
 // through a scripted tool call; the server's worker pushes to a bare repository served by
@@ -17,7 +17,7 @@ const tag = randomBytes(3).toString("hex");
 const slug = `pr-${tag}`;
 const repo = `acme/shop-${tag}`;
 const githubToken = `ghs_${randomBytes(18).toString("hex")}`;
-const shots = path.resolve(import.meta.dirname, "../../test-results");
+const shots = shotsDir;
 
 type Pull = { number: number; title: string; body: string; head: string; base: string; html_url: string };
 const standIn = async <T>(p: string, init?: RequestInit): Promise<T> => {
@@ -27,8 +27,7 @@ const standIn = async <T>(p: string, init?: RequestInit): Promise<T> => {
 };
 const pulls = async () => (await standIn<{ pulls: Record<string, Pull[]> }>("/state")).pulls[repo] ?? [];
 
-let browser: Browser;
-let context: BrowserContext;
+const browserPage = signedInBrowser();
 let page: Page;
 let admin: ApiClient;
 let issueUrl = "";
@@ -56,23 +55,9 @@ beforeAll(async () => {
   const issue = await admin.post(`/api/workspaces/${slug}/projects/SHOP/issues`, { title: "Greet the shoppers", description: "Add hello.txt." });
   issueUrl = `${baseUrl}/${slug}/issue/${issue.body.issue.key}`;
 
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  const { hostname } = new URL(baseUrl);
-  await context.addCookies([{ name: SESSION_COOKIE, value: admin.cookie(SESSION_COOKIE)!, domain: hostname, path: "/", httpOnly: true, sameSite: "Lax" }]);
-  page = await context.newPage();
+  page = await browserPage.open(baseUrl, admin);
   await gotoHydrated(page, issueUrl);
-  fs.mkdirSync(shots, { recursive: true });
 }, 120_000);
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail") await page?.screenshot({ path: path.join(shots, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, "-")}.png`), fullPage: true });
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-});
 
 describe("an agent's change becomes a pull request", () => {
   let first: { id: string; branch: string; pull_request_url: string };
