@@ -35,8 +35,11 @@ export function WorkspaceSidebar({ workspace, role, user, projects }: Props) {
         <Link href={`/${workspace.slug}/members`} className={link(`/${workspace.slug}/members`)}>
           Members
         </Link>
-        <Link href={`/${workspace.slug}/settings/agents`} className={link(`/${workspace.slug}/settings`)} title="Agent settings">
+        <Link href={`/${workspace.slug}/settings/agents`} className={link(`/${workspace.slug}/settings/agents`)} title="Agent settings">
           Agents
+        </Link>
+        <Link href={`/${workspace.slug}/settings/git`} className={link(`/${workspace.slug}/settings/git`)} title="Git settings">
+          Git
         </Link>
       </nav>
       <p className="mb-1 mt-6 px-2 text-xs font-medium uppercase tracking-wide text-slate-400">Projects</p>

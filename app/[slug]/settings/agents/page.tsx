@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { OAuthBanner, readOAuthOutcome } from "@/components/settings/oauth-banner";
 import { ProviderCard } from "@/components/settings/provider-card";
 import { ReadOnlyProviders, ReadOnlySkills } from "@/components/settings/read-only-agents";
+import { SettingsNav } from "@/components/settings/settings-nav";
 import { SkillsManager } from "@/components/settings/skills-manager";
 import type { ProviderChoice, ProviderSettings, SkillSettings } from "@/components/settings/types";
 import { PageHeader } from "@/components/ui/page-header";
@@ -50,7 +51,12 @@ export default async function AgentSettingsPage({
   const db = getDb();
   const isAdmin = hasRole(ctx, "admin");
   const skills: SkillSettings[] = (await getSkills(db, ctx, null)).map(skillJson);
-  const header = <PageHeader title="Agents" subtitle={`Providers, connections, limits and skills of ${ctx.workspace.name}`} />;
+  const header = (
+    <>
+      <PageHeader title="Agents" subtitle={`Providers, connections, limits and skills of ${ctx.workspace.name}`} />
+      <SettingsNav slug={slug} current="agents" />
+    </>
+  );
 
   if (!isAdmin) {
     // Members and guests: getAgentOverview carries no connection details, and nothing here can change anything.

@@ -1,0 +1,38 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { workspaceAction } from "@/lib/actions/client";
+import { checkProjectRepository } from "@/lib/git/access";
+import { connectGitWithToken, disconnectGit } from "@/lib/git/connection";
+import { setProjectRepository } from "@/lib/projects/service";
+
+// Settings → Git's mutations (admins; the services check the role). Each returns what the page
+// shows next, never a token, and revalidates the page so a reload agrees. Connecting by OAuth
+// goes through POST /api/workspaces/[slug]/git/connect, since the browser leaves for GitHub.
+
+const settingsPath = (slug: string) => `/${slug}/settings/git`;
+
+export async function connectGitWithTokenAction(slug: string, input: { token: string }) {
+  return workspaceAction(slug, async ({ db, ctx }) => {
+    const connection = await connectGitWithToken(db, ctx, input);
+    revalidatePath(settingsPath(slug));
+    return connection;
+  });
+}
+
+export async function disconnectGitAction(slug: string) {
+  return workspaceAction(slug, async ({ db, ctx }) => {
+    const connection = await disconnectGit(db, ctx);
+    revalidatePath(settingsPath(slug));
+    return connection;
+  });
+}
+
+/** Sets (or clears, with "") the project's repository, then asks GitHub whether the connection can push to it. */
+export async function setProjectRepositoryAction(slug: string, identifier: string, input: { repository: string; default_branch: string }) {
+  return workspaceAction(slug, async ({ db, ctx }) => {
+    const project = await setProjectRepository(db, ctx, identifier, input);
+    revalidatePath(settingsPath(slug));
+    return { repository: project.repository, default_branch: project.defaultBranch, check: project.repository ? await checkProjectRepository(db, ctx, identifier) : null };
+  });
+}

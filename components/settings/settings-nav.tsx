@@ -1,0 +1,28 @@
+import Link from "next/link";
+
+const SECTIONS = [
+  { key: "agents", label: "Agents", path: "agents" },
+  { key: "git", label: "Git", path: "git" },
+] as const;
+
+/** The tabs between the workspace's settings pages, directly under the page header. */
+export function SettingsNav({ slug, current }: { slug: string; current: (typeof SECTIONS)[number]["key"] }) {
+  return (
+    // -mt-px covers the header's bottom border, so title and tabs read as one band.
+    <nav aria-label="Settings" className="-mt-px flex gap-6 border-b border-slate-200 bg-white px-8">
+      {SECTIONS.map((s) => {
+        const active = s.key === current;
+        return (
+          <Link
+            key={s.key}
+            href={`/${slug}/settings/${s.path}`}
+            aria-current={active ? "page" : undefined}
+            className={`-mb-px border-b-2 px-1 pb-2.5 pt-1 text-sm font-medium ${active ? "border-indigo-600 text-slate-900" : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800"}`}
+          >
+            {s.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}
