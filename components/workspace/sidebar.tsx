@@ -38,7 +38,8 @@ export function WorkspaceSidebar({ workspace, role, user, projects }: Props) {
         <Link href={`/${workspace.slug}/settings/agents`} className={link(`/${workspace.slug}/settings/agents`)} title="Agent settings">
           Agents
         </Link>
-        <Link href={`/${workspace.slug}/settings/git`} className={link(`/${workspace.slug}/settings/git`)} title="Git settings">
+        {/* Not prefetched, like the settings tabs (see settings-nav.tsx). */}
+        <Link href={`/${workspace.slug}/settings/git`} className={link(`/${workspace.slug}/settings/git`)} title="Git settings" prefetch={false}>
           Git
         </Link>
       </nav>
