@@ -5,6 +5,8 @@ import { loadCatalog } from "@/db/queries/agents";
 import type { AgentSession, Comment } from "@/db/schema";
 import { getComment } from "@/db/queries/comments";
 import { getIssueById } from "@/db/queries/issues";
+import { getProjectById } from "@/db/queries/projects";
+import { assertRepositoryReachable } from "@/lib/git/connection";
 import { buildCommentBody, docFromText, type CommentBody } from "@/lib/comments/body";
 import { DispatchError, notFound } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
@@ -48,6 +50,9 @@ export async function invokeAgents(
   requireRole(ctx, "member");
   if (args.mentions.length === 0) throw new DispatchError("bad_request:agent", "Name at least one agent, e.g. @claude.", { field: "agents" });
   const agents = await resolveAgents(db, { workspaceId: ctx.workspace.id, projectId: args.projectId, mentions: args.mentions });
+  const project = await getProjectById(db, { workspaceId: ctx.workspace.id, id: args.projectId });
+  if (!project) throw notFound("project", "This project");
+  await assertRepositoryReachable(db, ctx.workspace.id, project);
   const prompt = args.source.kind === "new" ? args.source.body.text : args.source.text;
 
   // Mentioning an agent that already ran on this issue continues its work (branch, pull request, conversation).

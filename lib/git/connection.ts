@@ -11,6 +11,7 @@ import { parseInput } from "@/lib/validation";
 import { hasRole, loadWorkspaceContext, requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import { githubConfig, type GitHubConfig } from "./github-config";
 import { tokenLogin } from "./github";
+import { githubFullName } from "./repository-name";
 
 /**
  * The workspace's GitHub connection: by OAuth (a GitHub OAuth app, PKCE) or with a pasted
@@ -226,4 +227,17 @@ export async function getFreshGitToken(db: Db, ring: KeyRing, workspaceId: strin
   });
   if (outcome === "reconnect") throw new GitReconnectNeededError();
   return outcome;
+}
+
+/**
+ * Before anything is written for an invocation: a project that names a GitHub repository
+ * needs the workspace's GitHub connection (the run clones it), or the mention is refused
+ * naming why, as for a provider that is not connected.
+ */
+export async function assertRepositoryReachable(db: Db, workspaceId: string, project: { repository: string | null }): Promise<void> {
+  const fullName = githubFullName(project.repository, githubConfig().webUrl);
+  if (!fullName) return;
+  const row = await getGitConnection(db, workspaceId);
+  if (!row) throw new DispatchError("bad_request:git_not_connected", `This project's repository ${fullName} needs GitHub: ask a workspace admin to connect GitHub in Settings → Git.`, { field: "agents" });
+  if (row.connectionStatus === "needs_reconnect") throw new DispatchError("bad_request:git_not_connected", new GitReconnectNeededError().message, { field: "agents" });
 }

@@ -73,7 +73,7 @@ beforeAll(async () => {
   }
   ({ client: admin } = await signUpAndIn(baseUrl, { name: "Agent Admin", email: uniqueEmail("agent-admin"), password: "correct horse battery" }));
   expectStatus(await admin.post("/api/workspaces", { name: `Agents ${tag}`, slug }), 201);
-  expectStatus(await admin.post(ws("/projects"), { name: "Web", identifier: "web", repository: "acme/website" }), 201);
+  expectStatus(await admin.post(ws("/projects"), { name: "Web", identifier: "web" }), 201);
   const issue = await admin.post(ws("/projects/WEB/issues"), { title: ISSUE_TITLE, description: "What is the answer to everything?" });
   expectStatus(issue, 201);
   issueKey = issue.body.issue.key;

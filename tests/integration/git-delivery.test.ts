@@ -3,11 +3,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
 import { storeGitConnection } from "@/db/queries/git-connections";
+import { agentSessions, workspaceGitConnections } from "@/db/schema";
 import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
 import { MemorySessionEventBus } from "@/lib/bus/session-events";
 import { addComment, getComments } from "@/lib/comments/service";
@@ -196,6 +197,16 @@ describe("an agent's code changes become a branch and a pull request", () => {
     expect(s).toMatchObject({ status: "completed", branch: null, commitSha: null });
     expect(Object.keys(await github.branches(t.repo))).toEqual(["main"]);
     expect((await t.agentComment(s.id))?.bodyHtml).toContain("No changes (this skill only comments).");
+  });
+
+  it("a project whose repository needs GitHub refuses the mention while GitHub is not connected, writing nothing", async () => {
+    const t = await setUp();
+    await h.db.delete(workspaceGitConnections).where(eq(workspaceGitConnections.workspaceId, t.adminCtx.workspace.id));
+    await expect(addComment(h.db, t.adminCtx, t.issue, { text: "@claude [script:plain] hi" }, { queue: new MemorySessionQueue() })).rejects.toThrow(
+      `This project's repository ${t.repo} needs GitHub: ask a workspace admin to connect GitHub in Settings → Git.`,
+    );
+    expect(await getComments(h.db, t.adminCtx, t.issue.id)).toHaveLength(0);
+    expect(await h.db.select().from(agentSessions).where(eq(agentSessions.issueId, t.issue.id))).toHaveLength(0);
   });
 
   it("a repository that cannot be cloned fails the session naming the step, before any container starts", async () => {
