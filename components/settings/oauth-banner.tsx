@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OutcomeBanner } from "./outcome-banner";
 
 export type OAuthOutcome = { kind: "connected" | "denied" | "bad_state" | "expired_state" | "exchange_failed"; provider: string; providerName: string };
 
@@ -40,22 +40,5 @@ function message({ kind, provider, providerName: name }: OAuthOutcome): { title:
 
 /** The outcome of an OAuth connection, at the top of the Agents settings. */
 export function OAuthBanner({ outcome, dismissHref }: { outcome: OAuthOutcome; dismissHref: string }) {
-  const ok = outcome.kind === "connected";
-  const { title, body } = message(outcome);
-  return (
-    <div
-      role={ok ? "status" : "alert"}
-      data-testid="oauth-banner"
-      data-outcome={outcome.kind}
-      className={`flex items-start gap-3 rounded-md border px-4 py-3 text-sm ${ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-amber-200 bg-amber-50 text-amber-900"}`}
-    >
-      <div className="min-w-0 flex-1">
-        <p className="font-medium">{title}</p>
-        <p className="mt-0.5">{body}</p>
-      </div>
-      <Link href={dismissHref} className="shrink-0 text-xs underline underline-offset-2" aria-label="Dismiss this message">
-        Dismiss
-      </Link>
-    </div>
-  );
+  return <OutcomeBanner ok={outcome.kind === "connected"} {...message(outcome)} outcome={outcome.kind} testId="oauth-banner" dismissHref={dismissHref} />;
 }

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { dataDir, type Db } from "@/db/client";
 import { deleteGitConnection, getGitConnection, markGitNeedsReconnect, storeGitConnection, updateGitTokens, type GitConnectionRow } from "@/db/queries/git-connections";
 import { consumeOAuthState, insertOAuthState } from "@/db/queries/oauth-states";
 import { REFRESH_MARGIN_MS } from "@/lib/agents/credentials";
-import { STATE_TTL_MS, TokenEndpointError, tokenRequest, type CallbackParams, type OAuthError } from "@/lib/agents/oauth";
+import { challengeFor, hashState, newVerifier, STATE_TTL_MS, TokenEndpointError, tokenRequest, type CallbackParams, type OAuthError } from "@/lib/agents/oauth";
 import { keyRing, open, seal, type KeyRing } from "@/lib/crypto/token-box";
 import { DispatchError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
@@ -18,9 +18,6 @@ import { githubFullName } from "./repository-name";
  * GitHub App installation token. Personal access tokens are refused, like API keys for models:
  * they belong to a person, not to the workspace, and never expire.
  */
-
-const base64url = (buf: Buffer) => buf.toString("base64url");
-const hashState = (state: string) => base64url(createHash("sha256").update(state).digest());
 
 /** GitHub's token prefixes: gho_ OAuth app, ghu_ GitHub App user, ghs_ installation, ghp_/github_pat_ personal. */
 const PASTED: { pattern: RegExp; kind: "oauth" | "installation"; lifetimeMs: number | null }[] = [
@@ -110,8 +107,8 @@ export async function startGitHubAuthorization(db: Db, ctx: WorkspaceContext, ba
   requireRole(ctx, "admin");
   const oauth = githubConfig().oauth;
   if (!oauth) throw new DispatchError("bad_request:oauth_not_configured", "GitHub OAuth is not configured: set DISPATCH_GITHUB_CLIENT_ID and DISPATCH_GITHUB_CLIENT_SECRET in the server's environment.");
-  const state = base64url(randomBytes(32));
-  const verifier = base64url(randomBytes(48));
+  const state = randomBytes(32).toString("base64url");
+  const verifier = newVerifier();
   const sealed = seal(keyRing(dataDir()), verifier);
   await insertOAuthState(db, {
     stateHash: hashState(state),
@@ -127,7 +124,7 @@ export async function startGitHubAuthorization(db: Db, ctx: WorkspaceContext, ba
   url.searchParams.set("redirect_uri", gitRedirectUri(base, ctx.workspace.slug));
   url.searchParams.set("scope", oauth.scopes);
   url.searchParams.set("state", state);
-  url.searchParams.set("code_challenge", base64url(createHash("sha256").update(verifier).digest()));
+  url.searchParams.set("code_challenge", challengeFor(verifier));
   url.searchParams.set("code_challenge_method", "S256");
   url.searchParams.set("allow_signup", "false");
   return url.toString();

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { OutcomeBanner } from "../outcome-banner";
 
 export type GitOAuthOutcome = "connected" | "denied" | "bad_state" | "expired_state" | "exchange_failed";
 
@@ -38,22 +38,5 @@ function message(outcome: GitOAuthOutcome, login: string | null): { title: strin
 
 /** The outcome of connecting GitHub by OAuth, at the top of Settings → Git. */
 export function GitOAuthBanner({ outcome, login, dismissHref }: { outcome: GitOAuthOutcome; login: string | null; dismissHref: string }) {
-  const ok = outcome === "connected";
-  const { title, body } = message(outcome, login);
-  return (
-    <div
-      role={ok ? "status" : "alert"}
-      data-testid="git-oauth-banner"
-      data-outcome={outcome}
-      className={`flex items-start gap-3 rounded-md border px-4 py-3 text-sm ${ok ? "border-emerald-200 bg-emerald-50 text-emerald-900" : "border-amber-200 bg-amber-50 text-amber-900"}`}
-    >
-      <div className="min-w-0 flex-1">
-        <p className="font-medium">{title}</p>
-        <p className="mt-0.5">{body}</p>
-      </div>
-      <Link href={dismissHref} className="shrink-0 text-xs underline underline-offset-2" aria-label="Dismiss this message">
-        Dismiss
-      </Link>
-    </div>
-  );
+  return <OutcomeBanner ok={outcome === "connected"} {...message(outcome, login)} outcome={outcome} testId="git-oauth-banner" dismissHref={dismissHref} />;
 }
