@@ -16,6 +16,8 @@ export function middleware(request: NextRequest) {
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",
+    // The tab's live connection is shared by all tabs through a SharedWorker served from this origin.
+    "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

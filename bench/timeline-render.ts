@@ -18,9 +18,9 @@ import type { BrowserContext, CDPSession } from "playwright-core";
 import { openDb, type Db } from "../db/client";
 import { prepareDatabase } from "../db/migrate";
 import { loadCatalog, upsertAgentConfig } from "../db/queries/agents";
-import { appendEvents } from "../db/queries/worker";
-import { RedisSessionEventBus, streamKey } from "../lib/bus/session-events";
-import type { SequencedEvent, SessionEvent } from "../lib/sessions/events";
+import { appendSessionEvents } from "../db/queries/session-events";
+import { RedisLiveBus } from "../lib/bus/session-events";
+import type { SequencedEvent } from "../lib/sessions/events";
 import { transitionSession } from "../lib/sessions/transitions";
 import { launchChromium } from "../tests/e2e/pages/browser";
 import { ApiClient, SESSION_COOKIE, signUpAndIn, uniqueEmail } from "../tests/e2e/support/api-client";
@@ -40,7 +40,7 @@ const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? "postgres://postgres@127
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Bench = { api: ApiClient; slug: string; db: Db; bus: RedisSessionEventBus; context: BrowserContext; serverPid: number | undefined; rand: Rand; sessionIds: string[] };
+type Bench = { api: ApiClient; slug: string; db: Db; bus: RedisLiveBus; context: BrowserContext; serverPid: number | undefined; rand: Rand; sessionIds: string[] };
 type Row = [label: string, value: string];
 type Result = { rows: Row[]; failures: string[] };
 
@@ -49,15 +49,16 @@ async function publish(b: Bench, ids: string[], plans: SessionPlan[]): Promise<M
   const publishedAt = new Map(ids.map((id, i) => [id, new Float64Array(plans[i]!.events.length + 3)]));
   const queues = plans.map((p) => [...p.events, p.usage].map((e, i): SequencedEvent => ({ ...e, seq: i + 1 })));
   const write = async (id: string, batch: SequencedEvent[]) => {
-    await appendEvents(b.db, id, batch.map(({ seq, type, ...payload }) => ({ seq, type, payload: { type, ...payload } })));
-    await b.bus.publish(id, batch);
+    // The database numbers the events (after the session's status events); the plan's numbers index the timings.
+    const stored = (await appendSessionEvents(b.db, id, batch.map(({ seq: _seq, ...e }) => e)))!;
+    await b.bus.publish([{ kind: "session", workspaceId: stored.session.workspaceId, issueId: stored.session.issueId, sessionId: id, events: stored.events }]);
     const t = now();
     for (const e of batch) publishedAt.get(id)![e.seq] = t;
   };
   await Promise.all(
     ids.map(async (id, i) => {
       const q = queues[i]!;
-      await transitionSession(b.db, id, "streaming");
+      await transitionSession(b.db, id, "streaming", {}, { bus: b.bus });
       for (let at = 0; at < q.length; ) {
         const started = performance.now();
         const n = 5 + Math.floor(b.rand() * 16);
@@ -65,11 +66,9 @@ async function publish(b: Bench, ids: string[], plans: SessionPlan[]): Promise<M
         at += n;
         await sleep(TICK_MS - (performance.now() - started));
       }
-      // As SessionRun.finish: the row becomes terminal first, then `done` goes out.
+      // As SessionRun.finish: the terminal transition writes the status and `done` and announces them.
       const u = plans[i]!.usage;
-      await transitionSession(b.db, id, "completed", { inputTokens: u.inputTokens, outputTokens: u.outputTokens, costUsd: (u.costUsd ?? 0).toFixed(6) });
-      const done: SessionEvent = { type: "done", status: "completed" };
-      await write(id, [{ ...done, seq: q.length + 1 }]);
+      await transitionSession(b.db, id, "completed", { inputTokens: u.inputTokens, outputTokens: u.outputTokens, costUsd: (u.costUsd ?? 0).toFixed(6) }, { bus: b.bus });
     }),
   );
   return publishedAt;
@@ -100,8 +99,8 @@ async function run(b: Bench, sessions: number, events: number, title: string): P
   }
   b.sessionIds.push(...ids);
   for (const id of ids) {
-    await transitionSession(b.db, id, "provisioning", { workerId: "bench" });
-    await transitionSession(b.db, id, "running");
+    await transitionSession(b.db, id, "provisioning", { workerId: "bench" }, { bus: b.bus });
+    await transitionSession(b.db, id, "running", {}, { bus: b.bus });
   }
   const plans = ids.map((_, i) => planSession(i, events, b.rand));
 
@@ -280,7 +279,7 @@ async function main() {
   const prefix = `bench-${randomBytes(3).toString("hex")}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-bench-"));
   const handle = openDb({ url: dbUrl.toString() });
-  const bus = new RedisSessionEventBus(redisUrl);
+  const bus = new RedisLiveBus(redisUrl);
   const redis = new Redis(redisUrl);
   const sessionIds: string[] = [];
   let server: Awaited<ReturnType<typeof startNext>> | undefined;
@@ -334,7 +333,7 @@ async function main() {
     await browser?.close().catch(() => undefined);
     await server?.stop();
     await bus.close();
-    const keys = sessionIds.map(streamKey);
+    const keys: string[] = [];
     for (let cursor = "0"; ; ) {
       const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
       keys.push(...found);

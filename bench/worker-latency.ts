@@ -12,7 +12,8 @@ import { openDb } from "../db/client";
 import { prepareDatabase } from "../db/migrate";
 import { loadCatalog, upsertAgentConfig } from "../db/queries/agents";
 import { MemoryCancelSignal } from "../lib/bus/cancel-signal";
-import { RedisSessionEventBus, streamKey } from "../lib/bus/session-events";
+import { RedisLiveBus } from "../lib/bus/session-events";
+import type { LiveEntry } from "../lib/live/entries";
 import { addComment } from "../lib/comments/service";
 import { parseKeyRing, seal } from "../lib/crypto/token-box";
 import { createIssue } from "../lib/issues/service";
@@ -91,7 +92,7 @@ async function main() {
   const api = await startAnthropicApi();
   process.env.DISPATCH_MODEL_API_CLAUDE = api.url;
   const queue = new BullSessionQueue(redisUrl);
-  const events = new RedisSessionEventBus(redisUrl);
+  const events = new RedisLiveBus(redisUrl, `bench-live-${randomBytes(3).toString("hex")}`);
   const redis = new Redis(redisUrl);
   const sandbox = new TimedSandbox(new DockerSandbox(docker));
   try {
@@ -124,10 +125,17 @@ async function main() {
         }
         await new Promise((r2) => setTimeout(r2, 20));
       }
-      const [first] = await redis.xrange(streamKey(id), "-", "+", "COUNT", 1);
-      lineToRedis.push(Number(first![0].split("-")[0]) - sandbox.firstLineAt.get(id)!);
+      // The first entry of this session carrying the CLI's output (not a status of the claim).
+      const entries = (await redis.xrange(events.stream, "-", "+")) as [string, string[]][];
+      const first = entries.find(([, f]) => {
+        const e = JSON.parse(f[1]!) as LiveEntry;
+        return e.kind === "session" && e.sessionId === id && e.events.some((x) => x.type !== "status");
+      });
+      if (!first) throw new Error(`bench session ${i}: no output event reached Redis`);
+      lineToRedis.push(Number(first[0].split("-")[0]) - sandbox.firstLineAt.get(id)!);
     }
     await worker.stop();
+    await redis.del(events.stream);
     const bare = await floor(docker);
 
     const fmt = (n: number) => n.toFixed(1).padStart(8);

@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
 import { getCancelSignal } from "@/lib/bus/cancel-signal";
-import { getSessionEventBus } from "@/lib/bus/session-events";
+import { getLiveBus } from "@/lib/bus/session-events";
 import { getSessionQueue, MemorySessionQueue } from "@/lib/queue/session-queue";
 
 /**
@@ -11,5 +11,5 @@ export async function startEmbeddedWorker(): Promise<void> {
   const queue = getSessionQueue();
   if (!(queue instanceof MemorySessionQueue) || process.env.DISPATCH_EMBEDDED_WORKER === "0") return;
   const { startWorker } = await import("@/workers/worker");
-  await startWorker({ db: getDb(), events: getSessionEventBus(), cancel: getCancelSignal(), source: { memory: queue } });
+  await startWorker({ db: getDb(), events: getLiveBus(), cancel: getCancelSignal(), source: { memory: queue } });
 }

@@ -3,32 +3,33 @@ import type { SequencedEvent } from "@/lib/sessions/events";
 import { isTerminal } from "@/lib/sessions/status";
 import type { TimelineSession } from "@/lib/sessions/timeline";
 import { applyEvents, emptyTranscript, type Transcript } from "@/lib/sessions/transcript";
-import type { EventSourceLike } from "./session-stream";
-import { SessionStream } from "./session-stream";
+import { nextFrame as defaultNextFrame } from "./live/frame";
 
-export type StreamDeps = {
-  streamUrl: (sessionId: string, lastSeq: number) => string;
-  /** Reads the stored card when the stream ends, so the card settles into the agent's comment. */
+export type CardDeps = {
+  /** Reads the stored card once the log says `done` (the agent's comment is written before it). */
   loadCard: (sessionId: string) => Promise<TimelineSession | null>;
-  createEventSource?: (url: string) => EventSourceLike;
+  /** The session's stored log after an event, as Server-Sent Events that end after `done` (the per-session route). */
+  logUrl: (sessionId: string, afterSeq: number) => string;
+  fetchText?: (url: string) => Promise<string>;
   nextFrame?: (fn: () => void) => void;
 };
 
-/** One session card: the stored session, what its events said so far, and its live stream. */
+/** One session card: the stored session and what its events said so far. The tab's live connection feeds it. */
 export class AgentSessionModel {
   session: TimelineSession;
   transcript: Transcript = emptyTranscript();
   connection: "idle" | "open" | "reconnecting" = "idle";
   /** How many event batches were applied: one React commit each, at most one per frame. */
   batches = 0;
-  private stream: SessionStream | null = null;
+  private buffer: SequencedEvent[] = [];
+  private frameQueued = false;
 
   constructor(
     session: TimelineSession,
-    private readonly deps: StreamDeps,
+    private readonly deps: CardDeps,
   ) {
     this.session = session;
-    makeObservable<AgentSessionModel, "setConnection">(this, {
+    makeObservable(this, {
       session: observable.ref,
       transcript: observable,
       connection: observable,
@@ -47,31 +48,28 @@ export class AgentSessionModel {
     return !isTerminal(this.session.status) && !this.transcript.done;
   }
 
-  /** The status to show: the stream knows first, the stored row knows last. */
+  /** The status to show: the log's latest word, unless the stored row already ended. */
   get status() {
     if (isTerminal(this.session.status)) return this.session.status;
     return this.transcript.status ?? this.session.status;
   }
 
-  /** Opens the stream: live for an active session, a replay of the whole log for a finished one. */
-  connect() {
-    if (this.stream) return;
-    this.stream = new SessionStream({
-      url: (lastSeq) => this.deps.streamUrl(this.id, lastSeq),
-      lastSeq: () => this.transcript.lastSeq,
-      onEvents: (batch) => this.applyBatch(batch),
-      onDone: () => void this.refresh(),
-      onConnectionChange: (state) => this.setConnection(state),
-      createEventSource: this.deps.createEventSource,
-      nextFrame: this.deps.nextFrame,
-    });
-    this.stream.start();
+  /** Events arrive one by one; the card takes them as one batch per animation frame. */
+  push(event: SequencedEvent) {
+    this.buffer.push(event);
+    if (this.frameQueued) return;
+    this.frameQueued = true;
+    (this.deps.nextFrame ?? defaultNextFrame)(() => this.flush());
   }
 
-  disconnect() {
-    this.stream?.stop();
-    this.stream = null;
-    this.setConnection("idle");
+  private flush() {
+    this.frameQueued = false;
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    const wasDone = this.transcript.done;
+    this.applyBatch(batch);
+    if (!wasDone && this.transcript.done) void this.refresh();
   }
 
   applyBatch(batch: SequencedEvent[]) {
@@ -82,20 +80,25 @@ export class AgentSessionModel {
     this.session = session;
   }
 
-  /** Re-reads the stored card (after `done`, a cancel, or a reconnect that found the run over). */
-  async refresh() {
-    this.stream = null;
-    this.setConnection("idle");
-    // The worker writes the answer comment right after `done`: retry briefly until the row is terminal.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const card = await this.deps.loadCard(this.id).catch(() => null);
-      if (card) this.settle(card);
-      if (card && isTerminal(card.status)) return;
-      await new Promise((r) => setTimeout(r, 400 * (attempt + 1)));
-    }
+  setConnection(state: "idle" | "open" | "reconnecting") {
+    this.connection = state;
   }
 
-  private setConnection(state: "idle" | "open" | "reconnecting") {
-    this.connection = state;
+  /** "Show work" of a finished card: reads the rest of its stored log once. */
+  async loadLog() {
+    if (this.transcript.done) return;
+    const fetchText = this.deps.fetchText ?? (async (url: string) => (await fetch(url)).text());
+    const body = await fetchText(this.deps.logUrl(this.id, this.transcript.lastSeq)).catch(() => "");
+    const events = body
+      .split("\n")
+      .filter((l) => l.startsWith("data: "))
+      .map((l) => JSON.parse(l.slice(6)) as SequencedEvent);
+    if (events.length) this.applyBatch(events);
+  }
+
+  /** After `done`: the stored card, with the agent's comment (written before `done`, so one read suffices). */
+  async refresh() {
+    const card = await this.deps.loadCard(this.id).catch(() => null);
+    if (card) this.settle(card);
   }
 }

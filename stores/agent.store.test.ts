@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SequencedEvent } from "@/lib/sessions/events";
 import type { TimelineSession } from "@/lib/sessions/timeline";
 import { AgentStore, emptyPicker, type AgentService } from "./agent.store";
-import { SessionStream, type EventSourceLike } from "./session-stream";
+import { nextFrame } from "./live/frame";
+import { LiveClient, type EventSourceLike } from "./live/live-client";
 
 /** Stands in for the browser's EventSource: records listeners, lets the test deliver frames. */
 class FakeEventSource implements EventSourceLike {
@@ -21,8 +22,8 @@ class FakeEventSource implements EventSourceLike {
     this.closed = true;
     this.readyState = 2;
   }
-  emit(event: SequencedEvent) {
-    for (const fn of this.listeners.get(event.type) ?? []) fn({ data: JSON.stringify(event) } as MessageEvent);
+  emitRaw(type: string, e: MessageEvent) {
+    for (const fn of this.listeners.get(type) ?? []) fn(e);
   }
   fail(readyState: number) {
     this.readyState = readyState;
@@ -41,83 +42,79 @@ afterEach(() => vi.useRealTimers());
 
 const text = (seq: number, t: string): SequencedEvent => ({ seq, type: "text", text: t });
 
-describe("SessionStream", () => {
-  function stream(lastSeq = () => 0) {
-    const batches: SequencedEvent[][] = [];
-    const done = vi.fn();
-    const s = new SessionStream({
-      url: (n) => `/stream?after=${n}`,
-      lastSeq,
-      onEvents: (b) => batches.push(b),
-      onDone: done,
-      createEventSource: (url) => new FakeEventSource(url),
-      nextFrame: (fn) => frames.push(fn),
-    });
-    s.start();
-    return { s, batches, done, source: () => FakeEventSource.all.at(-1)! };
-  }
+const ISSUE = "11111111-1111-4111-8111-111111111111";
+const frameOf = (type: string, data: unknown) => ({ data: JSON.stringify(data) }) as MessageEvent;
+const sessionMsg = (sessionId: string, event: SequencedEvent) => frameOf("session", { sessionId, issueId: ISSUE, event });
 
-  it("hands over everything that arrived within one frame as one batch", () => {
-    const { batches, source } = stream();
-    source().emit(text(1, "a"));
-    source().emit(text(2, "b"));
-    source().emit(text(3, "c"));
-    expect(batches).toEqual([]);
-    runFrame();
-    expect(batches.map((b) => b.map((e) => e.seq))).toEqual([[1, 2, 3]]);
+function emitKind(source: FakeEventSource, kind: string, data: unknown) {
+  source.emitRaw(kind, frameOf(kind, data));
+}
+
+describe("LiveClient (one connection per tab)", () => {
+  const client = () => new LiveClient("/live", (url) => new FakeEventSource(url), (fn) => fn(), 4000);
+
+  it("opens one connection for every subscriber's topics, with each topic's smallest cursor", () => {
+    const c = client();
+    c.subscribe({ issues: [{ id: ISSUE, seq: 4 }], sessions: [{ id: "s1", issueId: ISSUE, seq: 0 }] }, () => {});
+    c.subscribe({ issues: [{ id: ISSUE, seq: 2 }], sessions: [{ id: "s1", issueId: ISSUE, seq: 7 }], agents: true }, () => {});
+    const open = FakeEventSource.all.filter((e) => !e.closed);
+    expect(open).toHaveLength(1);
+    const url = new URL(open[0]!.url, "http://x");
+    expect(url.searchParams.getAll("issue")).toEqual([`${ISSUE}@2`]);
+    expect(url.searchParams.getAll("session")).toEqual(["s1@0"]);
+    expect(url.searchParams.get("agents")).toBe("1");
   });
 
-  it("closes on done at once (the browser would reconnect otherwise) and ends with the frame's one batch", () => {
-    const { batches, done, source } = stream();
-    source().emit(text(1, "a"));
-    source().emit({ seq: 2, type: "done", status: "completed" });
-    expect(source().closed).toBe(true);
-    expect(done).not.toHaveBeenCalled();
-    runFrame();
-    expect(batches.map((b) => b.map((e) => e.seq))).toEqual([[1, 2]]);
-    expect(done).toHaveBeenCalledOnce();
-    expect(FakeEventSource.all).toHaveLength(1);
+  it("gives each subscriber only what it does not have, once, across a reconnect", () => {
+    vi.useFakeTimers();
+    const c = client();
+    const a: number[] = [];
+    const b: number[] = [];
+    c.subscribe({ issues: [{ id: ISSUE, seq: 0 }], sessions: [{ id: "s1", issueId: ISSUE, seq: 0 }] }, (m) => m.kind === "session" && a.push(m.event.seq));
+    c.subscribe({ issues: [{ id: ISSUE, seq: 0 }], sessions: [{ id: "s1", issueId: ISSUE, seq: 2 }] }, (m) => m.kind === "session" && b.push(m.event.seq));
+    const first = FakeEventSource.all.at(-1)!;
+    for (const seq of [1, 2, 3]) first.emitRaw("session", sessionMsg("s1", text(seq, "x")));
+    first.fail(2);
+    vi.advanceTimersByTime(250);
+    const second = FakeEventSource.all.at(-1)!;
+    expect(second).not.toBe(first);
+    expect(new URL(second.url, "http://x").searchParams.getAll("session")).toEqual(["s1@3"]);
+    // The server replays from the cursor; a repeat of 3 (overlap) is dropped.
+    for (const seq of [3, 4]) second.emitRaw("session", sessionMsg("s1", text(seq, "x")));
+    expect(a).toEqual([1, 2, 3, 4]);
+    expect(b).toEqual([3, 4]);
   });
 
-  it("applies every stream's batch of a frame in one MobX action, so the page re-renders once", async () => {
+  it("routes comments and new sessions of the issue in order, and drops topics a subscriber does not follow", () => {
+    const c = client();
+    const got: string[] = [];
+    c.subscribe({ issues: [{ id: ISSUE, seq: 1 }], sessions: [] }, (m) => m.kind === "activity" && got.push(`${m.seq}:${m.activity.type}`));
+    const source = FakeEventSource.all.at(-1)!;
+    emitKind(source, "activity", { issueId: ISSUE, seq: 1, type: "comment.created", refId: "c1", data: null });
+    emitKind(source, "activity", { issueId: ISSUE, seq: 2, type: "comment.deleted", refId: "c1", data: { id: "c1" } });
+    emitKind(source, "activity", { issueId: "22222222-2222-4222-8222-222222222222", seq: 3, type: "comment.created", refId: "c2", data: null });
+    expect(got).toEqual(["2:comment.deleted"]);
+  });
+
+  it("closes the connection when the last subscriber leaves", () => {
+    const c = client();
+    const off = c.subscribe({ issues: [{ id: ISSUE, seq: 0 }], sessions: [] }, () => {});
+    off();
+    expect(FakeEventSource.all.every((e) => e.closed)).toBe(true);
+  });
+});
+
+describe("live cards", () => {
+  it("applies every card's batch of a frame in one MobX action, so the page re-renders once", async () => {
     const state = observable({ a: 0, b: 0 });
     let renders = 0;
     const stopAutorun = autorun(() => void (state.a + state.b, renders++));
-    const make = (key: "a" | "b") =>
-      new SessionStream({
-        url: () => "/s",
-        lastSeq: () => 0,
-        onEvents: (batch) => (state[key] += batch.length),
-        onDone: () => {},
-        createEventSource: (url) => new FakeEventSource(url),
-      });
-    make("a").start();
-    make("b").start();
-    const [one, two] = FakeEventSource.all;
-    one!.emit(text(1, "x"));
-    two!.emit(text(1, "y"));
-    two!.emit(text(2, "z"));
+    nextFrame(() => (state.a += 1));
+    nextFrame(() => (state.b += 2));
     await new Promise((r) => setTimeout(r, 40)); // Node has no requestAnimationFrame: a 16 ms timer stands in
     expect(state).toEqual({ a: 1, b: 2 });
     expect(renders).toBe(2); // the first run, then one for the whole frame
     stopAutorun();
-  });
-
-  it("leaves a transient error to the browser's own retry, and reopens after the last event it has when the response failed", () => {
-    vi.useFakeTimers();
-    let last = 0;
-    const { source } = stream(() => last);
-    source().emit(text(1, "a"));
-    runFrame();
-    last = 1;
-    source().fail(0); // CONNECTING: the browser retries with Last-Event-ID
-    expect(FakeEventSource.all).toHaveLength(1);
-    source().fail(2); // CLOSED: an HTTP error; we reopen
-    vi.advanceTimersByTime(499);
-    expect(FakeEventSource.all).toHaveLength(1);
-    vi.advanceTimersByTime(1);
-    expect(FakeEventSource.all).toHaveLength(2);
-    expect(source().url).toBe("/stream?after=1");
   });
 });
 
@@ -153,44 +150,57 @@ describe("AgentStore", () => {
         cancelSession: async (_slug, id) => ({ ok: true, data: session(id, "cancelled", { finishedAt: "2026-11-25T10:01:00.000Z" }) }),
         ...service,
       },
-      { createEventSource: (url) => new FakeEventSource(url), nextFrame: (fn) => frames.push(fn) },
+      { client: () => live, nextFrame: (fn) => frames.push(fn) },
     );
   }
+  let live: LiveClient;
+  beforeEach(() => {
+    live = new LiveClient("/live", (url) => new FakeEventSource(url), (fn) => fn());
+  });
+  const hydrate = (s: AgentStore, sessions: TimelineSession[]) => s.hydrate({ slug: "acme", picker: emptyPicker, sessions, issue: { id: ISSUE, activitySeq: 0 } });
 
-  it("opens one stream per active session and none for finished ones", () => {
+  it("follows the issue on one connection: running cards from their start, finished ones from their end", () => {
     const s = store();
-    s.hydrate({ slug: "acme", picker: emptyPicker, sessions: [session("a", "running"), session("b", "completed", { finishedAt: "x" }), session("c", "pending")] });
-    expect(FakeEventSource.all.map((e) => e.url)).toEqual(["/api/workspaces/acme/agent/sessions/a/stream", "/api/workspaces/acme/agent/sessions/c/stream"]);
-    s.hydrate({ slug: "acme", picker: emptyPicker, sessions: [session("a", "running"), session("b", "completed", { finishedAt: "x" }), session("c", "pending")] });
-    expect(FakeEventSource.all).toHaveLength(2);
+    const sessions = [session("a", "running"), session("b", "completed", { finishedAt: "x", eventSeq: 40 }), session("c", "queued")];
+    hydrate(s, sessions);
+    hydrate(s, sessions);
+    const open = FakeEventSource.all.filter((e) => !e.closed);
+    expect(open).toHaveLength(1);
+    expect(new URL(open[0]!.url, "http://x").searchParams.getAll("session")).toEqual(["a@0", "b@40", "c@0"]);
     s.dispose();
     expect(FakeEventSource.all.every((e) => e.closed)).toBe(true);
   });
 
+  it("adds a card another member started, from the issue's activity", () => {
+    const s = store();
+    hydrate(s, []);
+    emitKind(FakeEventSource.all.at(-1)!, "activity", { issueId: ISSUE, seq: 1, type: "session.created", refId: "n", data: session("n", "queued") });
+    expect([...s.sessions.keys()]).toEqual(["n"]);
+  });
+
   it("applies each frame's events in one batch and settles into the stored card after done", async () => {
     const s = store();
-    s.hydrate({ slug: "acme", picker: emptyPicker, sessions: [session("a", "running")] });
-    const source = FakeEventSource.all[0]!;
-    for (let i = 1; i <= 50; i++) source.emit(text(i, `${i} `));
+    hydrate(s, [session("a", "running")]);
+    const source = FakeEventSource.all.at(-1)!;
+    for (let i = 1; i <= 50; i++) source.emitRaw("session", sessionMsg("a", text(i, `${i} `)));
     runFrame();
     const model = s.sessions.get("a")!;
     expect(model.batches).toBe(1);
     expect(model.transcript.items).toEqual([{ kind: "text", text: Array.from({ length: 50 }, (_, i) => `${i + 1} `).join("") }]);
-    source.emit({ seq: 51, type: "done", status: "completed", answer: "42" });
+    source.emitRaw("session", sessionMsg("a", { seq: 51, type: "done", status: "completed", answer: "42" }));
     runFrame();
     await vi.waitFor(() => expect(model.session.answerHtml).toBe("<p>42</p>"));
     expect(model.status).toBe("completed");
   });
 
-  it("cancel settles the card and closes its stream; a refused cancel keeps it", async () => {
+  it("cancel settles the card; a refused cancel keeps it", async () => {
     const s = store();
-    s.hydrate({ slug: "acme", picker: emptyPicker, sessions: [session("a", "running")] });
+    hydrate(s, [session("a", "running")]);
     expect((await s.cancel("a")).ok).toBe(true);
     expect(s.sessions.get("a")!.status).toBe("cancelled");
-    expect(FakeEventSource.all[0]!.closed).toBe(true);
 
     const refusing = store({ cancelSession: async () => ({ ok: false, error: { code: "conflict:session_finished", message: "This session already ended (completed)." } }) });
-    refusing.hydrate({ slug: "acme", picker: emptyPicker, sessions: [session("b", "running")] });
+    hydrate(refusing, [session("b", "running")]);
     expect((await refusing.cancel("b")).ok).toBe(false);
     expect(refusing.sessions.get("b")!.status).toBe("running");
   });

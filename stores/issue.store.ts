@@ -3,6 +3,7 @@ import { action, computed, makeObservable, observable, runInAction } from "mobx"
 import type { ActionResult } from "@/lib/actions/result";
 import type { TimelineComment } from "@/lib/comments/timeline";
 import type { TimelineSession } from "@/lib/sessions/timeline";
+import type { IssueActivity } from "./live/live-client";
 
 export type AgentRequest = { provider_slug: string | null; variant_slug: string | null; skill_trigger: string | null };
 
@@ -36,6 +37,7 @@ export class IssueStore implements IIssueStore {
       comments: computed,
       hydrate: action,
       upsert: action,
+      applyActivity: action,
     });
   }
 
@@ -54,6 +56,16 @@ export class IssueStore implements IIssueStore {
   upsert(c: TimelineComment) {
     this.commentsById.set(c.id, c);
   }
+
+  /** Another tab's or member's change, from the live connection. */
+  applyActivity(a: IssueActivity) {
+    if (a.type === "comment.deleted") this.commentsById.delete(a.id);
+    else if ((a.type === "comment.created" || a.type === "comment.updated") && a.comment) this.upsert(a.comment);
+    else if (a.type === "issue.updated") this.onIssueChanged();
+  }
+
+  /** Set by the page: re-reads the server-rendered issue fields (title, state, description). */
+  onIssueChanged: () => void = () => {};
 
   async addComment(body: JSONContent, agents: AgentRequest[] = []) {
     const result = await this.service.addComment(this.slug, this.key, body, agents.length ? agents : undefined);

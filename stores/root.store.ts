@@ -11,5 +11,6 @@ export class RootStore {
   constructor(services: Services) {
     this.agent = new AgentStore(services.agent);
     this.issue = new IssueStore(services.issue, (sessions) => this.agent.addSessions(sessions));
+    this.agent.onActivity = (a) => this.issue.applyActivity(a);
   }
 }

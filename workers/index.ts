@@ -3,7 +3,7 @@
 import { openDb } from "@/db/client";
 import { prepareDatabase } from "@/db/migrate";
 import { getCancelSignal } from "@/lib/bus/cancel-signal";
-import { getSessionEventBus } from "@/lib/bus/session-events";
+import { getLiveBus } from "@/lib/bus/session-events";
 import { env } from "@/lib/env";
 import { scrubConsole } from "@/lib/secrets/scrub-console";
 import { startWorker } from "./worker";
@@ -18,7 +18,7 @@ if (!redisUrl) {
 
 const handle = openDb();
 await prepareDatabase(handle);
-const events = getSessionEventBus();
+const events = getLiveBus();
 const cancel = getCancelSignal();
 const worker = await startWorker({ db: handle.db, events, cancel, source: { redisUrl } });
 

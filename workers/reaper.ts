@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import type { LiveBus } from "@/lib/bus/session-events";
 import { findOrphanedSessions, getSessionStatuses } from "@/db/queries/worker";
 import { ACTIVE_STATUSES, isTerminal } from "@/lib/sessions/status";
 import { transitionSession } from "@/lib/sessions/transitions";
@@ -9,14 +10,14 @@ import type { SandboxDriver } from "./sandbox/types";
  * and fails sessions whose worker stopped heart-beating. Containers of live sessions on other
  * workers are left alone.
  */
-export async function reap(args: { db: Db; sandbox: SandboxDriver; staleSeconds: number; ownWorkerId: string; ownActive: ReadonlySet<string> }) {
+export async function reap(args: { db: Db; bus?: LiveBus; sandbox: SandboxDriver; staleSeconds: number; ownWorkerId: string; ownActive: ReadonlySet<string> }) {
   const orphans = await findOrphanedSessions(args.db, { staleSeconds: args.staleSeconds, activeStatuses: ACTIVE_STATUSES });
   let failed = 0;
   for (const o of orphans) {
     if (o.workerId === args.ownWorkerId && args.ownActive.has(o.id)) continue;
     const moved = await transitionSession(args.db, o.id, "failed", {
       errorMessage: "The worker running this session stopped (crashed or was killed). Start the agent again.",
-    });
+    }, { bus: args.bus });
     if (moved) failed++;
   }
   const containers = await args.sandbox.list();

@@ -1,18 +1,18 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Db } from "@/db/client";
-import { appendEvents, getSessionStatus, insertAgentComment, loadRunContext, setSessionFields, type RunContext } from "@/db/queries/worker";
+import { appendSessionEvents } from "@/db/queries/session-events";
+import { getSessionStatus, loadRunContext, setSessionFields, type RunContext } from "@/db/queries/worker";
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
-import type { SessionEventBus } from "@/lib/bus/session-events";
+import { announce, type LiveBus } from "@/lib/bus/session-events";
 import { commentText, docFromText } from "@/lib/comments/body";
 import { getFreshAccessToken, ReconnectNeededError } from "@/lib/agents/credentials";
 import type { KeyRing } from "@/lib/crypto/token-box";
 import { redactDeep, redactSecrets } from "@/lib/secrets/redact";
 import { issueKey } from "@/lib/issues/schemas";
 import { renderMarkdown } from "@/lib/markdown/render";
-import type { SequencedEvent, SessionEvent } from "@/lib/sessions/events";
+import type { SessionEvent } from "@/lib/sessions/events";
 import { buildPrompt } from "@/lib/sessions/prompt";
-import { isTerminal } from "@/lib/sessions/status";
 import { transitionSession } from "@/lib/sessions/transitions";
 import { loadCliState, loadDeliveryContext, saveCliState, setDeliveryFields } from "@/db/queries/session-delivery";
 import { GitStepError } from "@/lib/git/git-cli";
@@ -25,7 +25,7 @@ import type { SandboxDriver, SandboxHandle } from "./sandbox/types";
 export type RunnerDeps = {
   db: Db;
   sandbox: SandboxDriver;
-  events: SessionEventBus;
+  events: LiveBus;
   cancel: CancelSignal;
   keyRing: KeyRing;
   workerId: string;
@@ -51,7 +51,7 @@ const appUrl = () => (process.env.DISPATCH_APP_URL?.trim() || process.env.NEXTAU
  * into events, record the outcome, post the answer, clean up. Safe to call twice for one id.
  */
 export async function runSession(deps: RunnerDeps, sessionId: string): Promise<void> {
-  const claimed = await transitionSession(deps.db, sessionId, "provisioning", { workerId: deps.workerId });
+  const claimed = await transitionSession(deps.db, sessionId, "provisioning", { workerId: deps.workerId }, { bus: deps.events });
   if (!claimed) return; // cancelled before we got it, or another delivery already runs it
 
   const run = new SessionRun(deps, sessionId);
@@ -66,8 +66,7 @@ export async function runSession(deps: RunnerDeps, sessionId: string): Promise<v
 }
 
 class SessionRun {
-  private seq = 0;
-  private pending: SequencedEvent[] = [];
+  private pending: SessionEvent[] = [];
   private writing = false;
   private drained: Promise<void> = Promise.resolve();
   private container: SandboxHandle | null = null;
@@ -146,7 +145,7 @@ class SessionRun {
       network: direct ? "bridge" : "none",
     });
     await setSessionFields(this.deps.db, this.sessionId, { containerId: this.container.id });
-    if (!(await transitionSession(this.deps.db, this.sessionId, "running"))) {
+    if (!(await transitionSession(this.deps.db, this.sessionId, "running", {}, { bus: this.deps.events }))) {
       // Cancelled while provisioning.
       await this.container.kill();
       return this.finish("cancelled");
@@ -177,10 +176,10 @@ class SessionRun {
       if (exit.exitCode === 0 && result && !result.isError) {
         const answer = redactSecrets(result.answer ?? "", this.secrets);
         const outcome = await this.deliver(ctx, repo, { key, answer, workspaceSlug: delivery.workspaceSlug, requester: delivery.requester });
-        await this.finish(outcome.error ? "failed" : "completed", outcome.error, { ...usage, answer });
         const footer = deliveryMarkdown(outcome.delivery, ctx.session.mode, !!repo);
         const failure = outcome.error && !(outcome.delivery?.kind === "pushed" && outcome.delivery.error) ? `\n\n---\n⚠️ ${outcome.error}` : "";
-        if (answer.trim() || footer || failure) await this.postAnswer(ctx, `${answer}${footer}${failure}`.trim());
+        const comment = `${answer}${footer}${failure}`.trim();
+        await this.finish(outcome.error ? "failed" : "completed", outcome.error, { ...usage, answer }, comment ? { bodyJson: docFromText(comment), bodyHtml: renderMarkdown(comment) } : undefined);
       } else {
         const why = result?.errorMessage ?? this.lastError ?? (exit.oomKilled ? "The agent ran out of memory." : `The agent exited with code ${exit.exitCode}.`);
         await this.finish("failed", why, usage);
@@ -300,9 +299,13 @@ class SessionRun {
     if (event.type === "error") this.lastError = event.message;
     if (!this.streaming) {
       this.streaming = true;
-      await transitionSession(this.deps.db, this.sessionId, "streaming");
+      // The CLI's own "started" line becomes the words of the one `streaming` status event.
+      await this.flush();
+      await transitionSession(this.deps.db, this.sessionId, "streaming", {}, { bus: this.deps.events, message: event.type === "status" ? event.message : undefined });
     }
-    this.pending.push({ ...event, seq: ++this.seq });
+    // Statuses come from transitions only, so the log never says what the row does not.
+    if (event.type === "status" || event.type === "done") return;
+    this.pending.push(event);
     this.kick();
     // Back-pressure: a CLI that outruns the database waits here instead of filling memory.
     if (this.pending.length >= 1000) await this.drained;
@@ -318,9 +321,9 @@ class SessionRun {
     this.drained = (async () => {
       while (this.pending.length) {
         const batch = this.pending.splice(0, 500);
-        // The database gets events in order, and before live readers hear of them.
-        await appendEvents(this.deps.db, this.sessionId, batch.map(({ seq, type, ...payload }) => ({ seq, type, payload: { type, ...payload } })));
-        await this.deps.events.publish(this.sessionId, batch).catch((err: unknown) => console.error("[worker] publish failed:", err));
+        // The database numbers and keeps events in order, before live readers hear of them.
+        const stored = await appendSessionEvents(this.deps.db, this.sessionId, batch);
+        if (stored) await announce(this.deps.events, [{ kind: "session", ...sessionKeys(stored.session), events: stored.events }]);
       }
     })().finally(() => {
       this.writing = false;
@@ -335,30 +338,22 @@ class SessionRun {
     if (this.pending.length) await this.flush();
   }
 
+  /**
+   * Writes what is still buffered, then ends the session (with the agent's comment, before its
+   * `done`). A session cancelled meanwhile stays cancelled: the transition then does nothing.
+   */
   async finish(
     status: "completed" | "failed" | "cancelled" | "timed_out",
     error: string | null = null,
     extra: { answer?: string; inputTokens?: number | null; outputTokens?: number | null; costUsd?: string | null; cliSessionId?: string | null } = {},
+    comment?: { bodyJson: unknown; bodyHtml: string },
   ) {
     if (this.finished) return;
     this.finished = true;
     if (error) error = redactSecrets(error, this.secrets);
-    // A cancelled session was already moved by the cancel route; everything else moves here.
-    if (status !== "cancelled") await transitionSession(this.deps.db, this.sessionId, status, { errorMessage: error, ...extra });
-    const final = await getSessionStatus(this.deps.db, this.sessionId);
-    const done: SessionEvent = { type: "done", status: final && isTerminal(final) ? final : status, ...(error ? { error } : {}), ...(extra.answer ? { answer: extra.answer } : {}) };
-    this.pending.push({ ...done, seq: ++this.seq });
     await this.flush();
-  }
-
-  private async postAnswer(ctx: RunContext, answer: string) {
-    await insertAgentComment(this.deps.db, {
-      workspaceId: ctx.session.workspaceId,
-      issueId: ctx.issue.id,
-      sessionId: this.sessionId,
-      bodyJson: docFromText(answer),
-      bodyHtml: renderMarkdown(answer),
-    });
+    const patch = { errorMessage: error, ...extra };
+    await transitionSession(this.deps.db, this.sessionId, status, status === "cancelled" ? {} : patch, { bus: this.deps.events, comment });
   }
 
   async cleanup() {
@@ -368,3 +363,5 @@ class SessionRun {
     await fs.rm(this.dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
+
+const sessionKeys = (s: { id: string; workspaceId: string; issueId: string }) => ({ workspaceId: s.workspaceId, issueId: s.issueId, sessionId: s.id });

@@ -6,7 +6,7 @@ import { Redis } from "ioredis";
 import { dataDir, type Db } from "@/db/client";
 import { heartbeat, removeWorker } from "@/db/queries/worker";
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
-import type { SessionEventBus } from "@/lib/bus/session-events";
+import type { LiveBus } from "@/lib/bus/session-events";
 import { keyRing } from "@/lib/crypto/token-box";
 import { runSessionJobSchema, SESSION_QUEUE } from "@/lib/queue/jobs";
 import type { MemorySessionQueue } from "@/lib/queue/session-queue";
@@ -18,7 +18,7 @@ import type { SandboxDriver } from "./sandbox/types";
 
 export type WorkerOptions = {
   db: Db;
-  events: SessionEventBus;
+  events: LiveBus;
   cancel: CancelSignal;
   /** BullMQ on this Redis, or the in-process queue of the embedded default. */
   source: { redisUrl: string } | { memory: MemorySessionQueue };
@@ -69,7 +69,7 @@ export async function startWorker(o: WorkerOptions) {
 
   const beat = () => heartbeat(o.db, { id: workerId, hostname: os.hostname() }).catch((err: unknown) => console.error("[worker] heartbeat failed:", err));
   const sweep = () =>
-    reap({ db: o.db, sandbox, staleSeconds: o.staleSeconds ?? 90, ownWorkerId: workerId, ownActive: active })
+    reap({ db: o.db, bus: o.events, sandbox, staleSeconds: o.staleSeconds ?? 90, ownWorkerId: workerId, ownActive: active })
       .then((r) => (r.failed || r.removed) && console.info(`[worker] reaper: failed ${r.failed} orphaned sessions, removed ${r.removed} containers`))
       .catch((err: unknown) => console.error("[worker] reaper failed:", err));
   await beat();
@@ -113,7 +113,7 @@ export async function startWorker(o: WorkerOptions) {
       const deadline = Date.now() + (o.graceMs ?? num(process.env.WORKER_GRACE_MS, 30_000));
       while (active.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       for (const id of active) {
-        await transitionSession(o.db, id, "cancelled", { errorMessage: "The worker shut down before the session finished." });
+        await transitionSession(o.db, id, "cancelled", { errorMessage: "The worker shut down before the session finished." }, { bus: o.events });
         await o.cancel.publish(id).catch(() => undefined);
       }
       // The runs see the cancel, kill their containers and clean up.

@@ -15,6 +15,7 @@ import { TranscriptView } from "./transcript-view";
 
 const BADGE: Record<SessionStatus, string> = {
   pending: "bg-slate-100 text-slate-600",
+  queued: "bg-sky-50 text-sky-700",
   provisioning: "bg-amber-50 text-amber-700",
   running: "bg-indigo-50 text-indigo-700",
   streaming: "bg-indigo-50 text-indigo-700",
@@ -48,7 +49,7 @@ export const SessionCard = observer(function SessionCard({ model, canCancel }: {
   }
 
   function toggleWork() {
-    if (!showWork) model.connect(); // a finished session's stream replays its log, then ends
+    if (!showWork) void model.loadLog(); // a finished session's stored log, once
     setShowWork(!showWork);
   }
 

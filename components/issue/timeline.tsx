@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import type { JSONContent } from "@tiptap/core";
 import { observer } from "mobx-react-lite";
 import { Fragment, useEffect, useLayoutEffect, useState } from "react";
@@ -24,10 +25,13 @@ type Props = {
   comments: TimelineComment[];
   sessions: TimelineSession[];
   picker: AgentPicker;
+  /** The issue's id and the last activity entry this render includes: the live connection continues from there. */
+  issue: { id: string; activitySeq: number };
 };
 
-export const Timeline = observer(function Timeline({ slug, issueKey, currentUserId, canWrite, createdBy, createdAt, comments, sessions, picker }: Props) {
+export const Timeline = observer(function Timeline({ slug, issueKey, issue, currentUserId, canWrite, createdBy, createdAt, comments, sessions, picker }: Props) {
   const store = useIssueStore();
+  const router = useRouter();
   const agents = useAgentStore();
   // Hydrate before paint so the server-rendered list and the store agree on first render.
   const [hydrated, setHydrated] = useState(false);
@@ -36,8 +40,11 @@ export const Timeline = observer(function Timeline({ slug, issueKey, currentUser
     setHydrated(true);
   }, [store, slug, issueKey, comments]);
   useLayoutEffect(() => {
-    agents.hydrate({ slug, picker, sessions });
-  }, [agents, slug, picker, sessions]);
+    agents.hydrate({ slug, picker, sessions, issue });
+  }, [agents, slug, picker, sessions, issue]);
+  useEffect(() => {
+    store.onIssueChanged = () => router.refresh();
+  }, [store, router]);
   useEffect(() => () => agents.dispose(), [agents]);
   const list = hydrated ? store.comments : comments;
   // An agent's answer comment is shown inside its session's card, not twice.

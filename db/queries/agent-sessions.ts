@@ -1,5 +1,6 @@
-import { and, asc, count, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { appendIssueActivity, type ActivityEntry } from "./issue-events";
 import { agentProviders, agentProviderVariants, agentSessions, agentSkills, comments, workspaceAgentConfigs, type AgentSession, type Comment, type SessionStatus } from "../schema";
 
 export type NewSession = Omit<typeof agentSessions.$inferInsert, "id" | "status" | "triggerCommentId" | "createdAt" | "updatedAt">;
@@ -19,13 +20,13 @@ export async function insertCommentAndSessions(
     sessions: NewSession[];
     activeStatuses: readonly SessionStatus[];
   },
-): Promise<{ ok: true; comment: Comment; sessions: AgentSession[] } | { ok: false; exceeded: LimitExceeded }> {
+): Promise<{ ok: true; comment: Comment; sessions: AgentSession[]; activity: ActivityEntry[] } | { ok: false; exceeded: LimitExceeded }> {
   return db
     .transaction(async (tx) => {
       const providerIds = [...new Set(args.sessions.map((s) => s.providerId))].sort();
       for (const providerId of providerIds) {
         const [config] = await tx
-          .select({ max: workspaceAgentConfigs.maxConcurrentSessions })
+          .select({ max: workspaceAgentConfigs.maxConcurrentSessions, whenFull: workspaceAgentConfigs.whenFull })
           .from(workspaceAgentConfigs)
           .where(and(eq(workspaceAgentConfigs.workspaceId, args.workspaceId), eq(workspaceAgentConfigs.providerId, providerId)))
           .for("update");
@@ -39,6 +40,8 @@ export async function insertCommentAndSessions(
               inArray(agentSessions.status, [...args.activeStatuses]),
             ),
           );
+        // A full limit queues the new sessions unless the admins chose to refuse them.
+        if ((config?.whenFull ?? "queue") === "queue") continue;
         const wanted = args.sessions.filter((s) => s.providerId === providerId).length;
         const limit = config?.max ?? 0;
         if ((active?.n ?? 0) + wanted > limit) throw new LimitRollback({ providerId, limit, active: active?.n ?? 0 });
@@ -61,7 +64,10 @@ export async function insertCommentAndSessions(
             .values(args.sessions.map((s) => ({ ...s, triggerCommentId: comment.id })))
             .returning()
         : [];
-      return { ok: true as const, comment, sessions };
+      const activity: ActivityEntry[] = [];
+      if (!("existingId" in args.comment)) activity.push((await appendIssueActivity(tx, comment.issueId, "comment.created", comment.id))!);
+      for (const s of sessions) activity.push((await appendIssueActivity(tx, s.issueId, "session.created", s.id))!);
+      return { ok: true as const, comment, sessions, activity };
     })
     .catch((err: unknown) => {
       if (err instanceof LimitRollback) return { ok: false as const, exceeded: err.exceeded };
@@ -108,7 +114,14 @@ export async function updateSessionStatus(
   const [row] = await db
     .update(agentSessions)
     .set({ ...args.patch, status: args.to, updatedAt: sql`now()` })
-    .where(and(eq(agentSessions.id, args.id), inArray(agentSessions.status, [...args.from])))
+    .where(
+      and(
+        eq(agentSessions.id, args.id),
+        inArray(agentSessions.status, [...args.from]),
+        // Only a session holding a slot under its provider's limit may start.
+        args.to === "provisioning" ? isNotNull(agentSessions.admittedAt) : undefined,
+      ),
+    )
     .returning();
   return row;
 }

@@ -3,7 +3,6 @@ import type { Db } from "../client";
 import {
   agentProviders,
   agentProviderVariants,
-  agentSessionEvents,
   agentSessions,
   agentSkills,
   agentWorkers,
@@ -62,31 +61,15 @@ export async function setSessionFields(db: Db, id: string, patch: Partial<Pick<A
   await db.update(agentSessions).set({ ...patch, updatedAt: sql`now()` }).where(eq(agentSessions.id, id));
 }
 
-export async function appendEvents(db: Db, sessionId: string, events: { seq: number; type: string; payload: unknown }[]) {
-  if (events.length === 0) return;
-  await db
-    .insert(agentSessionEvents)
-    .values(events.map((e) => ({ sessionId, seq: e.seq, type: e.type, payload: e.payload })))
-    .onConflictDoNothing();
-}
-
-export async function lastEventSeq(db: Db, sessionId: string): Promise<number> {
-  const [row] = await db
-    .select({ seq: sql<number>`coalesce(max(${agentSessionEvents.seq}), 0)::int` })
-    .from(agentSessionEvents)
-    .where(eq(agentSessionEvents.sessionId, sessionId));
-  return row?.seq ?? 0;
-}
-
 /** The agent's answer as a comment; a retried finish finds the one it already posted. */
-export async function insertAgentComment(db: Db, v: { workspaceId: string; issueId: string; sessionId: string; bodyJson: unknown; bodyHtml: string }) {
+export async function insertAgentComment(db: Db, v: { workspaceId: string; issueId: string; sessionId: string; bodyJson: unknown; bodyHtml: string }): Promise<{ id: string; created: boolean }> {
   const [existing] = await db.select({ id: comments.id }).from(comments).where(eq(comments.authorSessionId, v.sessionId));
-  if (existing) return existing.id;
+  if (existing) return { id: existing.id, created: false };
   const [row] = await db
     .insert(comments)
     .values({ workspaceId: v.workspaceId, issueId: v.issueId, authorSessionId: v.sessionId, bodyJson: v.bodyJson, bodyHtml: v.bodyHtml })
     .returning({ id: comments.id });
-  return row!.id;
+  return { id: row!.id, created: true };
 }
 
 export async function heartbeat(db: Db, worker: { id: string; hostname: string }) {

@@ -85,6 +85,8 @@ export const workspaceAgentConfigs = pgTable(
     connectedAt: timestamp("connected_at", { withTimezone: true }),
     /** Opt-out of the credential proxy: direct network and the token in the container's environment. */
     directNetwork: boolean("direct_network").notNull().default(false),
+    /** At the limit: `queue` accepts the mention and waits for a slot; `refuse` answers 429. */
+    whenFull: text("when_full", { enum: ["queue", "refuse"] }).notNull().default("queue"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -122,6 +124,7 @@ export type AgentSkill = InferSelectModel<typeof agentSkills>;
 
 export const sessionStatus = pgEnum("agent_session_status", [
   "pending",
+  "queued",
   "provisioning",
   "running",
   "streaming",
@@ -179,6 +182,14 @@ export const agentSessions = pgTable(
     inputTokens: integer("input_tokens"),
     outputTokens: integer("output_tokens"),
     costUsd: numeric("cost_usd", { precision: 12, scale: 6 }),
+    /** The last event's sequence number: every append takes the next ones under this row's lock. */
+    eventSeq: integer("event_seq").notNull().default(0),
+    /** When the session got a slot under its provider's limit (null: still in line). */
+    admittedAt: timestamp("admitted_at", { withTimezone: true }),
+    /** When it joined its provider's line (under the line's lock, so in the order they joined): first in, first out. */
+    queuedAt: timestamp("queued_at", { withTimezone: true }),
+    /** Place in line while waiting for a slot (1 = next); null once admitted. */
+    queuePosition: integer("queue_position"),
     createdAt: createdAt(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -187,6 +198,7 @@ export const agentSessions = pgTable(
   (t) => [
     index("agent_sessions_issue_idx").on(t.issueId, t.createdAt),
     index("agent_sessions_workspace_provider_status_idx").on(t.workspaceId, t.providerId, t.status),
+    index("agent_sessions_workspace_created_idx").on(t.workspaceId, t.createdAt),
   ],
 );
 export type AgentSession = InferSelectModel<typeof agentSessions>;

@@ -121,6 +121,8 @@ export const issues = pgTable(
     description: text("description").notNull().default(""),
     state: issueState("state").notNull().default("backlog"),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    /** The last activity entry's number (issue_events): taken under this row's lock, so gapless and in commit order. */
+    activitySeq: integer("activity_seq").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -130,6 +132,24 @@ export const issues = pgTable(
   ],
 );
 export type Issue = InferSelectModel<typeof issues>;
+
+/**
+ * What happened on an issue, numbered per issue: a comment written, edited or deleted, a session
+ * started, a field changed. Entries name what changed; live readers load its current state.
+ */
+export const issueEvents = pgTable(
+  "issue_events",
+  {
+    issueId: uuid("issue_id")
+      .notNull()
+      .references(() => issues.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    refId: uuid("ref_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.issueId, t.seq] })],
+);
 export type NewIssue = InferInsertModel<typeof issues>;
 
 export const comments = pgTable(

@@ -13,6 +13,8 @@ import { parseInput } from "@/lib/validation";
 import type { SessionQueue } from "@/lib/queue/session-queue";
 import { ACTIVE_STATUSES } from "@/lib/sessions/status";
 import { transitionSession } from "@/lib/sessions/transitions";
+import { admitWaiting } from "@/lib/sessions/admission";
+import { announce, getLiveBus } from "@/lib/bus/session-events";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import { parseMentionsFromDoc, parseMentionsFromText, type AgentMention } from "./mention-parser";
 import { resolveAgents } from "./resolve";
@@ -90,19 +92,21 @@ export async function invokeAgents(
     );
   }
 
-  // After commit: a job may only exist for a session that exists. A session whose job could not
-  // be queued is failed at once rather than left pending forever.
-  await Promise.all(
-    result.sessions.map(async (s) => {
-      try {
-        await args.queue.enqueue(s.id);
-      } catch (err) {
-        console.error(`[invoke] could not queue session ${s.id}:`, err);
+  // After commit: announce the comment and the cards, then give the new sessions their place in
+  // line; a job may only exist for a session that exists. A session whose job could not be queued
+  // is failed at once rather than left waiting forever.
+  await announce(getLiveBus(), result.activity);
+  for (const providerId of new Set(result.sessions.map((s) => s.providerId))) {
+    try {
+      await admitWaiting(db, { workspaceId: ctx.workspace.id, providerId, queue: args.queue });
+    } catch (err) {
+      console.error(`[invoke] could not queue sessions:`, err);
+      for (const s of result.sessions.filter((x) => x.providerId === providerId)) {
         const failed = await transitionSession(db, s.id, "failed", { errorMessage: "The session could not be queued. Try again." });
         if (failed) Object.assign(s, failed);
       }
-    }),
-  );
+    }
+  }
   return { comment: result.comment, sessions: result.sessions };
 }
 

@@ -76,7 +76,7 @@ describe("mention parser properties", () => {
       }),
       { numRuns: 2000 },
     );
-  });
+  }, 30_000);
 
   it("never throws on arbitrary JSON shaped like a document", () => {
     fc.assert(

@@ -1,3 +1,4 @@
+import { admitWaiting } from "@/lib/sessions/admission";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { listConnectors, loadCatalog, upsertAgentConfig, type CatalogProvider } from "@/db/queries/agents";
@@ -42,6 +43,8 @@ const configJson = (p: CatalogProvider, connector: Connector | null) => ({
   token_expires_at: p.config?.tokenExpiresAt ?? null,
   max_concurrent_sessions: p.config?.maxConcurrentSessions ?? DEFAULT_LIMITS.maxConcurrentSessions,
   timeout_minutes: p.config?.timeoutMinutes ?? DEFAULT_LIMITS.timeoutMinutes,
+  /** At the limit: `queue` (default) accepts mentions and starts them as slots free; `refuse` answers 429. */
+  when_full: p.config?.whenFull ?? "queue",
   /** Off by default: agents reach the model only through the worker's credential proxy. */
   direct_network: p.config?.directNetwork ?? false,
   variants: variantsJson(p),
@@ -83,6 +86,7 @@ export async function getAgentOverview(db: Db, ctx: WorkspaceContext) {
       connection_status: p.config?.connectionStatus ?? "disconnected",
       max_concurrent_sessions: p.config?.maxConcurrentSessions ?? DEFAULT_LIMITS.maxConcurrentSessions,
       timeout_minutes: p.config?.timeoutMinutes ?? DEFAULT_LIMITS.timeoutMinutes,
+      when_full: p.config?.whenFull ?? "queue",
       variants: variantsJson(p),
     }));
 }
@@ -95,6 +99,7 @@ const providerConfigSchema = z.object({
   timeout_minutes: z.number().int("Timeout must be a whole number of minutes.").min(1, "Timeout must be between 1 and 120 minutes.").max(120, "Timeout must be between 1 and 120 minutes.").optional(),
   variants: z.array(z.object({ slug: z.string(), enabled: z.boolean() })).max(50).optional(),
   direct_network: z.boolean({ invalid_type_error: "direct_network must be true or false." }).optional(),
+  when_full: z.enum(["queue", "refuse"], { errorMap: () => ({ message: 'when_full must be "queue" or "refuse".' }) }).optional(),
 });
 export const agentConfigUpdateSchema = z.object({ providers: z.array(providerConfigSchema).min(1, "Send at least one provider.").max(20) });
 
@@ -125,10 +130,15 @@ export async function updateAgentConfig(db: Db, ctx: WorkspaceContext, input: un
           ...(change.max_concurrent_sessions !== undefined && { maxConcurrentSessions: change.max_concurrent_sessions }),
           ...(change.timeout_minutes !== undefined && { timeoutMinutes: change.timeout_minutes }),
           ...(change.direct_network !== undefined && { directNetwork: change.direct_network }),
+          ...(change.when_full !== undefined && { whenFull: change.when_full }),
           disabledVariants: disabled,
         },
       });
     }
   });
+  // A raised limit starts sessions that were waiting for it.
+  for (const { provider, change } of planned) {
+    if (change.max_concurrent_sessions !== undefined) await admitWaiting(db, { workspaceId: ctx.workspace.id, providerId: provider.id });
+  }
   return getAgentConfig(db, ctx);
 }

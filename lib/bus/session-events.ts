@@ -1,30 +1,35 @@
 import { EventEmitter } from "node:events";
 import { Redis } from "ioredis";
-import type { SequencedEvent } from "@/lib/sessions/events";
+import type { LiveEntry } from "@/lib/live/entries";
 
-/** Redis Stream per session, trimmed; readers replay from an id and then tail. */
-export const streamKey = (sessionId: string) => `session:${sessionId}`;
-const MAX_LEN = 10_000;
+/**
+ * One Redis Stream for the whole installation: every web process reads it with one blocking
+ * XREAD, so the cost of an event does not grow with the number of sessions being watched.
+ */
+export const LIVE_STREAM = "dispatch:live";
+const MAX_LEN = 50_000;
 
-/** Events are written to the database first; this announces them to live readers. */
-export interface SessionEventBus {
-  publish(sessionId: string, events: SequencedEvent[]): Promise<void>;
+/** Writes go to the database first; this announces them to live readers (at-least-once, readers dedupe by seq). */
+export interface LiveBus {
+  publish(entries: LiveEntry[]): Promise<void>;
   close(): Promise<void>;
 }
 
-export class RedisSessionEventBus implements SessionEventBus {
+export class RedisLiveBus implements LiveBus {
   private readonly redis: Redis;
 
-  constructor(url: string) {
+  constructor(
+    url: string,
+    readonly stream = process.env.DISPATCH_LIVE_STREAM || LIVE_STREAM,
+  ) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 3 });
     this.redis.on("error", (err) => console.error("[bus] redis error:", err.message));
   }
 
-  async publish(sessionId: string, events: SequencedEvent[]) {
-    if (events.length === 0) return;
+  async publish(entries: LiveEntry[]) {
+    if (entries.length === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const e of events) pipeline.xadd(streamKey(sessionId), "MAXLEN", "~", MAX_LEN, "*", "seq", String(e.seq), "event", JSON.stringify(e));
-    pipeline.expire(streamKey(sessionId), 24 * 3600);
+    for (const e of entries) pipeline.xadd(this.stream, "MAXLEN", "~", MAX_LEN, "*", "e", JSON.stringify(e));
     await pipeline.exec();
   }
 
@@ -33,11 +38,11 @@ export class RedisSessionEventBus implements SessionEventBus {
   }
 }
 
-export class MemorySessionEventBus implements SessionEventBus {
+export class MemoryLiveBus implements LiveBus {
   readonly emitter = new EventEmitter().setMaxListeners(0);
 
-  async publish(sessionId: string, events: SequencedEvent[]) {
-    for (const e of events) this.emitter.emit(streamKey(sessionId), e);
+  async publish(entries: LiveEntry[]) {
+    for (const e of entries) this.emitter.emit("entry", e);
   }
 
   async close() {
@@ -45,10 +50,23 @@ export class MemorySessionEventBus implements SessionEventBus {
   }
 }
 
-const globalForEvents = globalThis as unknown as { __dispatchEvents?: SessionEventBus };
+const globalForEvents = globalThis as unknown as { __dispatchLiveBus?: LiveBus };
 
-export function getSessionEventBus(): SessionEventBus {
+export function getLiveBus(): LiveBus {
   const url = process.env.REDIS_URL;
-  globalForEvents.__dispatchEvents ??= url ? new RedisSessionEventBus(url) : new MemorySessionEventBus();
-  return globalForEvents.__dispatchEvents;
+  globalForEvents.__dispatchLiveBus ??= url ? new RedisLiveBus(url) : new MemoryLiveBus();
+  return globalForEvents.__dispatchLiveBus;
+}
+
+/** Announces without failing the caller: the write already committed, and readers fill gaps from the database. */
+export async function announce(bus: LiveBus, entries: LiveEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await bus.publish(entries);
+    } catch (err) {
+      if (attempt >= 2) return void console.error("[bus] publish failed:", err instanceof Error ? err.message : err);
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+    }
+  }
 }

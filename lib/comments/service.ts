@@ -9,6 +9,7 @@ import { agentRequestSchema, invokeAgents, knownProviderSlugs, toMention } from 
 import { parseMentionsFromDoc } from "@/lib/agents/mention-parser";
 import type { SessionQueue } from "@/lib/queue/session-queue";
 import type { CommentRow } from "@/db/queries/comments";
+import { withIssueActivity } from "@/lib/live/activity";
 import { buildCommentBody, docFromText, type CommentBody } from "./body";
 
 /** Editor clients send `body` (the editor's JSON); API clients may send plain `text` instead. */
@@ -50,7 +51,8 @@ export async function addComment(
     commentId = result.comment.id;
     sessions = result.sessions;
   } else {
-    commentId = (await insertComment(db, { workspaceId: ctx.workspace.id, issueId: issue.id, authorUserId: ctx.userId, bodyJson: body.json, bodyHtml: body.html })).id;
+    const values = { workspaceId: ctx.workspace.id, issueId: issue.id, authorUserId: ctx.userId, bodyJson: body.json, bodyHtml: body.html };
+    commentId = (await withIssueActivity(db, { issueId: issue.id, type: "comment.created", refId: (c: { id: string }) => c.id }, (tx) => insertComment(tx, values)))!.id;
   }
   const comment = await getComment(db, { workspaceId: ctx.workspace.id, id: commentId });
   if (!comment) throw new Error("addComment: the new comment vanished");
@@ -70,15 +72,20 @@ async function getOwnCommentOrThrow(db: Db, ctx: WorkspaceContext, id: string) {
 
 export async function editComment(db: Db, ctx: WorkspaceContext, id: string, input: unknown) {
   requireRole(ctx, "member");
-  await getOwnCommentOrThrow(db, ctx, id);
+  const existing = await getOwnCommentOrThrow(db, ctx, id);
   const body = commentBodyFromInput(input);
-  const updated = await updateOwnComment(db, { workspaceId: ctx.workspace.id, id, authorUserId: ctx.userId, bodyJson: body.json, bodyHtml: body.html });
+  const updated = await withIssueActivity(db, { issueId: existing.issueId, type: "comment.updated", refId: () => id }, (tx) =>
+    updateOwnComment(tx, { workspaceId: ctx.workspace.id, id, authorUserId: ctx.userId, bodyJson: body.json, bodyHtml: body.html }),
+  );
   if (!updated) throw notFound("comment", "This comment");
   return (await getComment(db, { workspaceId: ctx.workspace.id, id }))!;
 }
 
 export async function deleteComment(db: Db, ctx: WorkspaceContext, id: string): Promise<void> {
   requireRole(ctx, "member");
-  await getOwnCommentOrThrow(db, ctx, id);
-  if (!(await deleteOwnComment(db, { workspaceId: ctx.workspace.id, id, authorUserId: ctx.userId }))) throw notFound("comment", "This comment");
+  const existing = await getOwnCommentOrThrow(db, ctx, id);
+  const deleted = await withIssueActivity(db, { issueId: existing.issueId, type: "comment.deleted", refId: () => id }, async (tx) =>
+    (await deleteOwnComment(tx, { workspaceId: ctx.workspace.id, id, authorUserId: ctx.userId })) ? true : undefined,
+  );
+  if (!deleted) throw notFound("comment", "This comment");
 }

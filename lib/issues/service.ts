@@ -1,3 +1,4 @@
+import { withIssueActivity } from "@/lib/live/activity";
 import type { Db } from "@/db/client";
 import { getIssueByNumber, insertIssue, listIssues, updateIssue } from "@/db/queries/issues";
 import { getProjectByIdentifier } from "@/db/queries/projects";
@@ -35,7 +36,7 @@ export async function getIssueByKeyOrThrow(db: Db, ctx: WorkspaceContext, key: s
 export async function editIssue(db: Db, ctx: WorkspaceContext, issueId: string, input: unknown): Promise<Issue> {
   requireRole(ctx, "member");
   const patch = parseInput(updateIssueSchema, input, "issue");
-  const updated = await updateIssue(db, { workspaceId: ctx.workspace.id, id: issueId, patch });
+  const updated = await withIssueActivity(db, { issueId, type: "issue.updated", refId: () => null }, (tx) => updateIssue(tx, { workspaceId: ctx.workspace.id, id: issueId, patch }));
   if (!updated) throw notFound("issue", "This issue");
   return updated;
 }

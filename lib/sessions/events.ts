@@ -5,7 +5,8 @@ import type { SessionStatus } from "@/db/schema";
  * the browser store. A session's stream always ends with `done`.
  */
 export type SessionEvent =
-  | { type: "status"; status: SessionStatus; message?: string }
+  /** `position`: the place in line of a queued session waiting for a slot under its provider's limit. */
+  | { type: "status"; status: SessionStatus; message?: string; position?: number }
   /** A piece of the answer text; consecutive pieces join verbatim. */
   | { type: "text"; text: string }
   | { type: "thought"; text: string }

@@ -20,7 +20,8 @@ export function formatCost(usd: number): string {
 }
 
 export const STATUS_LABEL: Record<SessionStatus, string> = {
-  pending: "Queued",
+  pending: "Pending",
+  queued: "Queued",
   provisioning: "Starting",
   running: "Running",
   streaming: "Working",

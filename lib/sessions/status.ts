@@ -1,7 +1,7 @@
 import type { SessionStatus } from "@/db/schema";
 
 export const TERMINAL_STATUSES = ["completed", "failed", "cancelled", "timed_out"] as const satisfies readonly SessionStatus[];
-export const ACTIVE_STATUSES = ["pending", "provisioning", "running", "streaming"] as const satisfies readonly SessionStatus[];
+export const ACTIVE_STATUSES = ["pending", "queued", "provisioning", "running", "streaming"] as const satisfies readonly SessionStatus[];
 
 export const isTerminal = (s: SessionStatus) => (TERMINAL_STATUSES as readonly SessionStatus[]).includes(s);
 
@@ -11,7 +11,8 @@ export const isTerminal = (s: SessionStatus) => (TERMINAL_STATUSES as readonly S
  */
 export const TRANSITIONS: Record<SessionStatus, readonly SessionStatus[]> = {
   pending: [],
-  provisioning: ["pending"],
+  queued: ["pending"],
+  provisioning: ["pending", "queued"],
   running: ["provisioning"],
   streaming: ["running"],
   completed: ["running", "streaming"],

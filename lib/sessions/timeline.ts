@@ -25,6 +25,8 @@ export type TimelineSession = {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /** The last event of its log when read: a page that has the finished card needs none of it again. */
+  eventSeq?: number;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -53,6 +55,7 @@ export function toTimelineSession(s: SessionCardRow): TimelineSession {
     inputTokens: s.inputTokens,
     outputTokens: s.outputTokens,
     costUsd: s.costUsd === null ? null : Number(s.costUsd),
+    eventSeq: s.eventSeq,
     createdAt: s.createdAt.toISOString(),
     startedAt: s.startedAt?.toISOString() ?? null,
     finishedAt: s.finishedAt?.toISOString() ?? null,

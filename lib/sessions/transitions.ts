@@ -1,15 +1,66 @@
 import type { Db } from "@/db/client";
 import { updateSessionStatus } from "@/db/queries/agent-sessions";
+import { appendIssueActivity } from "@/db/queries/issue-events";
+import { appendSessionEvents } from "@/db/queries/session-events";
+import { insertAgentComment } from "@/db/queries/worker";
 import type { AgentSession, SessionStatus } from "@/db/schema";
+import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
+import type { LiveEntry } from "@/lib/live/entries";
+import type { SessionQueue } from "@/lib/queue/session-queue";
+import { admitWaiting } from "./admission";
+import type { SessionEvent } from "./events";
 import { isTerminal, TRANSITIONS } from "./status";
 
 type Patch = Parameters<typeof updateSessionStatus>[1]["patch"];
 
+export type TransitionOptions = {
+  /** Words on the status event ("Model claude-sonnet-4-6", "2nd in line"). */
+  message?: string;
+  /** The agent's comment, written in the same transaction and before `done`, so a reader of `done` finds it. */
+  comment?: { bodyJson: unknown; bodyHtml: string };
+  /** Where the change is announced (default: this process's live bus). */
+  bus?: LiveBus;
+  /** Where the next session in line gets its job (default: this process's queue). */
+  queue?: SessionQueue;
+};
+
 /**
- * Moves a session to `to` if, and only if, it is still in a state that may move there.
- * Returns the updated row, or undefined when another transition won the race.
+ * The one way a session changes status. If, and only if, the session is still in a state that
+ * may move to `to`, one transaction updates the row, appends its `status` event and — on a
+ * terminal state — the agent's comment and then `done`; the events are announced after commit.
+ * So the event log always says what the row says, whoever moves the session (worker, cancel,
+ * reaper, shutdown). Returns the updated row, or undefined when another transition won the race.
  */
-export async function transitionSession(db: Db, id: string, to: SessionStatus, patch: Patch = {}): Promise<AgentSession | undefined> {
+export async function transitionSession(db: Db, id: string, to: SessionStatus, patch: Patch = {}, opts: TransitionOptions = {}): Promise<AgentSession | undefined> {
   const stamp: Patch = isTerminal(to) ? { finishedAt: new Date() } : to === "running" ? { startedAt: new Date() } : {};
-  return updateSessionStatus(db, { id, from: TRANSITIONS[to], to, patch: { ...stamp, ...patch } });
+  const result = await db.transaction(async (tx) => {
+    const row = await updateSessionStatus(tx, { id, from: TRANSITIONS[to], to, patch: { ...stamp, ...patch } });
+    if (!row) return undefined;
+    const entries: LiveEntry[] = [];
+    const events: SessionEvent[] = [{ type: "status", status: to, ...(opts.message ? { message: opts.message } : {}) }];
+    if (isTerminal(to)) {
+      if (opts.comment) {
+        const comment = await insertAgentComment(tx, { workspaceId: row.workspaceId, issueId: row.issueId, sessionId: row.id, ...opts.comment });
+        if (comment.created) {
+          const activity = await appendIssueActivity(tx, row.issueId, "comment.created", comment.id);
+          if (activity) entries.push(activity);
+        }
+      }
+      events.push({ type: "done", status: to, ...(row.errorMessage ? { error: row.errorMessage } : {}), ...(row.answer ? { answer: row.answer } : {}) });
+    }
+    const appended = await appendSessionEvents(tx, row.id, events, { afterEnd: true });
+    if (appended) entries.unshift({ kind: "session", ...sessionKeys(row), events: appended.events });
+    return { row, entries };
+  });
+  if (!result) return undefined;
+  await announce(opts.bus ?? getLiveBus(), result.entries);
+  // A session that ends frees its slot (the next one in line starts) or its place (those behind move up).
+  if (isTerminal(to)) {
+    await admitWaiting(db, { workspaceId: result.row.workspaceId, providerId: result.row.providerId, queue: opts.queue, bus: opts.bus }).catch((err: unknown) =>
+      console.error("[sessions] admitting the next session failed:", err instanceof Error ? err.message : err),
+    );
+  }
+  return result.row;
 }
+
+const sessionKeys = (s: AgentSession) => ({ workspaceId: s.workspaceId, issueId: s.issueId, sessionId: s.id });

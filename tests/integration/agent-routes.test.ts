@@ -171,7 +171,8 @@ describe("invoke and sessions routes", () => {
     expect((await call(sessionsRoute.GET, w.guest, S())).body).toMatchObject({ error: { field: "issue_id" } });
 
     const one = await call(sessionRoute.GET, w.guest, { ...S(), id: session.id });
-    expect(one.body!.session).toMatchObject({ id: session.id, status: "pending", response: null, pull_request_url: null, cost_usd: null });
+    // Written as pending, then given its place in line (a slot, waiting for a worker).
+    expect(one.body!.session).toMatchObject({ id: session.id, status: "queued", response: null, pull_request_url: null, cost_usd: null });
     expect((await call(sessionRoute.GET, other.admin, { slug: other.slug, id: session.id })).status).toBe(404);
 
     expect((await call(cancelRoute.POST, w.guest, { ...S(), id: session.id }, { method: "POST" })).status).toBe(403);
@@ -182,8 +183,11 @@ describe("invoke and sessions routes", () => {
     expect(again).toMatchObject({ status: 409, body: { error: { code: "conflict:session_finished" } } });
   });
 
-  it("answers 429 naming the limit once the provider is full", async () => {
-    await call(configRoute.PUT, w.admin, S(), { method: "PUT", body: { providers: [{ provider_slug: "claude", max_concurrent_sessions: 1 }] } });
+  it("set to refuse when full, answers 429 naming the limit once the provider is full", async () => {
+    const put = await call(configRoute.PUT, w.admin, S(), { method: "PUT", body: { providers: [{ provider_slug: "claude", max_concurrent_sessions: 1, when_full: "refuse" }] } });
+    expect(put.body!.providers.find((p: { provider_slug: string }) => p.provider_slug === "claude")).toMatchObject({ when_full: "refuse" });
+    const bad = await call(configRoute.PUT, w.admin, S(), { method: "PUT", body: { providers: [{ provider_slug: "claude", when_full: "later" }] } });
+    expect(bad).toMatchObject({ status: 400, body: { error: { field: "providers.0.when_full" } } });
     const body = { project_id: w.project.id, issue_id: w.issue.id, comment_text: "@claude go" };
     expect((await call(invokeRoute.POST, w.member, S(), { method: "POST", body })).status).toBe(201);
     const full = await call(invokeRoute.POST, w.member, S(), { method: "POST", body });

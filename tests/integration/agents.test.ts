@@ -210,8 +210,9 @@ describe("invoking agents from a comment", () => {
     expect(await rejection(addComment(h.db, guest!, issue, say("@claude hi"), { queue }))).toMatchObject({ code: "forbidden:guest" });
   });
 
-  it("admits exactly max_concurrent_sessions of 50 parallel invokes; the rest get a 429 naming the limit", async () => {
+  it("set to refuse when full: admits exactly max_concurrent_sessions of 50 parallel invokes; the rest get a 429 naming the limit", async () => {
     const { member, issue, project, adminCtx } = await fixture(["member"]);
+    await updateAgentConfig(h.db, adminCtx, { providers: [{ provider_slug: "claude", when_full: "refuse" }] });
     const results = await Promise.allSettled(
       Array.from({ length: 50 }, (_, i) =>
         invokeFromRequest(h.db, member!, { project_id: project.id, issue_id: issue.id, comment_text: `attempt ${i}`, agents: [{ provider_slug: "claude" }] }, queue),
@@ -229,9 +230,9 @@ describe("invoking agents from a comment", () => {
     expect(await counts(adminCtx.workspace.id)).toEqual({ comments: 3, sessions: 3 });
   });
 
-  it("a finished session frees its slot", async () => {
+  it("set to refuse when full: a finished session frees its slot", async () => {
     const { member, issue, adminCtx } = await fixture(["member"]);
-    await updateAgentConfig(h.db, adminCtx, { providers: [{ provider_slug: "claude", max_concurrent_sessions: 1 }] });
+    await updateAgentConfig(h.db, adminCtx, { providers: [{ provider_slug: "claude", max_concurrent_sessions: 1, when_full: "refuse" }] });
     const first = (await addComment(h.db, member!, issue, say("@claude one"), { queue })).sessions[0]!;
     expect(await rejection(addComment(h.db, member!, issue, say("@claude two"), { queue }))).toMatchObject({ code: "rate_limit:concurrency" });
     await cancelSession(h.db, member!, first.id, { queue, signal });

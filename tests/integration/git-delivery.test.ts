@@ -10,7 +10,7 @@ import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
 import { storeGitConnection } from "@/db/queries/git-connections";
 import { agentSessions, workspaceGitConnections } from "@/db/schema";
 import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
-import { MemorySessionEventBus } from "@/lib/bus/session-events";
+import { MemoryLiveBus } from "@/lib/bus/session-events";
 import { addComment, getComments } from "@/lib/comments/service";
 import { parseKeyRing, seal } from "@/lib/crypto/token-box";
 import { createIssue } from "@/lib/issues/service";
@@ -47,7 +47,7 @@ function deps(): RunnerDeps {
   return {
     db: h.db,
     sandbox: new DockerSandbox(docker),
-    events: new MemorySessionEventBus(),
+    events: new MemoryLiveBus(),
     cancel: new MemoryCancelSignal(),
     keyRing,
     workerId: "git-test-worker",

@@ -9,9 +9,9 @@ process.env.NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
 import { getDbHandle } from "@/db/client";
 import { prepareDatabase } from "@/db/migrate";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
-import { appendEvents } from "@/db/queries/worker";
-import { RedisSessionEventBus } from "@/lib/bus/session-events";
-import { getSessionStreamHub } from "@/lib/bus/session-stream-hub";
+import { appendSessionEvents } from "@/db/queries/session-events";
+import { RedisLiveBus } from "@/lib/bus/session-events";
+import { getLiveHub } from "@/lib/bus/live-hub";
 import { addComment } from "@/lib/comments/service";
 import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
@@ -23,7 +23,7 @@ import { makeWorkspace } from "./helpers";
 import { cookieFor } from "./route-client";
 
 const redisUrl = process.env.REDIS_URL!;
-let bus: RedisSessionEventBus;
+let bus: RedisLiveBus;
 let admin: Redis;
 let slug: string;
 let cookie: string;
@@ -32,7 +32,7 @@ let makeSession: () => Promise<string>;
 beforeAll(async () => {
   const db = getDbHandle().db;
   await prepareDatabase(getDbHandle(), process.env.DATABASE_URL);
-  bus = new RedisSessionEventBus(redisUrl);
+  bus = new RedisLiveBus(redisUrl);
   admin = new Redis(redisUrl);
   const f = await makeWorkspace(db, ["guest"]);
   slug = f.ws.slug;
@@ -47,15 +47,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await bus.close();
   admin.disconnect();
-  (getSessionStreamHub() as unknown as { close(): void }).close();
+  getLiveHub().close();
   await getDbHandle().close();
 });
 
-/** What the worker does: the log first, then the stream. */
-async function publish(id: string, from: number, events: SessionEvent[]) {
-  const seqd: SequencedEvent[] = events.map((e, i) => ({ ...e, seq: from + i }));
-  await appendEvents(getDbHandle().db, id, seqd.map(({ seq, type, ...rest }) => ({ seq, type, payload: { type, ...rest } })));
-  await bus.publish(id, seqd);
+/** What the worker does: the log first (which numbers the events), then the live stream. Returns the numbers. */
+async function publish(id: string, events: SessionEvent[]): Promise<number[]> {
+  const stored = (await appendSessionEvents(getDbHandle().db, id, events))!;
+  await bus.publish([{ kind: "session", workspaceId: stored.session.workspaceId, issueId: stored.session.issueId, sessionId: id, events: stored.events }]);
+  return stored.events.map((e) => e.seq);
 }
 
 const texts = (n: number, prefix = "t") => Array.from({ length: n }, (_, i): SessionEvent => ({ type: "text", text: `${prefix}${i}` }));
@@ -109,62 +109,64 @@ const until = async (cond: () => boolean, ms = 10_000) => {
 describe("the session event stream (SSE)", () => {
   it("replays exactly the events after Last-Event-ID of a finished session, then ends", async () => {
     const id = await makeSession();
-    await publish(id, 1, [...texts(4), { type: "done", status: "completed", answer: "ok" }]);
-    const c = await connect(id, 2);
+    const seqs = await publish(id, [...texts(4), { type: "done", status: "completed", answer: "ok" }]);
+    const c = await connect(id, seqs[1]);
     expect(c.status).toBe(200);
     expect(c.headers.get("content-type")).toContain("text/event-stream");
     expect(c.headers.get("x-accel-buffering")).toBe("no");
     expect(c.headers.get("cache-control")).toBe("no-cache, no-transform");
     await c.ended;
-    expect(c.events.map((e) => e.seq)).toEqual([3, 4, 5]);
+    expect(c.events.map((e) => e.seq)).toEqual(seqs.slice(2));
     expect(c.events.at(-1)).toMatchObject({ type: "done", status: "completed" });
   });
 
   it("replays the stored log, then tails live events, each once and in order", async () => {
     const id = await makeSession();
-    await publish(id, 1, texts(2, "old"));
+    const old = await publish(id, texts(2, "old"));
     const c = await connect(id);
-    await until(() => c.events.length === 2);
-    await publish(id, 3, texts(7, "new"));
-    await publish(id, 10, [{ type: "done", status: "completed" }]);
+    await until(() => c.events.length === old.at(-1)!);
+    await publish(id, texts(7, "new"));
+    const [last] = await publish(id, [{ type: "done", status: "completed" }]);
     await c.ended;
-    expect(c.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(c.events[2]).toMatchObject({ type: "text", text: "new0" });
+    expect(c.events.map((e) => e.seq)).toEqual(Array.from({ length: last! }, (_, i) => i + 1));
+    expect(c.events[old.at(-1)!]).toMatchObject({ type: "text", text: "new0" });
   });
 
-  it("ends the stream of a session that ended without a worker's done event", async () => {
+  it("ends the stream of a session cancelled before any worker took it: the transition wrote its status and done", async () => {
     const id = await makeSession();
     await transitionSession(getDbHandle().db, id, "cancelled", { errorMessage: "Cancelled by a member." });
     const c = await connect(id);
     await c.ended;
-    expect(c.events).toEqual([{ type: "done", status: "cancelled", error: "Cancelled by a member.", seq: 1 }]);
+    expect(c.events.slice(-2)).toEqual([
+      { type: "status", status: "cancelled", seq: c.events.length - 1 },
+      { type: "done", status: "cancelled", error: "Cancelled by a member.", seq: c.events.length },
+    ]);
   });
 
   it("feeds 200 concurrent clients of one session every event, through one Redis reader", async () => {
     const id = await makeSession();
     const clients = await Promise.all(Array.from({ length: 200 }, () => connect(id)));
-    await new Promise((r) => setTimeout(r, 700)); // the hub's next read picks up the new key
-    await publish(id, 1, texts(50));
-    await publish(id, 51, [{ type: "done", status: "completed" }]);
+    await publish(id, texts(50));
+    const [last] = await publish(id, [{ type: "done", status: "completed" }]);
     await Promise.all(clients.map((c) => c.ended));
-    for (const c of clients) expect(c.events.map((e) => e.seq)).toEqual(Array.from({ length: 51 }, (_, i) => i + 1));
+    for (const c of clients) expect(c.events.map((e) => e.seq)).toEqual(Array.from({ length: last! }, (_, i) => i + 1));
     const readers = (await admin.client("LIST")) as string;
-    expect(readers.split("\n").filter((l) => l.includes("name=dispatch-stream-hub")).length).toBe(1);
+    expect(readers.split("\n").filter((l) => l.includes("name=dispatch-live-hub")).length).toBe(1);
   }, 60_000);
 
   it("after 500 connect/disconnect cycles holds no extra Redis connections or listeners", async () => {
     const id = await makeSession();
-    await publish(id, 1, texts(3));
+    const [, , third] = await publish(id, texts(3));
     const first = await connect(id);
-    await until(() => first.events.length === 3);
+    await until(() => first.events.length === third);
     first.abort();
     await first.ended;
     const count = async () => ((await admin.client("LIST")) as string).trim().split("\n").length;
     const before = await count();
-    const hub = getSessionStreamHub();
+    const hub = getLiveHub();
     for (let i = 0; i < 500; i++) {
       const c = await connect(id);
-      if (i % 2) await until(() => c.events.length === 3);
+      if (i % 2) await until(() => c.events.length === third);
       c.abort();
       await c.ended;
     }

@@ -13,7 +13,7 @@ process.env.DISPATCH_ENCRYPTION_KEYS = keySpec;
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
 import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
-import { MemorySessionEventBus } from "@/lib/bus/session-events";
+import { MemoryLiveBus } from "@/lib/bus/session-events";
 import { addComment } from "@/lib/comments/service";
 import { parseKeyRing, seal } from "@/lib/crypto/token-box";
 import { createIssue } from "@/lib/issues/service";
@@ -70,7 +70,7 @@ async function waitFor(check: () => Promise<boolean>, ms: number, what: string) 
 describe("the worker process", () => {
   it("runs 10 queued sessions at most 4 containers at a time (WORKER_CONCURRENCY=4)", async () => {
     const f = await workspaceWithClaude();
-    const worker = await startWorker({ db: h.db, events: new MemorySessionEventBus(), cancel: new MemoryCancelSignal(), source: { redisUrl }, concurrency: 4, runner: { timeoutMsOverride: 2500 } });
+    const worker = await startWorker({ db: h.db, events: new MemoryLiveBus(), cancel: new MemoryCancelSignal(), source: { redisUrl }, concurrency: 4, runner: { timeoutMsOverride: 2500 } });
     const ids = new Set<string>();
     for (let i = 0; i < 10; i++) ids.add((await addComment(h.db, f.adminCtx, f.issue, { text: `@claude [script:hang] run ${i}` }, { queue })).sessions[0]!.id);
     let max = 0;
@@ -120,7 +120,7 @@ describe("the worker process", () => {
     expect(await sessionContainers(new Set([id]))).toBe(1); // the orphan
 
     await new Promise((r) => setTimeout(r, 2500));
-    const next = await startWorker({ db: h.db, events: new MemorySessionEventBus(), cancel: new MemoryCancelSignal(), source: { redisUrl }, staleSeconds: 2 });
+    const next = await startWorker({ db: h.db, events: new MemoryLiveBus(), cancel: new MemoryCancelSignal(), source: { redisUrl }, staleSeconds: 2 });
     await next.stop();
     const s = await getSessionOrThrow(h.db, f.adminCtx, id);
     expect(s.status).toBe("failed");
@@ -135,7 +135,7 @@ describe("the worker process", () => {
     const ours = await make(installationId());
     const theirs = await make("another-installation");
     try {
-      const w = await startWorker({ db: h.db, events: new MemorySessionEventBus(), cancel: new MemoryCancelSignal(), source: { redisUrl }, staleSeconds: 2 });
+      const w = await startWorker({ db: h.db, events: new MemoryLiveBus(), cancel: new MemoryCancelSignal(), source: { redisUrl }, staleSeconds: 2 });
       await w.stop();
       const left = new Set((await docker.listContainers({ all: true, filters: { label: [SESSION_LABEL] } })).map((c) => c.Id));
       expect(left.has(ours.id)).toBe(false);

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
 import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
-import { MemorySessionEventBus, streamKey } from "@/lib/bus/session-events";
+import { getLiveBus, type MemoryLiveBus } from "@/lib/bus/session-events";
+import type { LiveEntry } from "@/lib/live/entries";
 import { addComment, getComments } from "@/lib/comments/service";
 import { parseKeyRing, seal } from "@/lib/crypto/token-box";
 import { createIssue } from "@/lib/issues/service";
@@ -33,11 +34,24 @@ let h: DbHandle;
 let api: ModelApi;
 let gemini: GeminiApi;
 let workRoot: string;
-const events = new MemorySessionEventBus();
+// The process bus: the cancel route and admission announce on it too.
+const events = getLiveBus() as MemoryLiveBus;
 const cancel = new MemoryCancelSignal();
 const queue = new MemorySessionQueue();
 const seen = new Map<string, SequencedEvent[]>();
 const afterRuns = new Map<string, string[]>();
+
+/** The session's stored log, in order: the one source of truth a client replays. */
+async function storedLog(id: string): Promise<SequencedEvent[]> {
+  const r = (await h.db.execute((await import("drizzle-orm")).sql`select seq, payload from agent_session_events where session_id = ${id} order by seq`)) as unknown as {
+    rows: { seq: number; payload: SequencedEvent }[];
+  };
+  return r.rows.map((x) => ({ ...x.payload, seq: x.seq }));
+}
+/** What the agent did (everything but status changes), and the statuses the session went through. */
+const work = (evs: SequencedEvent[]) => evs.filter((e) => e.type !== "status").map((e) => e.type);
+const statuses = (evs: SequencedEvent[]) => evs.flatMap((e) => (e.type === "status" ? [e.status] : []));
+const RAN = ["queued", "provisioning", "running", "streaming"];
 
 function deps(extra: Partial<RunnerDeps> = {}): RunnerDeps {
   return {
@@ -93,7 +107,7 @@ async function startSession(text: string, providerSlug = "claude") {
   const { sessions } = await addComment(h.db, f.adminCtx, issue, { text }, { queue });
   const id = sessions[0]!.id;
   seen.set(id, []);
-  events.emitter.on(streamKey(id), (e: SequencedEvent) => seen.get(id)!.push(e));
+  events.emitter.on("entry", (e: LiveEntry) => e.kind === "session" && e.sessionId === id && seen.get(id)!.push(...e.events));
   return { ...f, issue, id };
 }
 
@@ -117,8 +131,10 @@ describe("a session run by the worker", () => {
     expect(s).toMatchObject({ status: "completed", answer: "Done: I wrote hello.txt.", modelId: "gemini-2.5-pro", inputTokens: 2 * GEMINI_USAGE.promptTokenCount });
     expect(Number(s.costUsd)).toBeCloseTo((1800 * 1.25 + 80 * 10) / 1e6, 6);
     expect(afterRuns.get(id)).toEqual(["hello.txt", "hello from gemini\n"]);
-    expect(seen.get(id)!.map((e) => e.type)).toEqual(["status", "text", "tool_call", "tool_result", "text", "usage", "done"]);
-    expect(seen.get(id)![3]).toMatchObject({ type: "tool_result", ok: true });
+    const log = await storedLog(id);
+    expect(work(log)).toEqual(["text", "tool_call", "tool_result", "text", "usage", "done"]);
+    expect(statuses(log)).toEqual([...RAN, "completed"]);
+    expect(log.find((e) => e.type === "tool_result")).toMatchObject({ type: "tool_result", ok: true });
     const req = gemini.requests.find((r) => r.path.includes("streamGenerateContent"))!;
     expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(await containersOf(id)).toBe(0);
@@ -134,14 +150,15 @@ describe("a session run by the worker", () => {
     expect(s.cliSessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(s.startedAt).toBeInstanceOf(Date);
 
-    const evs = seen.get(id)!;
+    // Every change of the row is in the log, gapless; what was announced live is its tail, in order.
+    const evs = await storedLog(id);
     expect(evs.map((e) => e.seq)).toEqual(evs.map((_, i) => i + 1));
-    expect(evs.map((e) => e.type)).toEqual(["status", "text", "usage", "done"]);
-    expect(evs[1]).toMatchObject({ type: "text", text: "The answer is **42**." });
+    expect(work(evs)).toEqual(["text", "usage", "done"]);
+    expect(statuses(evs)).toEqual([...RAN, "completed"]);
+    expect(evs.find((e) => e.type === "text")).toMatchObject({ type: "text", text: "The answer is **42**." });
     expect(evs.at(-1)).toMatchObject({ type: "done", status: "completed" });
-
-    const stored = (await h.db.execute((await import("drizzle-orm")).sql`select seq, type from agent_session_events where session_id = ${id} order by seq`)) as unknown as { rows: { seq: number; type: string }[] };
-    expect(stored.rows.map((r) => r.type)).toEqual(["status", "text", "usage", "done"]);
+    const live = seen.get(id)!;
+    expect(live).toEqual(evs.slice(evs.length - live.length));
 
     const comments = await getComments(h.db, adminCtx, issue.id);
     const answer = comments.find((c) => c.authorSessionId === id);
@@ -202,9 +219,9 @@ describe("a session run by the worker", () => {
     const s = await getSessionOrThrow(h.db, adminCtx, id);
     expect(s).toMatchObject({ status: "completed", answer: "Done: I wrote hello.txt.", inputTokens: 2 * SCRIPT_USAGE.input_tokens });
     expect(afterRuns.get(id)).toEqual(["hello.txt", "hello from the agent\n"]);
-    const types = seen.get(id)!.map((e) => e.type);
-    expect(types).toEqual(["status", "text", "tool_call", "tool_result", "text", "usage", "done"]);
-    expect(seen.get(id)![2]).toMatchObject({ type: "tool_call", name: "Write", target: "/work/hello.txt" });
+    const log = await storedLog(id);
+    expect(work(log)).toEqual(["text", "tool_call", "tool_result", "text", "usage", "done"]);
+    expect(log.find((e) => e.type === "tool_call")).toMatchObject({ type: "tool_call", name: "Write", target: "/work/hello.txt" });
   });
 
   it("ends failed with the API's message when the model API fails", async () => {
@@ -224,7 +241,9 @@ describe("a session run by the worker", () => {
     const s = await getSessionOrThrow(h.db, adminCtx, id);
     expect(s.status).toBe("timed_out");
     expect(s.errorMessage).toMatch(/Timed out/);
-    expect(seen.get(id)!.map((e) => e.type)).toEqual(["status", "done"]);
+    const log = await storedLog(id);
+    expect(work(log)).toEqual(["done"]);
+    expect(statuses(log).at(-1)).toBe("timed_out");
     expect(await containersOf(id)).toBe(0);
   });
 
@@ -273,7 +292,9 @@ describe("a session run by the worker", () => {
     await cancelSession(h.db, adminCtx, id, { queue, signal: cancel });
     await runSession(deps(), id);
     expect((await getSessionOrThrow(h.db, adminCtx, id)).status).toBe("cancelled");
-    expect(seen.get(id)).toEqual([]);
+    // The cancel wrote the session's end; no worker status follows it.
+    expect(statuses(await storedLog(id))).toEqual(["queued", "cancelled"]);
+    expect(seen.get(id)!.map((e) => e.type)).toEqual(["status", "done"]);
 
     const second = await startSession("@claude [script:plain] go");
     await Promise.all([runSession(deps(), second.id), runSession(deps(), second.id)]);

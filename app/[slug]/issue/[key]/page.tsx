@@ -32,6 +32,8 @@ export default async function IssuePage({ params }: { params: Promise<Params> })
     getAgentPicker(db, ctx, project.id),
   ]);
   const canWrite = hasRole(ctx, "member");
+  // The issue row was read before the comments and cards: an entry recorded in between is replayed, and the stores upsert by id.
+  const liveFrom = { id: issue.id, activitySeq: issue.activitySeq };
 
   return (
     <div className="flex min-h-screen flex-col">
@@ -56,6 +58,7 @@ export default async function IssuePage({ params }: { params: Promise<Params> })
             <Timeline
               slug={slug}
               issueKey={key}
+              issue={liveFrom}
               currentUserId={user.id}
               canWrite={canWrite}
               createdBy={issue.authorName ?? "Someone"}

@@ -1,0 +1,59 @@
+import { and, asc, count, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { agentProviders, agentSessions, workspaceAgentConfigs, type SessionStatus } from "../schema";
+
+/**
+ * Under the provider config's row lock: the limit, how many sessions hold a slot, and who waits
+ * for one (oldest first, locked so two admissions cannot hand out the same slot).
+ */
+export async function lockLine(db: Db, args: { workspaceId: string; providerId: string; activeStatuses: readonly SessionStatus[] }) {
+  const [config] = await db
+    .select({ max: workspaceAgentConfigs.maxConcurrentSessions })
+    .from(workspaceAgentConfigs)
+    .where(and(eq(workspaceAgentConfigs.workspaceId, args.workspaceId), eq(workspaceAgentConfigs.providerId, args.providerId)))
+    .for("update");
+  const [held] = await db
+    .select({ n: count() })
+    .from(agentSessions)
+    .where(
+      and(
+        eq(agentSessions.workspaceId, args.workspaceId),
+        eq(agentSessions.providerId, args.providerId),
+        inArray(agentSessions.status, [...args.activeStatuses]),
+        isNotNull(agentSessions.admittedAt),
+      ),
+    );
+  const waiting = await db
+    .select({ id: agentSessions.id, status: agentSessions.status, queuePosition: agentSessions.queuePosition })
+    .from(agentSessions)
+    .where(
+      and(
+        eq(agentSessions.workspaceId, args.workspaceId),
+        eq(agentSessions.providerId, args.providerId),
+        inArray(agentSessions.status, ["pending", "queued"]),
+        isNull(agentSessions.admittedAt),
+      ),
+    )
+    // Those already in line keep their order; newcomers join behind them in the order they were written.
+    .orderBy(sql`${agentSessions.queuedAt} asc nulls last`, asc(agentSessions.createdAt), asc(agentSessions.id))
+    .for("update");
+  const [provider] = await db.select({ name: agentProviders.name }).from(agentProviders).where(eq(agentProviders.id, args.providerId));
+  return { limit: config?.max ?? 0, held: held?.n ?? 0, waiting, providerName: provider?.name ?? "Agent" };
+}
+
+export async function markAdmitted(db: Db, ids: string[]) {
+  if (ids.length === 0) return;
+  await db.update(agentSessions).set({ admittedAt: sql`clock_timestamp()`, queuePosition: null }).where(inArray(agentSessions.id, ids));
+}
+
+export async function setQueuePosition(db: Db, id: string, position: number | null) {
+  await db.update(agentSessions).set({ queuePosition: position }).where(eq(agentSessions.id, id));
+}
+
+/** Pending sessions whose admission never ran (the web process stopped between commit and admission). */
+export async function providersWithWaitingSessions(db: Db) {
+  return db
+    .selectDistinct({ workspaceId: agentSessions.workspaceId, providerId: agentSessions.providerId })
+    .from(agentSessions)
+    .where(and(inArray(agentSessions.status, ["pending", "queued"]), isNull(agentSessions.admittedAt)));
+}

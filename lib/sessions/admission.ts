@@ -1,0 +1,57 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { lockLine, markAdmitted, setQueuePosition } from "@/db/queries/admission";
+import { appendSessionEvents } from "@/db/queries/session-events";
+import { updateSessionStatus } from "@/db/queries/agent-sessions";
+import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
+import type { LiveEntry } from "@/lib/live/entries";
+import { getSessionQueue, type SessionQueue } from "@/lib/queue/session-queue";
+import type { SessionEvent } from "./events";
+import { ACTIVE_STATUSES } from "./status";
+
+const ordinal = (n: number) => {
+  const s = ["th", "st", "nd", "rd"];
+  const v = n % 100;
+  return `${n}${s[(v - 20) % 10] ?? s[v] ?? s[0]}`;
+};
+
+/** The words a queued card shows. */
+export function lineMessage(position: number, args: { held: number; limit: number; providerName: string }) {
+  return `${ordinal(position)} in line: ${args.held} of ${args.limit} ${args.providerName} runs busy`;
+}
+export const WAITING_FOR_WORKER = "Waiting for a free worker";
+
+/**
+ * Hands free slots of a provider's limit to the oldest waiting sessions of the workspace (first
+ * in, first out), and tells every other waiting session its place. All under the config row's
+ * lock, so the limit holds across processes. Admitted sessions get their job after commit.
+ * Each change is a `queued` status event, so cards show the line live and a replay shows it too.
+ */
+export async function admitWaiting(db: Db, args: { workspaceId: string; providerId: string; queue?: SessionQueue; bus?: LiveBus }): Promise<string[]> {
+  const out = await db.transaction(async (tx) => {
+    const line = await lockLine(tx, { workspaceId: args.workspaceId, providerId: args.providerId, activeStatuses: ACTIVE_STATUSES });
+    const free = Math.max(0, line.limit - line.held);
+    const admitted = line.waiting.slice(0, free).map((w) => w.id);
+    await markAdmitted(tx, admitted);
+    const entries: LiveEntry[] = [];
+    let position = 0;
+    const busy = { held: line.held + admitted.length, limit: line.limit, providerName: line.providerName };
+    for (const w of line.waiting) {
+      const isAdmitted = admitted.includes(w.id);
+      const message = isAdmitted ? WAITING_FOR_WORKER : lineMessage(++position, busy);
+      const place = isAdmitted ? null : position;
+      // Only news is written: a session whose place did not change gets no event.
+      if (w.status === "queued" && w.queuePosition === place && !isAdmitted) continue;
+      if (w.status === "pending") await updateSessionStatus(tx, { id: w.id, from: ["pending"], to: "queued", patch: { queuePosition: place, queuedAt: sql`clock_timestamp()` as unknown as Date } });
+      else await setQueuePosition(tx, w.id, place);
+      const event: SessionEvent = { type: "status", status: "queued", message, ...(isAdmitted ? {} : { position }) };
+      const stored = await appendSessionEvents(tx, w.id, [event]);
+      if (stored) entries.push({ kind: "session", workspaceId: stored.session.workspaceId, issueId: stored.session.issueId, sessionId: w.id, events: stored.events });
+    }
+    return { admitted, entries };
+  });
+  await announce(args.bus ?? getLiveBus(), out.entries);
+  const queue = args.queue ?? getSessionQueue();
+  for (const id of out.admitted) await queue.enqueue(id);
+  return out.admitted;
+}
