@@ -46,6 +46,14 @@ export async function markAdmitted(db: Db, ids: string[]) {
   await db.update(agentSessions).set({ admittedAt: sql`clock_timestamp()`, queuePosition: null }).where(inArray(agentSessions.id, ids));
 }
 
+/** pending → queued, stamped with the time it joined (taken under the line's lock, so in joining order). */
+export async function joinLine(db: Db, id: string, position: number | null) {
+  await db
+    .update(agentSessions)
+    .set({ status: "queued", queuePosition: position, queuedAt: sql`clock_timestamp()`, updatedAt: sql`now()` })
+    .where(and(eq(agentSessions.id, id), eq(agentSessions.status, "pending")));
+}
+
 export async function setQueuePosition(db: Db, id: string, position: number | null) {
   await db.update(agentSessions).set({ queuePosition: position }).where(eq(agentSessions.id, id));
 }

@@ -1,8 +1,6 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { lockLine, markAdmitted, setQueuePosition } from "@/db/queries/admission";
+import { joinLine, lockLine, markAdmitted, setQueuePosition } from "@/db/queries/admission";
 import { appendSessionEvents } from "@/db/queries/session-events";
-import { updateSessionStatus } from "@/db/queries/agent-sessions";
 import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
 import type { LiveEntry } from "@/lib/live/entries";
 import { getSessionQueue, type SessionQueue } from "@/lib/queue/session-queue";
@@ -42,7 +40,7 @@ export async function admitWaiting(db: Db, args: { workspaceId: string; provider
       const place = isAdmitted ? null : position;
       // Only news is written: a session whose place did not change gets no event.
       if (w.status === "queued" && w.queuePosition === place && !isAdmitted) continue;
-      if (w.status === "pending") await updateSessionStatus(tx, { id: w.id, from: ["pending"], to: "queued", patch: { queuePosition: place, queuedAt: sql`clock_timestamp()` as unknown as Date } });
+      if (w.status === "pending") await joinLine(tx, w.id, place);
       else await setQueuePosition(tx, w.id, place);
       const event: SessionEvent = { type: "status", status: "queued", message, ...(isAdmitted ? {} : { position }) };
       const stored = await appendSessionEvents(tx, w.id, [event]);
