@@ -23,6 +23,7 @@ export type ProviderSettingsInput = {
   enabled?: boolean;
   max_concurrent_sessions?: number;
   timeout_minutes?: number;
+  when_full?: "queue" | "refuse";
   variants?: { slug: string; enabled: boolean }[];
 };
 

@@ -17,6 +17,8 @@ export type ProviderSettings = {
   token_expires_at: string | null;
   max_concurrent_sessions: number;
   timeout_minutes: number;
+  /** At the limit: wait in line (default) or refuse the mention. */
+  when_full: "queue" | "refuse";
   variants: VariantSettings[];
   /** How a pasted token looks for this provider; null when it can only be connected through OAuth. */
   paste: PasteHint | null;
