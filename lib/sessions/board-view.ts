@@ -36,6 +36,9 @@ export type BoardFilters = {
   project: string | null;
 };
 
+/** Enough for a busy team's day; active sessions come first, so finished ones are what gets cut off. */
+export const BOARD_LIMIT = 200;
+
 export const NO_FILTERS: BoardFilters = { statuses: null, provider: null, member: null, project: null };
 
 /** What the filter bar offers. */

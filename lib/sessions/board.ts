@@ -4,13 +4,12 @@ import { sessionStatus, type SessionStatus } from "@/db/schema";
 import { DispatchError } from "@/lib/errors";
 import { issueKey } from "@/lib/issues/schemas";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
-import { BOARD_PARAMS, STATUS_GROUPS, type BoardFilterOptions, type BoardFilters, type BoardParam, type BoardRow, type DailyTotal } from "./board-view";
+import { BOARD_LIMIT, BOARD_PARAMS, STATUS_GROUPS, type BoardFilterOptions, type BoardFilters, type BoardParam, type BoardRow, type DailyTotal } from "./board-view";
 import { isTerminal, TERMINAL_STATUSES } from "./status";
 
+export { BOARD_LIMIT } from "./board-view";
 export type { BoardFilterOptions, BoardFilters, BoardRow, DailyTotal } from "./board-view";
 
-/** Enough for a busy team's day; active sessions come first, so they are never cut off by finished ones. */
-export const BOARD_LIMIT = 200;
 export const TOTAL_DAYS = 30;
 
 /** Every status the board can filter on, from the database enum: a status added there appears here. */
