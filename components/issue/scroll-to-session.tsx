@@ -2,7 +2,7 @@
 
 import { useEffect } from "react";
 
-const HIGHLIGHT = ["ring-2", "ring-indigo-300", "rounded-lg"];
+const HIGHLIGHT = ["ring-2", "ring-indigo-300"];
 
 /**
  * `#session-<id>` in the URL (links from the Agents page): session cards appear only once the
@@ -25,9 +25,11 @@ export function ScrollToSession() {
           return;
         }
         el.scrollIntoView({ block: "center" });
-        el.classList.add(...HIGHLIGHT);
+        // The card itself, not the avatar beside it.
+        const card = el.querySelector("article") ?? el;
+        card.classList.add(...HIGHLIGHT);
         clearTimeout(timer);
-        timer = setTimeout(() => el.classList.remove(...HIGHLIGHT), 2000);
+        timer = setTimeout(() => card.classList.remove(...HIGHLIGHT), 2000);
       };
       look();
     }

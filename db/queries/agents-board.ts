@@ -19,6 +19,8 @@ export type BoardWhere = {
   providerId: string | null;
   requestedBy: string | null;
   projectId: string | null;
+  /** One session only: its row for a live update. */
+  sessionId?: string;
 };
 
 export type BoardOptions = {
@@ -75,6 +77,7 @@ function boardWhere(f: BoardWhere): SQL | undefined {
     f.providerId ? eq(agentSessions.providerId, f.providerId) : undefined,
     f.requestedBy ? eq(agentSessions.requestedBy, f.requestedBy) : undefined,
     f.projectId ? eq(agentSessions.projectId, f.projectId) : undefined,
+    f.sessionId ? eq(agentSessions.id, f.sessionId) : undefined,
   );
 }
 

@@ -1,7 +1,8 @@
 import type { Db } from "@/db/client";
 import { getBoardOptions, listBoardDailyTotals, listBoardRows, type BoardOptions, type BoardQueryRow, type BoardWhere } from "@/db/queries/agents-board";
 import { sessionStatus, type SessionStatus } from "@/db/schema";
-import { DispatchError } from "@/lib/errors";
+import { z } from "zod";
+import { DispatchError, notFound } from "@/lib/errors";
 import { issueKey } from "@/lib/issues/schemas";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import { BOARD_LIMIT, BOARD_PARAMS, STATUS_GROUPS, type BoardFilterOptions, type BoardFilters, type BoardParam, type BoardRow, type DailyTotal } from "./board-view";
@@ -132,6 +133,23 @@ export async function getAgentsBoard(db: Db, ctx: WorkspaceContext, query: Board
       members: options.members,
     },
   };
+}
+
+/**
+ * One session as a board row, e.g. to `upsert` into the browser's board when the session
+ * changes. Unfiltered: the store decides whether it still belongs on the page.
+ */
+export async function getBoardRow(db: Db, ctx: WorkspaceContext, id: string): Promise<BoardRow> {
+  requireRole(ctx, "guest");
+  const [row] = z.string().uuid().safeParse(id).success
+    ? await listBoardRows(db, {
+        where: { workspaceId: ctx.workspace.id, statuses: null, providerId: null, requestedBy: null, projectId: null, sessionId: id },
+        terminalStatuses: TERMINAL_STATUSES,
+        limit: 1,
+      })
+    : [];
+  if (!row) throw notFound("session", "This agent session");
+  return toBoardRow(row);
 }
 
 /** `URLSearchParams` → the query the service takes (repeated params kept, so "given twice" is caught). */

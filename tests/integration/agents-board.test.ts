@@ -11,7 +11,7 @@ import { loadCatalog } from "@/db/queries/agents";
 import { agentSessions, agentSkills, type SessionStatus } from "@/db/schema";
 import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
-import type { BoardRow, DailyTotal } from "@/lib/sessions/board";
+import { getAgentsBoard, getBoardRow, type BoardRow, type DailyTotal } from "@/lib/sessions/board";
 import { TERMINAL_STATUSES } from "@/lib/sessions/status";
 import * as boardRoute from "@/app/api/workspaces/[slug]/agent/board/route";
 import { makeWorkspace } from "./helpers";
@@ -96,6 +96,7 @@ async function setupWorkspace() {
     slug: f.ws.slug,
     s,
     memberId: member.id,
+    guestCtx: f.members[1]!.ctx,
     admin: await cookieFor(f.admin.id),
     member: await cookieFor(member.id),
     guest: await cookieFor(f.members[1]!.user.id),
@@ -223,5 +224,16 @@ describe("GET /agent/board", () => {
     const gemini = (await board(w.member, "?provider=gemini")).body!.totals as DailyTotal[];
     expect(gemini.reduce((n, t) => n + t.runs, 0)).toBe(2);
     expect(gemini.find((t) => t.day === at(1).toISOString().slice(0, 10))).toMatchObject({ runs: 1, tokens: 55, costUsd: 0.01 });
+  });
+});
+
+describe("getBoardRow", () => {
+  it("gives one session as the board shows it, and a 404 for another workspace's session or a malformed id", async () => {
+    const db = getDbHandle().db;
+    const board = await getAgentsBoard(db, w.guestCtx, {});
+    const row = await getBoardRow(db, w.guestCtx, w.s.yesterdayDone.id);
+    expect(row).toEqual(board.rows.find((r) => r.id === w.s.yesterdayDone.id));
+    await expect(getBoardRow(db, w.guestCtx, other.s.runningNew.id)).rejects.toMatchObject({ code: "not_found:session" });
+    await expect(getBoardRow(db, w.guestCtx, "nope")).rejects.toMatchObject({ code: "not_found:session" });
   });
 });
