@@ -1,7 +1,7 @@
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { getBoardOptions, listBoardDailyTotals, listBoardRows, type BoardOptions, type BoardQueryRow, type BoardWhere } from "@/db/queries/agents-board";
 import { sessionStatus, type SessionStatus } from "@/db/schema";
-import { z } from "zod";
 import { DispatchError, notFound } from "@/lib/errors";
 import { issueKey } from "@/lib/issues/schemas";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
@@ -27,6 +27,8 @@ export type Board = {
 };
 
 const bad = (field: BoardParam, message: string) => new DispatchError("bad_request:agent_board", message, { field });
+/** The given value in a message, cut short: it comes from a URL. */
+const quote = (v: string) => JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
 
 /** One value per parameter (`status` also takes a comma-separated list); empty means "any". */
 function single(query: BoardQuery, field: BoardParam): string | null {
@@ -43,9 +45,18 @@ function parseStatuses(raw: string | null): SessionStatus[] | null {
     if (word === "active") BOARD_STATUSES.filter((s) => !isTerminal(s)).forEach((s) => picked.add(s));
     else if (word === "finished") TERMINAL_STATUSES.forEach((s) => picked.add(s));
     else if ((BOARD_STATUSES as readonly string[]).includes(word)) picked.add(word as SessionStatus);
-    else throw bad("status", `Unknown status "${word}": use ${[...STATUS_GROUPS, ...BOARD_STATUSES].join(", ")}.`);
+    else throw bad("status", `Unknown status ${quote(word)}: use ${[...STATUS_GROUPS, ...BOARD_STATUSES].join(", ")}.`);
   }
   return picked.size ? BOARD_STATUSES.filter((s) => picked.has(s)) : null;
+}
+
+/** The option a parameter names, null when it is not given, a 400 when it names nothing. */
+function lookup<T>(query: BoardQuery, field: BoardParam, find: (value: string) => T | undefined, unknown: (value: string) => string): T | null {
+  const value = single(query, field);
+  if (value === null) return null;
+  const found = find(value);
+  if (found === undefined) throw bad(field, unknown(value));
+  return found;
 }
 
 /**
@@ -55,17 +66,24 @@ function parseStatuses(raw: string | null): SessionStatus[] | null {
 export function resolveBoardQuery(query: BoardQuery, options: BoardOptions, workspaceId: string): { filters: BoardFilters; where: BoardWhere } {
   const statuses = parseStatuses(single(query, "status"));
 
-  const providerSlug = single(query, "provider");
-  const provider = providerSlug === null ? null : options.providers.find((p) => p.slug === providerSlug.toLowerCase());
-  if (provider === undefined) throw bad("provider", `Unknown provider "${providerSlug}": use ${options.providers.map((p) => p.slug).join(", ")}.`);
-
-  const identifier = single(query, "project");
-  const project = identifier === null ? null : options.projects.find((p) => p.identifier === identifier.toUpperCase());
-  if (project === undefined) throw bad("project", `There is no project "${identifier}" in this workspace.`);
-
-  const memberId = single(query, "member");
-  const member = memberId === null ? null : options.members.find((m) => m.id === memberId.toLowerCase());
-  if (member === undefined) throw bad("member", "member must be the id of a member of this workspace.");
+  const provider = lookup(
+    query,
+    "provider",
+    (v) => options.providers.find((p) => p.slug === v.toLowerCase()),
+    (v) => `Unknown provider ${quote(v)}: use ${options.providers.map((p) => p.slug).join(", ")}.`,
+  );
+  const project = lookup(
+    query,
+    "project",
+    (v) => options.projects.find((p) => p.identifier === v.toUpperCase()),
+    (v) => `There is no project ${quote(v)} in this workspace.`,
+  );
+  const member = lookup(
+    query,
+    "member",
+    (v) => options.members.find((m) => m.id === v.toLowerCase()),
+    () => "member must be the id of a member of this workspace.",
+  );
 
   return {
     filters: { statuses, provider: provider?.slug ?? null, member: member?.id ?? null, project: project?.identifier ?? null },
