@@ -27,6 +27,18 @@ export default defineConfig({
       },
       {
         resolve: { alias },
+        // Fault injection that disturbs shared services (restarts PostgreSQL): run alone, by `npm run test:faults`.
+        test: {
+          name: "faults",
+          include: ["tests/faults/**/*.test.ts"],
+          globalSetup: ["tests/integration/global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
+      {
+        resolve: { alias },
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],

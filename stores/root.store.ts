@@ -1,4 +1,5 @@
 import { AgentStore, type AgentService } from "./agent.store";
+import { AgentsBoardStore } from "./agents-board.store";
 import { IssueStore, type IssueService } from "./issue.store";
 
 export type Services = { issue: IssueService; agent: AgentService };
@@ -7,6 +8,8 @@ export type Services = { issue: IssueService; agent: AgentService };
 export class RootStore {
   readonly issue: IssueStore;
   readonly agent: AgentStore;
+  /** The Agents page's table; the live stream feeds it through `upsert`. */
+  readonly agentsBoard = new AgentsBoardStore();
 
   constructor(services: Services) {
     this.agent = new AgentStore(services.agent);

@@ -28,3 +28,4 @@ function useRootStore(hook: string) {
 
 export const useIssueStore = () => useRootStore("useIssueStore").issue;
 export const useAgentStore = () => useRootStore("useAgentStore").agent;
+export const useAgentsBoardStore = () => useRootStore("useAgentsBoardStore").agentsBoard;

@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { Db } from "@/db/client";
+import { retryOnDbOutage } from "@/db/retry";
 import { appendSessionEvents } from "@/db/queries/session-events";
 import { getSessionStatus, loadRunContext, setSessionFields, type RunContext } from "@/db/queries/worker";
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
@@ -34,6 +35,8 @@ export type RunnerDeps = {
   limits: { memoryMb: number; cpus: number; pids: number };
   /** Tests shorten the session's own timeout. */
   timeoutMsOverride?: number;
+  /** How long a database outage is ridden out before the run fails (default 60 s). */
+  dbOutageMs?: number;
   /** How often the run re-reads its status (the cancel signal is only the fast path). */
   statusPollMs?: number;
   /** Called after the CLI exits, before the working directory is removed (commit and push go here). */
@@ -67,6 +70,8 @@ export async function runSession(deps: RunnerDeps, sessionId: string): Promise<v
 
 class SessionRun {
   private pending: SessionEvent[] = [];
+  /** Set when events could not be written (the database stayed away too long): the run stops. */
+  private writeFailure: unknown = null;
   private writing = false;
   private drained: Promise<void> = Promise.resolve();
   private container: SandboxHandle | null = null;
@@ -144,8 +149,8 @@ class SessionRun {
       limits: this.deps.limits,
       network: direct ? "bridge" : "none",
     });
-    await setSessionFields(this.deps.db, this.sessionId, { containerId: this.container.id });
-    if (!(await transitionSession(this.deps.db, this.sessionId, "running", {}, { bus: this.deps.events }))) {
+    await this.write(() => setSessionFields(this.deps.db, this.sessionId, { containerId: this.container!.id }));
+    if (!(await this.write(() => transitionSession(this.deps.db, this.sessionId, "running", {}, { bus: this.deps.events })))) {
       // Cancelled while provisioning.
       await this.container.kill();
       return this.finish("cancelled");
@@ -160,9 +165,10 @@ class SessionRun {
       const exit = await this.container.wait();
       await this.deps.afterRun?.({ sessionId: this.sessionId, workDir, exitCode: exit.exitCode });
       const cliSessionId = parser.cliSessionId();
-      if (cliSessionId) await setSessionFields(this.deps.db, this.sessionId, { cliSessionId });
+      if (cliSessionId) await this.write(() => setSessionFields(this.deps.db, this.sessionId, { cliSessionId }));
       await this.keepConversation(homeDir, adapter.stateDirs);
 
+      if (this.writeFailure) return this.finish("failed", `The database was unavailable for too long; the run was stopped (${dbMessage(this.writeFailure)}).`);
       if (this.stopReason === "cancelled") return this.finish("cancelled");
       if (this.stopReason === "timed_out") return this.finish("timed_out", `Timed out after ${ctx.session.timeoutMinutes} minutes.`);
 
@@ -210,22 +216,24 @@ class SessionRun {
         defaultBranch: ctx.project.defaultBranch,
       });
       if (delivery.kind === "pushed") {
-        await setDeliveryFields(this.deps.db, this.sessionId, {
+        await this.write(() => setDeliveryFields(this.deps.db, this.sessionId, {
           branch: delivery.branch,
           commitSha: delivery.commitSha,
           pullRequestUrl: delivery.pullRequest?.url ?? null,
           filesChanged: delivery.files,
           diffPatch: redactSecrets(delivery.patch, this.secrets),
-        });
+        }));
         if (delivery.error) return { delivery, error: `${delivery.error} The branch ${delivery.branch} was pushed: ${delivery.branchUrl}` };
       } else if (repo.inherited) {
         // Nothing new, but the branch and pull request carry on for the next follow-up.
-        await setDeliveryFields(this.deps.db, this.sessionId, repo.inherited);
+        const inherited = repo.inherited;
+        await this.write(() => setDeliveryFields(this.deps.db, this.sessionId, inherited));
       }
       return { delivery, error: null };
     } catch (err) {
       if (!(err instanceof GitStepError)) throw err;
-      if (repo.inherited) await setDeliveryFields(this.deps.db, this.sessionId, repo.inherited);
+      const inherited = repo.inherited;
+      if (inherited) await this.write(() => setDeliveryFields(this.deps.db, this.sessionId, inherited));
       return { delivery: null, error: redactSecrets(err.message, this.secrets) };
     }
   }
@@ -241,7 +249,7 @@ class SessionRun {
   private async keepConversation(homeDir: string, dirs: string[]) {
     try {
       const state = await collectCliState(homeDir, dirs, (s) => redactSecrets(s, this.secrets));
-      if (state) await saveCliState(this.deps.db, this.sessionId, state);
+      if (state) await this.write(() => saveCliState(this.deps.db, this.sessionId, state));
     } catch (err) {
       console.warn(`[worker] session ${this.sessionId}: keeping the CLI's conversation failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -301,7 +309,7 @@ class SessionRun {
       this.streaming = true;
       // The CLI's own "started" line becomes the words of the one `streaming` status event.
       await this.flush();
-      await transitionSession(this.deps.db, this.sessionId, "streaming", {}, { bus: this.deps.events, message: event.type === "status" ? event.message : undefined });
+      await this.write(() => transitionSession(this.deps.db, this.sessionId, "streaming", {}, { bus: this.deps.events, message: event.type === "status" ? event.message : undefined }));
     }
     // Statuses come from transitions only, so the log never says what the row does not.
     if (event.type === "status" || event.type === "done") return;
@@ -320,22 +328,39 @@ class SessionRun {
     this.writing = true;
     this.drained = (async () => {
       while (this.pending.length) {
-        const batch = this.pending.splice(0, 500);
-        // The database numbers and keeps events in order, before live readers hear of them.
-        const stored = await appendSessionEvents(this.deps.db, this.sessionId, batch);
+        const batch = this.pending.slice(0, 500);
+        // The database numbers and keeps events in order, before live readers hear of them. While it
+        // is unreachable (a restart) the batch stays first in line and is retried; the CLI goes on.
+        const stored = await retryOnDbOutage(() => appendSessionEvents(this.deps.db, this.sessionId, batch), {
+          maxMs: this.deps.dbOutageMs,
+          onRetry: (err, n) => n === 1 && console.warn(`[worker] session ${this.sessionId}: the database is unavailable, keeping events until it is back (${dbMessage(err)})`),
+        });
+        this.pending.splice(0, batch.length);
         if (stored) await announce(this.deps.events, [{ kind: "session", ...sessionKeys(stored.session), events: stored.events }]);
       }
-    })().finally(() => {
+    })()
+      .catch((err: unknown) => {
+        // Nobody awaits this loop: an error here must stop the run, never the process.
+        this.writeFailure ??= err;
+        this.pending.length = 0;
+        void this.container?.kill();
+      })
+      .finally(() => {
       this.writing = false;
       // An event pushed between the loop's last check and here would otherwise wait for the next one.
       if (this.pending.length) this.kick();
-    });
+      });
   }
 
   private async flush(): Promise<void> {
     this.kick();
     await this.drained;
     if (this.pending.length) await this.flush();
+  }
+
+  /** A database write of the run, ridden through an outage (see `dbOutageMs`). */
+  private write<T>(fn: () => Promise<T>): Promise<T> {
+    return retryOnDbOutage(fn, { maxMs: this.deps.dbOutageMs });
   }
 
   /**
@@ -353,7 +378,7 @@ class SessionRun {
     if (error) error = redactSecrets(error, this.secrets);
     await this.flush();
     const patch = { errorMessage: error, ...extra };
-    await transitionSession(this.deps.db, this.sessionId, status, status === "cancelled" ? {} : patch, { bus: this.deps.events, comment });
+    await this.write(() => transitionSession(this.deps.db, this.sessionId, status, status === "cancelled" ? {} : patch, { bus: this.deps.events, comment }));
   }
 
   async cleanup() {
@@ -363,5 +388,7 @@ class SessionRun {
     await fs.rm(this.dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
+
+const dbMessage = (err: unknown) => (err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err));
 
 const sessionKeys = (s: { id: string; workspaceId: string; issueId: string }) => ({ workspaceId: s.workspaceId, issueId: s.issueId, sessionId: s.id });

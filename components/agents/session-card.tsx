@@ -3,7 +3,6 @@
 import { observer } from "mobx-react-lite";
 import { useParams } from "next/navigation";
 import { useId, useState } from "react";
-import type { SessionStatus } from "@/db/schema";
 import { formatCost, formatDuration, formatTokens, STATUS_LABEL } from "@/lib/sessions/format";
 import { isTerminal } from "@/lib/sessions/status";
 import type { AgentSessionModel } from "@/stores/agent-session.model";
@@ -11,19 +10,9 @@ import { useAgentStore } from "@/stores/store-provider";
 import { SessionDiffPanel, useSessionDiff } from "./diff-panel";
 import { Elapsed } from "./elapsed";
 import { ProviderMark } from "./provider-mark";
+import { StatusBadge } from "./status-badge";
 import { TranscriptView } from "./transcript-view";
 
-const BADGE: Record<SessionStatus, string> = {
-  pending: "bg-slate-100 text-slate-600",
-  queued: "bg-sky-50 text-sky-700",
-  provisioning: "bg-amber-50 text-amber-700",
-  running: "bg-indigo-50 text-indigo-700",
-  streaming: "bg-indigo-50 text-indigo-700",
-  completed: "bg-emerald-50 text-emerald-700",
-  failed: "bg-red-50 text-red-700",
-  cancelled: "bg-slate-100 text-slate-600",
-  timed_out: "bg-orange-50 text-orange-700",
-};
 
 /** One agent session in the timeline: live while it runs, then the agent's comment. */
 export const SessionCard = observer(function SessionCard({ model, canCancel }: { model: AgentSessionModel; canCancel: boolean }) {
@@ -61,7 +50,8 @@ export const SessionCard = observer(function SessionCard({ model, canCancel }: {
   const settled = !active && s.finishedAt !== null;
   const label = `${s.variant.name}${s.skill ? ` :${s.skill.trigger}` : ""}`;
   return (
-    <li className="relative flex gap-3" aria-label={`Agent session ${label}`} data-session-id={s.id} data-status={status}>
+    // The id is the Agents page's link target: /{slug}/issue/{KEY}#session-{id}.
+    <li id={`session-${s.id}`} className="relative flex scroll-mt-6 gap-3" aria-label={`Agent session ${label}`} data-session-id={s.id} data-status={status}>
       <span className="z-10 rounded-full ring-4 ring-slate-50">
         <ProviderMark provider={s.provider.slug} />
       </span>
@@ -69,10 +59,7 @@ export const SessionCard = observer(function SessionCard({ model, canCancel }: {
         <header className="flex items-center gap-2 border-b border-slate-100 px-4 py-2 text-sm">
           <span className="font-medium text-slate-900">{s.variant.name}</span>
           {s.skill && <span className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-600" title={s.skill.name}>:{s.skill.trigger}</span>}
-          <span role="status" className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ${BADGE[status]}`}>
-            {active && <span aria-hidden className="h-1.5 w-1.5 animate-pulse rounded-full bg-current" />}
-            {STATUS_LABEL[status]}
-          </span>
+          <StatusBadge status={status} />
           {model.connection === "reconnecting" && <span className="text-xs text-amber-600">reconnecting…</span>}
           <span className="ml-auto text-xs text-slate-500">
             {s.startedAt ? (

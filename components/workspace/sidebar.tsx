@@ -35,8 +35,11 @@ export function WorkspaceSidebar({ workspace, role, user, projects }: Props) {
         <Link href={`/${workspace.slug}/members`} className={link(`/${workspace.slug}/members`)}>
           Members
         </Link>
-        <Link href={`/${workspace.slug}/settings/agents`} className={link(`/${workspace.slug}/settings/agents`)} title="Agent settings">
+        <Link href={`/${workspace.slug}/agents`} className={link(`/${workspace.slug}/agents`)} title="Agent sessions across the workspace">
           Agents
+        </Link>
+        <Link href={`/${workspace.slug}/settings/agents`} className={link(`/${workspace.slug}/settings/agents`)} title="Agent settings">
+          Settings
         </Link>
         {/* Not prefetched, like the settings tabs (see settings-nav.tsx). */}
         <Link href={`/${workspace.slug}/settings/git`} className={link(`/${workspace.slug}/settings/git`)} title="Git settings" prefetch={false}>

@@ -5,19 +5,14 @@ import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
 import type { LiveEntry } from "@/lib/live/entries";
 import { getSessionQueue, type SessionQueue } from "@/lib/queue/session-queue";
 import type { SessionEvent } from "./events";
+import { ordinal, WAITING_FOR_WORKER } from "./format";
 import { ACTIVE_STATUSES } from "./status";
 
-const ordinal = (n: number) => {
-  const s = ["th", "st", "nd", "rd"];
-  const v = n % 100;
-  return `${n}${s[(v - 20) % 10] ?? s[v] ?? s[0]}`;
-};
 
 /** The words a queued card shows. */
 export function lineMessage(position: number, args: { held: number; limit: number; providerName: string }) {
   return `${ordinal(position)} in line: ${args.held} of ${args.limit} ${args.providerName} runs busy`;
 }
-export const WAITING_FOR_WORKER = "Waiting for a free worker";
 
 /**
  * Hands free slots of a provider's limit to the oldest waiting sessions of the workspace (first

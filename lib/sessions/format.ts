@@ -30,3 +30,13 @@ export const STATUS_LABEL: Record<SessionStatus, string> = {
   cancelled: "Cancelled",
   timed_out: "Timed out",
 };
+
+/** 1st, 2nd, 3rd, 4th, 11th, 22nd … */
+export function ordinal(n: number): string {
+  const s = ["th", "st", "nd", "rd"];
+  const v = n % 100;
+  return `${n}${s[(v - 20) % 10] ?? s[v] ?? s[0]}`;
+}
+
+/** What a session that has a slot and waits for a worker says. */
+export const WAITING_FOR_WORKER = "Waiting for a free worker";

@@ -2,6 +2,7 @@ import type { TimelineComment } from "@/lib/comments/timeline";
 import type { SequencedEvent } from "@/lib/sessions/events";
 import type { TimelineSession } from "@/lib/sessions/timeline";
 import type { SessionStatus } from "@/db/schema";
+import type { BoardRow } from "@/lib/sessions/board-view";
 
 /** The part of the browser's EventSource this uses, so tests can drive it. */
 export type EventSourceLike = {
@@ -20,7 +21,8 @@ export type IssueActivity =
 export type LiveMessage =
   | { kind: "session"; sessionId: string; issueId: string; event: SequencedEvent }
   | { kind: "activity"; issueId: string; seq: number; activity: IssueActivity }
-  | { kind: "agents"; sessionId: string; issueId: string; status: SessionStatus; seq: number }
+  /** A session of the workspace changed status; `row` is how the Agents page shows it now. */
+  | { kind: "agents"; sessionId: string; issueId: string; status: SessionStatus; seq: number; row: BoardRow | null }
   | { kind: "ready" };
 
 /** What a page follows, with the last entry it already has of each topic (from its server render). */

@@ -184,3 +184,49 @@ describe("one live connection for every tab", () => {
     for (const page of [first, twin]) await expect.poll(() => page.locator(`li[data-session-id="${newId}"]`).count(), { timeout: 15_000 }).toBe(1);
   }, 60_000);
 });
+
+describe("the line and the Agents page, live", () => {
+  it("a mention beyond the limit waits in a visible line, moves up as runs end, and can be cancelled from its card", async () => {
+    const [first] = pages as [Page];
+    const key = issues[0]!.key;
+    // 12 running + the follow-up of the previous test hold their slots: make the limit exactly that.
+    const held = (await api.get(`/api/workspaces/${slug}/agent/board?status=active`)).body.rows.length as number;
+    const put = await api.request("PUT", `/api/workspaces/${slug}/agent/config`, { json: { providers: [{ provider_slug: "claude", max_concurrent_sessions: held }] } });
+    expect(put.status).toBe(200);
+    const waitA = (await api.post(`/api/workspaces/${slug}/issues/${key}/comments`, { text: "@claude-sonnet in line A" })).body.sessions[0].id as string;
+    const waitB = (await api.post(`/api/workspaces/${slug}/issues/${key}/comments`, { text: "@claude-haiku in line B" })).body.sessions[0].id as string;
+    const cardA = first.locator(`li[data-session-id="${waitA}"]`);
+    const cardB = first.locator(`li[data-session-id="${waitB}"]`);
+    await expect.poll(() => cardA.innerText(), { timeout: 15_000 }).toContain(`1st in line: ${held} of ${held} Claude runs busy`);
+    await expect.poll(() => cardB.innerText(), { timeout: 15_000 }).toContain(`2nd in line: ${held} of ${held} Claude runs busy`);
+    expect(await cardA.getAttribute("data-status")).toBe("queued");
+    await first.screenshot({ path: path.join(shotsDir, "queued-cards.png") });
+
+    // A run ends: the first in line gets its slot (and waits for a worker), the second moves up.
+    await transitionSession(handle.db, issues[0]!.sessions[1]!, "completed", { answer: "ok" }, { bus });
+    await expect.poll(() => cardA.innerText(), { timeout: 15_000 }).toContain("Waiting for a free worker");
+    await expect.poll(() => cardB.innerText(), { timeout: 15_000 }).toContain(`1st in line: ${held} of ${held} Claude runs busy`);
+
+    // Cancel from the card while it waits.
+    await cardB.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => cardB.getAttribute("data-status"), { timeout: 15_000 }).toBe("cancelled");
+  }, 90_000);
+
+  it("the Agents page lists every session of the workspace and follows their changes live", async () => {
+    const board = await context.newPage();
+    await gotoHydrated(board, `${server.url}/${slug}/agents`);
+    const row = (id: string) => board.locator(`tr[data-session-id="${id}"]`);
+    const rows = await board.locator("tr[data-session-id]").count();
+    expect(rows).toBeGreaterThanOrEqual(14);
+    const id = issues[1]!.sessions[0]!;
+    await expect.poll(() => row(id).innerText()).toContain("Running");
+    await transitionSession(handle.db, id, "failed", { errorMessage: "Scripted failure." }, { bus });
+    await expect.poll(() => row(id).innerText(), { timeout: 15_000 }).toContain("Failed");
+    // A session started elsewhere appears without a reload.
+    const started = await api.post(`/api/workspaces/${slug}/issues/${issues[2]!.key}/comments`, { text: "@claude-opus from the API" });
+    expect(started.status).toBe(201);
+    await expect.poll(() => row(started.body.sessions[0].id as string).count(), { timeout: 15_000 }).toBe(1);
+    await board.screenshot({ path: path.join(shotsDir, "agents-page.png"), fullPage: true });
+    await board.close();
+  }, 90_000);
+});

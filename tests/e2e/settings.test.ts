@@ -32,13 +32,13 @@ describe("agent settings in the browser", () => {
   let page: Page;
   let settings: AgentSettingsPage;
 
-  it("an admin opens Agents from the sidebar and sees every provider not connected", async () => {
+  it("an admin opens agent Settings from the sidebar and sees every provider not connected", async () => {
     page = await newPage();
     await new SignUpPage(page, baseUrl).signUp(alice);
     await new HomePage(page, baseUrl).createWorkspace("Acme", slug);
     await page.waitForURL(`${baseUrl}/${slug}`);
 
-    await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Agents" }).click();
+    await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Settings", exact: true }).click();
     settings = new AgentSettingsPage(page, baseUrl, slug);
     await page.waitForURL(settings.url);
     await settings.hydrated();

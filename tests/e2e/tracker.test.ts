@@ -110,8 +110,10 @@ describe("a team uses the tracker in the browser", () => {
     await expect.poll(() => page.getByRole("heading", { name: "Login button does nothing" }).count()).toBe(1);
     await expect.poll(() => issue.comments().count()).toBe(2);
     await expect.poll(() => page.getByText("You have guest access").count()).toBe(1);
-    // Absence checks only mean something once the page has hydrated (the editor is client-rendered).
-    await page.waitForLoadState("networkidle");
+    // Absence checks only mean something once the page has hydrated (the editor is client-rendered):
+    // the page's live connection is opened by its stores, after hydration. (The network never idles
+    // on an issue page: that connection stays open.)
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.live ?? null)).not.toBeNull();
     expect(await issue.editor().count()).toBe(0);
     expect(await page.getByRole("button", { name: "Edit" }).count()).toBe(0);
 

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { IssueDetails } from "@/components/issue/issue-details";
 import { IssueProperties } from "@/components/issue/issue-properties";
+import { ScrollToSession } from "@/components/issue/scroll-to-session";
 import { Timeline } from "@/components/issue/timeline";
 import { getAgentPicker } from "@/lib/agents/picker";
 import { getComments } from "@/lib/comments/service";
@@ -67,6 +68,7 @@ export default async function IssuePage({ params }: { params: Promise<Params> })
               sessions={sessions}
               picker={picker}
             />
+            <ScrollToSession />
           </div>
         </main>
         <IssueProperties
