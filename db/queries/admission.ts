@@ -8,7 +8,7 @@ import { agentProviders, agentSessions, workspaceAgentConfigs, type SessionStatu
  */
 export async function lockLine(db: Db, args: { workspaceId: string; providerId: string; activeStatuses: readonly SessionStatus[] }) {
   const [config] = await db
-    .select({ max: workspaceAgentConfigs.maxConcurrentSessions })
+    .select({ max: workspaceAgentConfigs.maxConcurrentSessions, connection: workspaceAgentConfigs.connectionStatus })
     .from(workspaceAgentConfigs)
     .where(and(eq(workspaceAgentConfigs.workspaceId, args.workspaceId), eq(workspaceAgentConfigs.providerId, args.providerId)))
     .for("update");
@@ -38,7 +38,7 @@ export async function lockLine(db: Db, args: { workspaceId: string; providerId: 
     .orderBy(sql`${agentSessions.queuedAt} asc nulls last`, asc(agentSessions.createdAt), asc(agentSessions.id))
     .for("update");
   const [provider] = await db.select({ name: agentProviders.name }).from(agentProviders).where(eq(agentProviders.id, args.providerId));
-  return { limit: config?.max ?? 0, held: held?.n ?? 0, waiting, providerName: provider?.name ?? "Agent" };
+  return { limit: config?.max ?? 0, held: held?.n ?? 0, waiting, providerName: provider?.name ?? "Agent", needsReconnect: config?.connection === "needs_reconnect" };
 }
 
 export async function markAdmitted(db: Db, ids: string[]) {

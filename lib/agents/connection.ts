@@ -1,3 +1,4 @@
+import { admitWaiting } from "@/lib/sessions/admission";
 import { z } from "zod";
 import { dataDir, type Db } from "@/db/client";
 import { clearConnection, loadCatalog, storeConnection, type CatalogProvider } from "@/db/queries/agents";
@@ -127,6 +128,8 @@ export async function connectWithToken(db: Db, ctx: WorkspaceContext, providerSl
   } catch (err) {
     throw sanitized(err);
   }
+  // Mentions that waited for this connection start now.
+  await admitWaiting(db, { workspaceId: ctx.workspace.id, providerId: provider.id });
   return getProviderConfig(db, ctx, provider.slug);
 }
 

@@ -1,3 +1,4 @@
+import { admitWaiting } from "@/lib/sessions/admission";
 import { createHash, randomBytes } from "node:crypto";
 import { dataDir, type Db } from "@/db/client";
 import { loadCatalog, storeConnection, type CatalogProvider } from "@/db/queries/agents";
@@ -181,6 +182,8 @@ export async function completeAuthorization(
     console.error(`[oauth] ${provider.slug}: storing the connection failed (database code ${typeof code === "string" ? code : "unknown"})`);
     return "exchange_failed";
   }
+  // Mentions that waited for this connection start now.
+  await admitWaiting(db, { workspaceId: ctx.workspace.id, providerId: provider.id }).catch((err: unknown) => console.error("[oauth] admitting waiting sessions failed:", err instanceof Error ? err.message : err));
   return null;
 }
 

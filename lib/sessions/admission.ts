@@ -14,6 +14,8 @@ export function lineMessage(position: number, args: { held: number; limit: numbe
   return `${ordinal(position)} in line: ${args.held} of ${args.limit} ${args.providerName} runs busy`;
 }
 
+export const reconnectMessage = (providerName: string) => `${providerName} needs reconnecting — an admin can fix it in Settings → Agents`;
+
 /**
  * Hands free slots of a provider's limit to the oldest waiting sessions of the workspace (first
  * in, first out), and tells every other waiting session its place. All under the config row's
@@ -23,7 +25,8 @@ export function lineMessage(position: number, args: { held: number; limit: numbe
 export async function admitWaiting(db: Db, args: { workspaceId: string; providerId: string; queue?: SessionQueue; bus?: LiveBus }): Promise<string[]> {
   const out = await db.transaction(async (tx) => {
     const line = await lockLine(tx, { workspaceId: args.workspaceId, providerId: args.providerId, activeStatuses: ACTIVE_STATUSES });
-    const free = Math.max(0, line.limit - line.held);
+    // While the provider needs reconnecting nobody starts (the run would fail): the line waits for an admin.
+    const free = line.needsReconnect ? 0 : Math.max(0, line.limit - line.held);
     const admitted = line.waiting.slice(0, free).map((w) => w.id);
     await markAdmitted(tx, admitted);
     const entries: LiveEntry[] = [];
@@ -31,13 +34,14 @@ export async function admitWaiting(db: Db, args: { workspaceId: string; provider
     const busy = { held: line.held + admitted.length, limit: line.limit, providerName: line.providerName };
     for (const w of line.waiting) {
       const isAdmitted = admitted.includes(w.id);
-      const message = isAdmitted ? WAITING_FOR_WORKER : lineMessage(++position, busy);
-      const place = isAdmitted ? null : position;
+      const message = isAdmitted ? WAITING_FOR_WORKER : line.needsReconnect ? reconnectMessage(line.providerName) : lineMessage(++position, busy);
+      // Place 0: waiting for the connection rather than for a slot (so a change either way is news).
+      const place = isAdmitted ? null : line.needsReconnect ? 0 : position;
       // Only news is written: a session whose place did not change gets no event.
       if (w.status === "queued" && w.queuePosition === place && !isAdmitted) continue;
       if (w.status === "pending") await joinLine(tx, w.id, place);
       else await setQueuePosition(tx, w.id, place);
-      const event: SessionEvent = { type: "status", status: "queued", message, ...(isAdmitted ? {} : { position }) };
+      const event: SessionEvent = { type: "status", status: "queued", message, ...(place ? { position: place } : {}) };
       const stored = await appendSessionEvents(tx, w.id, [event]);
       if (stored) entries.push({ kind: "session", workspaceId: stored.session.workspaceId, issueId: stored.session.issueId, sessionId: w.id, events: stored.events });
     }

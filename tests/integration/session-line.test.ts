@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
 import { listEventsAfter, toSequenced } from "@/db/queries/session-events";
 import { invokeFromRequest } from "@/lib/agents/invoke";
+import { connectWithToken } from "@/lib/agents/connection";
 import { updateAgentConfig } from "@/lib/agents/providers";
 import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
 import { getLiveBus, type MemoryLiveBus } from "@/lib/bus/session-events";
@@ -121,6 +123,27 @@ describe("a visible line instead of refusals", () => {
     await updateAgentConfig(h.db, f.adminCtx, { providers: [{ provider_slug: "claude", max_concurrent_sessions: 2 }] });
     expect(queue.waitingIds()).toEqual([a.id, c.id]);
     expect((await log(c.id)).at(-1)).toMatchObject({ status: "queued", message: "Waiting for a free worker" });
+  });
+});
+
+describe("a provider that needs reconnecting", () => {
+  it("keeps mentions in line saying so, and starts them when an admin reconnects it", async () => {
+    const f = await fixture(3);
+    const queue = getSessionQueue() as MemorySessionQueue;
+    const claude = (await loadCatalog(h.db, f.ws.id)).find((p) => p.slug === "claude")!;
+    await upsertAgentConfig(h.db, { workspaceId: f.ws.id, providerId: claude.id, patch: { connectionStatus: "needs_reconnect" } });
+    const { sessions } = await addComment(h.db, f.member, f.issue, { text: "@claude while it is broken" }, { queue });
+    const id = sessions[0]!.id;
+    expect((await log(id)).at(-1)).toMatchObject({ status: "queued", message: "Claude needs reconnecting — an admin can fix it in Settings → Agents" });
+    expect(queue.waitingIds()).not.toContain(id);
+    // Refusing when full also refuses a broken connection, as before.
+    await updateAgentConfig(h.db, f.adminCtx, { providers: [{ provider_slug: "claude", when_full: "refuse" }] });
+    await expect(addComment(h.db, f.member, f.issue, { text: "@claude refused" }, { queue })).rejects.toMatchObject({ code: "conflict:provider_not_connected" });
+    await updateAgentConfig(h.db, f.adminCtx, { providers: [{ provider_slug: "claude", when_full: "queue" }] });
+
+    await connectWithToken(h.db, f.adminCtx, "claude", { token: `sk-ant-oat01-${randomBytes(69).toString("base64url")}AA` });
+    expect(queue.waitingIds()).toContain(id);
+    expect((await log(id)).at(-1)).toMatchObject({ status: "queued", message: "Waiting for a free worker" });
   });
 });
 
