@@ -9,7 +9,8 @@ import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import type { LiveBus } from "@/lib/bus/session-events";
 import { keyRing } from "@/lib/crypto/token-box";
 import { runSessionJobSchema, SESSION_QUEUE } from "@/lib/queue/jobs";
-import type { MemorySessionQueue } from "@/lib/queue/session-queue";
+import { BullSessionQueue, type MemorySessionQueue, type SessionQueue } from "@/lib/queue/session-queue";
+import { recoverLine } from "@/lib/sessions/admission";
 import { transitionSession } from "@/lib/sessions/transitions";
 import { reap } from "./reaper";
 import { runSession, type RunnerDeps } from "./run-session";
@@ -68,10 +69,16 @@ export async function startWorker(o: WorkerOptions) {
   };
 
   const beat = () => heartbeat(o.db, { id: workerId, hostname: os.hostname() }).catch((err: unknown) => console.error("[worker] heartbeat failed:", err));
-  const sweep = () =>
-    reap({ db: o.db, bus: o.events, sandbox, staleSeconds: o.staleSeconds ?? 90, ownWorkerId: workerId, ownActive: active })
+  // Jobs go back into the queue this worker reads (the line lives in the database; see recoverLine).
+  const producer: SessionQueue = "memory" in o.source ? o.source.memory : new BullSessionQueue(o.source.redisUrl);
+  const sweep = async () => {
+    await reap({ db: o.db, bus: o.events, sandbox, staleSeconds: o.staleSeconds ?? 90, ownWorkerId: workerId, ownActive: active })
       .then((r) => (r.failed || r.removed) && console.info(`[worker] reaper: failed ${r.failed} orphaned sessions, removed ${r.removed} containers`))
       .catch((err: unknown) => console.error("[worker] reaper failed:", err));
+    await recoverLine(o.db, { queue: producer, bus: o.events })
+      .then((r) => r.placed && console.info(`[worker] line: placed ${r.placed} sessions that were never placed`))
+      .catch((err: unknown) => console.error("[worker] rebuilding the line failed:", err));
+  };
   await beat();
   await sweep();
   const timers = [setInterval(beat, o.heartbeatMs ?? 15_000), setInterval(sweep, o.reapEveryMs ?? 60_000)];
@@ -121,6 +128,7 @@ export async function startWorker(o: WorkerOptions) {
       while (active.size && Date.now() < cleanupBy) await new Promise((r) => setTimeout(r, 100));
       await Promise.race([closing, new Promise((r) => setTimeout(r, 5_000))]);
       connection?.disconnect();
+      if (producer.kind === "bullmq") await producer.close().catch(() => undefined);
       await removeWorker(o.db, workerId).catch(() => undefined);
     },
   };

@@ -65,3 +65,13 @@ export async function providersWithWaitingSessions(db: Db) {
     .from(agentSessions)
     .where(and(inArray(agentSessions.status, ["pending", "queued"]), isNull(agentSessions.admittedAt)));
 }
+
+/** Sessions holding a slot that no worker has claimed yet, oldest slot first: each must have a job. */
+export async function admittedWaiting(db: Db): Promise<string[]> {
+  const rows = await db
+    .select({ id: agentSessions.id })
+    .from(agentSessions)
+    .where(and(eq(agentSessions.status, "queued"), isNotNull(agentSessions.admittedAt)))
+    .orderBy(asc(agentSessions.admittedAt), asc(agentSessions.id));
+  return rows.map((r) => r.id);
+}

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { joinLine, lockLine, markAdmitted, setQueuePosition } from "@/db/queries/admission";
+import { admittedWaiting, joinLine, lockLine, markAdmitted, providersWithWaitingSessions, setQueuePosition } from "@/db/queries/admission";
 import { appendSessionEvents } from "@/db/queries/session-events";
 import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
 import type { LiveEntry } from "@/lib/live/entries";
@@ -51,4 +51,19 @@ export async function admitWaiting(db: Db, args: { workspaceId: string; provider
   const queue = args.queue ?? getSessionQueue();
   for (const id of out.admitted) await queue.enqueue(id);
   return out.admitted;
+}
+
+/**
+ * Rebuilds the line from the database, the one place it is kept: sessions written but never placed
+ * (the web process stopped right after the commit) get their place, and every session holding a
+ * slot gets its job again — job id = session id, so one that still exists is not doubled. Run at
+ * worker start and periodically: a queue that lost its jobs (the in-process queue after a restart,
+ * a Redis without persistence) loses no session.
+ */
+export async function recoverLine(db: Db, args: { queue: SessionQueue; bus?: LiveBus }): Promise<{ placed: number; requeued: number }> {
+  let placed = 0;
+  for (const p of await providersWithWaitingSessions(db)) placed += (await admitWaiting(db, { ...p, queue: args.queue, bus: args.bus })).length;
+  const ids = await admittedWaiting(db);
+  for (const id of ids) await args.queue.enqueue(id);
+  return { placed, requeued: ids.length };
 }

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
 import { listEventsAfter, toSequenced } from "@/db/queries/session-events";
+import { insertCommentAndSessions } from "@/db/queries/agent-sessions";
 import { invokeFromRequest } from "@/lib/agents/invoke";
+import { recoverLine } from "@/lib/sessions/admission";
 import { connectWithToken } from "@/lib/agents/connection";
 import { updateAgentConfig } from "@/lib/agents/providers";
 import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
@@ -123,6 +125,37 @@ describe("a visible line instead of refusals", () => {
     await updateAgentConfig(h.db, f.adminCtx, { providers: [{ provider_slug: "claude", max_concurrent_sessions: 2 }] });
     expect(queue.waitingIds()).toEqual([a.id, c.id]);
     expect((await log(c.id)).at(-1)).toMatchObject({ status: "queued", message: "Waiting for a free worker" });
+  });
+});
+
+describe("the line lives in the database", () => {
+  it("a restarted process's empty queue gets every admitted session's job back, and unplaced sessions their place", async () => {
+    const f = await fixture(2);
+    const before = new MemorySessionQueue();
+    const ids = [];
+    for (const t of ["one", "two", "three"]) ids.push((await addComment(h.db, f.member, f.issue, { text: `@claude ${t}` }, { queue: before })).sessions[0]!.id);
+    expect(before.waitingIds()).toEqual(ids.slice(0, 2));
+    // Written but never placed: the process stopped between the commit and the admission.
+    const lost = await insertCommentAndSessions(h.db, {
+      workspaceId: f.ws.id,
+      comment: { issueId: f.issue.id, authorUserId: f.member.userId, bodyJson: { type: "doc" }, bodyHtml: "<p>@claude lost</p>" },
+      sessions: [(({ workspaceId, projectId, issueId, providerId, variantId, modelId, mode, requestedBy, timeoutMinutes }) => ({ workspaceId, projectId, issueId, providerId, variantId, modelId, mode, requestedBy, timeoutMinutes, prompt: "lost" }))(await getSessionOrThrow(h.db, f.adminCtx, ids[0]!))],
+      activeStatuses: ACTIVE_STATUSES,
+    });
+    expect(lost.ok).toBe(true);
+    const lostId = lost.ok ? lost.sessions[0]!.id : "";
+    expect((await getSessionOrThrow(h.db, f.adminCtx, lostId)).status).toBe("pending");
+
+    const after = new MemorySessionQueue(); // the restart: nothing in memory
+    const r = await recoverLine(h.db, { queue: after });
+    expect(after.waitingIds()).toEqual(expect.arrayContaining(ids.slice(0, 2)));
+    expect(after.waitingIds()).not.toContain(ids[2]);
+    expect(r.placed).toBe(0);
+    expect((await getSessionOrThrow(h.db, f.adminCtx, lostId)).status).toBe("queued");
+    expect((await log(lostId)).at(-1)).toMatchObject({ position: 2 });
+    // Running it again changes nothing.
+    await recoverLine(h.db, { queue: after });
+    expect(new Set(after.waitingIds()).size).toBe(after.waitingIds().length);
   });
 });
 
