@@ -6,7 +6,8 @@
 // it fails (exit 1) only if a card does not end up showing every piece of text once, in order.
 // Needs PostgreSQL and Redis on loopback and Debian's Chromium; builds the app first if it is stale.
 // BENCH_SESSIONS, BENCH_EVENTS, BENCH_SEED change the load; BENCH_CPU_PROFILE=<folder> keeps a CPU
-// profile of the page per run (open it in Chrome DevTools' Performance panel).
+// profile of the page per run, BENCH_TRACE=<folder> a DevTools trace (style, layout, paint, tasks;
+// open either in Chrome DevTools' Performance panel).
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -166,6 +167,12 @@ async function run(b: Bench, sessions: number, events: number, title: string): P
     const finals = Object.fromEntries(ids.map((id, i) => [id, plans[i]!.finalMarker]));
     const profile = process.env.BENCH_CPU_PROFILE;
     if (profile) await cdp.send("Profiler.enable").then(() => cdp.send("Profiler.start"));
+    const trace = process.env.BENCH_TRACE;
+    const browser = b.context.browser();
+    if (trace && browser) {
+      fs.mkdirSync(trace, { recursive: true });
+      await browser.startTracing(page, { path: path.join(trace, `timeline-${title.replace(/\W+/g, "-").toLowerCase()}.json`), categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink", "v8.execute"] });
+    }
     await page.evaluate(([cards, f]) => window.__bench!.start(cards, f), [ids, finals] as const);
     const publishedAt = await publish(b, ids, plans);
     const published = now();
@@ -182,6 +189,7 @@ async function run(b: Bench, sessions: number, events: number, title: string): P
       fs.mkdirSync(profile, { recursive: true });
       fs.writeFileSync(path.join(profile, `timeline-${title.replace(/\W+/g, "-").toLowerCase()}.cpuprofile`), JSON.stringify((await cdp.send("Profiler.stop")).profile));
     }
+    if (trace && browser) await browser.stopTracing();
     const after = await metrics(cdp);
     const server1 = processTree(b.serverPid);
     const cpu1 = process.cpuUsage(cpu0);

@@ -315,7 +315,19 @@ export function installProbes() {
     };
   };
 
-  /** The text blocks of a card (not its tool rows, header or footer), in order, as rendered (innerText). */
-  B.cardText = (id) =>
-    [...document.querySelectorAll<HTMLElement>(`li[data-session-id="${id}"] .prose-comment:not([data-testid="agent-answer"])`)].map((e) => e.innerText).join("\n");
+  /**
+   * The text blocks of a card (not its tool rows, header or footer), in order, as rendered
+   * (innerText). innerText leaves out what `content-visibility: auto` skips off screen, so such
+   * parts are made visible while reading: the text a reader sees scrolling through the card.
+   */
+  B.cardText = (id) => {
+    const blocks = [...document.querySelectorAll<HTMLElement>(`li[data-session-id="${id}"] .prose-comment:not([data-testid="agent-answer"])`)];
+    const skipped = blocks.flatMap((b) => [...b.querySelectorAll<HTMLElement>("*")].filter((e) => getComputedStyle(e).contentVisibility === "auto"));
+    for (const e of skipped) e.style.contentVisibility = "visible";
+    try {
+      return blocks.map((e) => e.innerText).join("\n");
+    } finally {
+      for (const e of skipped) e.style.contentVisibility = "";
+    }
+  };
 }

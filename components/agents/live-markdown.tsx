@@ -31,18 +31,22 @@ const Chunk = memo(function Chunk({ blocks, start, count }: { blocks: readonly s
  * blocks as it grows (only the new part is scanned) and the page's Markdown scheduler renders the
  * blocks – sanitized, as every agent output – one at a time, in short tasks shared between cards,
  * each only once; the growing last block is re-rendered when nothing before it waits. This shows
- * what is rendered so far, updated at the animation frame after the scheduler made progress
- * (together with the store's batch of that frame): always the beginning of the text, every piece
- * once and in order. Under a flood it lags a little and catches up.
+ * the snapshot the sequence published at the last animation frame (a few new blocks per frame, so
+ * no frame has a flood to lay out): always the beginning of the text, every piece once and in
+ * order. Under a flood it lags a little and catches up.
  */
 export function LiveMarkdown({ md, sequence }: { md: IncrementalMarkdown; sequence: MarkdownSequence }) {
   const [, setVersion] = useState(md.version);
-  useEffect(() => sequence.subscribe(() => setVersion(md.version)), [md, sequence]);
+  useEffect(() => {
+    const update = () => setVersion(md.version);
+    update(); // progress made between this render and now
+    return sequence.subscribe(update);
+  }, [md, sequence]);
 
-  const { blocks, tail } = md.view();
+  const { blocks, count, tail } = md.view();
   const chunks: ReactNode[] = [];
-  for (let start = 0; start < blocks.length; start += CHUNK) {
-    chunks.push(<Chunk key={start} blocks={blocks} start={start} count={Math.min(CHUNK, blocks.length - start)} />);
+  for (let start = 0; start < count; start += CHUNK) {
+    chunks.push(<Chunk key={start} blocks={blocks} start={start} count={Math.min(CHUNK, count - start)} />);
   }
   return (
     <div className="prose-comment">

@@ -24,7 +24,11 @@ export const TranscriptView = observer(function TranscriptView({ items }: { item
   useEffect(() => {
     if (sequence.pending) markdownScheduler().add(sequence);
   });
-  useEffect(() => sequence.subscribe(() => setFrontier(sequence.frontier)), [sequence]);
+  useEffect(() => {
+    const update = () => setFrontier(sequence.frontier);
+    update(); // progress made between this render and now
+    return sequence.subscribe(update);
+  }, [sequence]);
   useEffect(() => () => markdownScheduler().remove(sequence), [sequence]);
 
   return (

@@ -31,6 +31,11 @@ export class MarkdownBlockSplitter {
     return this.text.slice(this.blockStart);
   }
 
+  /** Where the open block starts in the text. */
+  get tailStart() {
+    return this.blockStart;
+  }
+
   /** Appends text; returns how many blocks it closed. */
   push(more: string): number {
     const before = this.closed.length;

@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import { IncrementalMarkdown, MarkdownSequence } from "./incremental";
 import { renderMarkdown } from "./render";
 
+/** What a component shows after the next publish. */
 const shown = (md: IncrementalMarkdown) => {
+  md.publish();
   const v = md.view();
-  return [...v.blocks, ...(v.tail === null ? [] : [v.tail])].join("");
+  return [...v.blocks.slice(0, v.count), ...(v.tail === null ? [] : [v.tail])].join("");
 };
 
 describe("IncrementalMarkdown", () => {
@@ -59,18 +61,41 @@ describe("IncrementalMarkdown", () => {
 });
 
 describe("MarkdownSequence", () => {
-  it("renders the texts of a transcript in order and reports the first one not done", () => {
+  it("renders the texts of a transcript in order; the frontier moves only when published", () => {
     const seq = new MarkdownSequence((m) => `[${m.trim()}]`);
     const items = ["a\n\nb", null, "c"];
     seq.sync(items, (x) => x);
     expect(seq.frontier).toBe(0);
     seq.step();
     seq.step();
+    expect(seq.frontier).toBe(0); // rendered, not published: components still show the old snapshot
+    seq.notify();
     expect(seq.frontier).toBe(2); // the tool row (null) needs nothing
     seq.step();
+    seq.notify();
     expect(seq.frontier).toBe(3);
     expect(seq.pending).toBe(false);
     seq.sync(["a\n\nb", null, "c d"], (x) => x);
+    expect(seq.frontier).toBe(2);
+  });
+
+  it("publishes a few blocks per frame, in order", () => {
+    const seq = new MarkdownSequence((m) => `[${m.trim()}]`, 3);
+    seq.sync(["1\n\n2\n\n3\n\n4\n\n", null, "5\n\n6\n\n7"], (x) => x);
+    while (seq.step());
+    const counts: number[][] = [];
+    while (seq.notify()) counts.push([seq.part(0).view().count, seq.part(2).view().count]);
+    counts.push([seq.part(0).view().count, seq.part(2).view().count]);
+    expect(counts).toEqual([[3, 0], [3, 2]]); // "4\n\n" is still the open tail: the cut waits for the next line
+    expect([seq.part(0).view().tail, seq.part(2).view().tail]).toEqual(["[4]", "[7]"]);
+    expect(seq.frontier).toBe(3);
+  });
+
+  it("does not hold the transcript back at a text of only whitespace", () => {
+    const seq = new MarkdownSequence((m) => `[${m.trim()}]`);
+    seq.sync(["\n\n", null], (x) => x);
+    expect(seq.step()).toBe(false); // nothing to render…
+    seq.notify(); // …but the frame still publishes it as complete
     expect(seq.frontier).toBe(2);
   });
 });

@@ -2,7 +2,8 @@
 export type SlicedJob = {
   /** Does one step; false when there was nothing left to do. */
   step(): boolean;
-  notify(): void;
+  /** At an animation frame after steps were taken (or the job was added): true to be told again at the next one. */
+  notify(): boolean | void;
 };
 
 export type SchedulerDeps = {
@@ -16,10 +17,10 @@ export type SchedulerDeps = {
 };
 
 /**
- * Shares the main thread between jobs (one per streaming Markdown text): in tasks of at most
+ * Shares the main thread between jobs (one per card's streaming Markdown): in tasks of at most
  * `sliceMs`, one step of each job in turn, so no card waits behind another; the jobs that
- * progressed are told once, at the next animation frame, so their owners commit together with
- * the store's batch of that frame (at most one React commit per frame).
+ * progressed are told once, at the next animation frame, so each card commits what it rendered at
+ * most once per frame.
  */
 export class SlicedScheduler {
   private jobs: SlicedJob[] = [];
@@ -30,10 +31,12 @@ export class SlicedScheduler {
 
   constructor(private readonly deps: SchedulerDeps) {}
 
-  /** Queues a job (again) after it got more work; a no-op if it is queued already. */
+  /** Queues a job (again) after it got more work, and tells it at the next frame. */
   add(job: SlicedJob) {
     if (!this.jobs.includes(job)) this.jobs.push(job);
+    this.dirty.add(job);
     this.queueTask();
+    this.queueFrame();
   }
 
   /** Forgets a job (its owner went away): it is neither stepped nor told any more. */
@@ -67,18 +70,22 @@ export class SlicedScheduler {
         this.cursor++;
       } else this.jobs.splice(this.cursor, 1); // done: next turn goes to the job that moved up
     }
-    if (this.dirty.size > 0 && !this.frameQueued) {
-      this.frameQueued = true;
-      this.deps.nextFrame(() => this.tell());
-    }
+    this.queueFrame();
     this.queueTask();
+  }
+
+  private queueFrame() {
+    if (this.dirty.size === 0 || this.frameQueued) return;
+    this.frameQueued = true;
+    this.deps.nextFrame(() => this.tell());
   }
 
   private tell() {
     this.frameQueued = false;
     const jobs = [...this.dirty];
     this.dirty.clear();
-    for (const job of jobs) job.notify();
+    for (const job of jobs) if (job.notify()) this.dirty.add(job);
+    this.queueFrame();
   }
 }
 

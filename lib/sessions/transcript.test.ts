@@ -55,9 +55,10 @@ function wordsOfHtml(html: string): string[] {
 function shownWords(t: Transcript, seq: MarkdownSequence): string[] {
   const words: string[] = [];
   t.items.slice(0, seq.frontier + 1).forEach((item, i) => {
+    if (item.kind === "tool") words.push(`TOOL${item.id}`);
     if (item.kind !== "text") return;
     const v = seq.part(i).view();
-    for (const html of [...v.blocks, ...(v.tail === null ? [] : [v.tail])]) words.push(...wordsOfHtml(html));
+    for (const html of [...v.blocks.slice(0, v.count), ...(v.tail === null ? [] : [v.tail])]) words.push(...wordsOfHtml(html));
   });
   return words;
 }
@@ -103,7 +104,8 @@ function floodEvents(count: number, seed: number): { events: SessionEvent[]; wor
       events.push({ type: "tool_result", id: `t${events.length - 1}`, ok: true, output: "ok" });
     }
   }
-  const words = events.flatMap((e) => (e.type === "text" ? (e.text.match(/[A-Za-z0-9]+/g) ?? []) : []));
+  // Tool rows count as a word of their own: they too must come in order, after the text before them.
+  const words = events.flatMap((e) => (e.type === "text" ? (e.text.match(/[A-Za-z0-9]+/g) ?? []) : e.type === "tool_call" ? [`TOOL${e.id}`] : []));
   return { events, words };
 }
 
@@ -111,7 +113,7 @@ describe("a flood of text pieces", () => {
   it.each([
     ["large batches, a slice of work after each", 200, 500, 25],
     ["small batches that rendering often catches up with", 1, 20, 6],
-  ])("shows every piece exactly once and in order, at every point: %s", (_, minBatch, batchSpread, maxSteps) => {
+  ])("shows every piece and tool row exactly once and in order, at every point: %s", { timeout: 60_000 }, (_, minBatch, batchSpread, maxSteps) => {
     const { events, words } = floodEvents(3000, 7);
     const pieces = words.filter((w) => /^pc\d+$/.test(w));
     expect(pieces.length).toBeGreaterThan(2000);
@@ -124,7 +126,9 @@ describe("a flood of text pieces", () => {
       applyEvents(t, all.slice(at, at + n));
       at += n;
       md.sync(t.items, (i) => (i.kind === "text" ? i.text : null));
-      for (let s = rand % maxSteps; s > 0 && md.step(); s--); // a slice's worth of work, then the frame is over
+      for (let s = rand % maxSteps; s > 0 && md.step(); s--); // a slice's worth of work
+      expectBeginning(shownWords(t, md), words, false); // the store's batch alone changes nothing shown
+      md.notify(); // the frame: a few more blocks are shown
       expectBeginning(shownWords(t, md), words, false);
     }
     md.flush();
