@@ -11,16 +11,20 @@ const Block = memo(function Block({ html }: { html: string }) {
   return <div data-md-block="" dangerouslySetInnerHTML={{ __html: html }} />;
 });
 
+/** Long texts (this many full groups) let the browser skip the layout and paint of old groups off screen. */
+const SKIP_AFTER = 4;
+
 /**
- * A group of closed blocks. A full group is final: off screen the browser skips its layout and
- * paint (content-visibility), which keeps long transcripts cheap while the text stays in the page
- * (find in page, screen readers, copy).
+ * A group of closed blocks. In a long text, a full group that is not among the last two is final
+ * and skippable: off screen the browser skips its layout and paint (content-visibility), which
+ * keeps long transcripts cheap while the text stays in the page (find in page, screen readers,
+ * copy; innerText leaves it out while it is off screen). Short texts are left alone.
  */
-const Chunk = memo(function Chunk({ blocks, start, count }: { blocks: readonly string[]; start: number; count: number }) {
+const Chunk = memo(function Chunk({ blocks, start, count, skippable }: { blocks: readonly string[]; start: number; count: number; skippable: boolean }) {
   const items: ReactNode[] = [];
   for (let i = start; i < start + count; i++) items.push(<Block key={i} html={blocks[i]!} />);
   return (
-    <div data-md-chunk="" className={count === CHUNK ? "[contain-intrinsic-size:auto_30rem] [content-visibility:auto]" : undefined}>
+    <div data-md-chunk="" className={skippable ? "[contain-intrinsic-size:auto_30rem] [content-visibility:auto]" : undefined}>
       {items}
     </div>
   );
@@ -45,8 +49,10 @@ export function LiveMarkdown({ md, sequence }: { md: IncrementalMarkdown; sequen
 
   const { blocks, count, tail } = md.view();
   const chunks: ReactNode[] = [];
+  const full = Math.floor(count / CHUNK);
   for (let start = 0; start < count; start += CHUNK) {
-    chunks.push(<Chunk key={start} blocks={blocks} start={start} count={Math.min(CHUNK, count - start)} />);
+    const skippable = full >= SKIP_AFTER && start / CHUNK < full - 2;
+    chunks.push(<Chunk key={start} blocks={blocks} start={start} count={Math.min(CHUNK, count - start)} skippable={skippable} />);
   }
   return (
     <div className="prose-comment">
