@@ -6,7 +6,8 @@
 // it fails (exit 1) only if a card does not end up showing every piece of text once, in order.
 // Needs PostgreSQL and Redis on loopback and Debian's Chromium; builds the app first if it is stale.
 // BENCH_SESSIONS, BENCH_EVENTS, BENCH_SEED change the load; BENCH_CPU_PROFILE=<folder> keeps a CPU
-// profile of the page per run (open it in Chrome DevTools' Performance panel).
+// profile of the page per run, BENCH_TRACE=<folder> a DevTools trace (style, layout, paint, tasks;
+// open either in Chrome DevTools' Performance panel).
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -25,7 +26,7 @@ import { transitionSession } from "../lib/sessions/transitions";
 import { launchChromium } from "../tests/e2e/pages/browser";
 import { ApiClient, SESSION_COOKIE, signUpAndIn, uniqueEmail } from "../tests/e2e/support/api-client";
 import { buildApp, buildIsStale, freePort, startNext } from "../tests/e2e/support/server";
-import { PROBES, type ProbeData } from "./support/page-probes";
+import { installNameShim, installProbes, type CardTexts } from "./support/page-probes";
 import { planSession, seeded, wordsOf, type Rand, type SessionPlan } from "./support/plan";
 import { max, processTree, quantile, spread, sum } from "./support/stats";
 
@@ -74,6 +75,45 @@ async function publish(b: Bench, ids: string[], plans: SessionPlan[]): Promise<M
   return publishedAt;
 }
 
+// Functions passed to page.evaluate run in the page (serialized, without their closure): they
+// reach the probes through window.__bench only.
+
+/**
+ * Polls `probe` (a page.evaluate of a function) until it answers something truthy. Not
+ * page.waitForFunction: its polling compiles the predicate with eval in the page, which the app's
+ * Content-Security-Policy forbids.
+ */
+async function waitInPage<R>(what: string, timeoutMs: number, probe: () => Promise<R>, intervalMs = 100): Promise<NonNullable<R>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await probe();
+    if (r) return r as NonNullable<R>;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await sleep(intervalMs);
+  }
+}
+
+/** Each card's shown words (lower case: CSS may change the case, innerText applies text-transform). */
+const shownWords = (texts: CardTexts, ids: string[]) => ids.map((id) => wordsOf((texts[id] ?? "").toLowerCase()));
+
+/** Where a card's shown words differ from what it must show, or null when they are the same. */
+function difference(shown: string[], want: string[]): string | null {
+  if (shown.length === want.length && shown.every((w, j) => w === want[j])) return null;
+  const at = want.findIndex((w, j) => shown[j] !== w);
+  const where = at < 0 ? shown.length : at;
+  let tail = "";
+  if (shown.length < want.length && where < shown.length) {
+    // Text missing in the middle: does the card's end match the expected end?
+    let k = 0;
+    while (k < shown.length - where && shown[shown.length - 1 - k] === want[want.length - 1 - k]) k++;
+    tail = `; the last ${k} words shown match the expected end, so ${want.length - shown.length} words are missing from word ${where} on`;
+  }
+  return (
+    `shows ${shown.length} words, expected ${want.length}; first difference at word ${where}: ` +
+    `expected "${want.slice(where, where + 6).join(" ")}", shown "${shown.slice(where, where + 6).join(" ")}"${tail}`
+  );
+}
+
 async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
   const { metrics: list } = await cdp.send("Performance.getMetrics");
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
@@ -109,7 +149,13 @@ async function run(b: Bench, sessions: number, events: number, title: string): P
   try {
     await cdp.send("Performance.enable");
     await page.goto(`${new URL(b.api.baseUrl).origin}/${b.slug}/issue/${key}`);
-    await page.waitForFunction(`window.__bench.openStreams().length === ${sessions} && document.querySelectorAll("li[data-session-id]").length === ${sessions}`, undefined, { timeout: 30_000 });
+    // Every card is on the page and every stream the page opened (however many) is open.
+    await waitInPage("the cards and their live streams", 30_000, () =>
+      page.evaluate((n) => {
+        const s = window.__bench!.streams();
+        return document.querySelectorAll("li[data-session-id]").length === n && s.open > 0 && s.connecting === 0;
+      }, sessions),
+    );
     await cdp.send("HeapProfiler.collectGarbage");
     const before = await metrics(cdp);
     const server0 = processTree(b.serverPid);
@@ -120,40 +166,58 @@ async function run(b: Bench, sessions: number, events: number, title: string): P
     const finals = Object.fromEntries(ids.map((id, i) => [id, plans[i]!.finalMarker]));
     const profile = process.env.BENCH_CPU_PROFILE;
     if (profile) await cdp.send("Profiler.enable").then(() => cdp.send("Profiler.start"));
-    await page.evaluate(`window.__bench.start(${JSON.stringify(ids)}, ${JSON.stringify(finals)})`);
+    const trace = process.env.BENCH_TRACE;
+    const browser = b.context.browser();
+    if (trace && browser) {
+      fs.mkdirSync(trace, { recursive: true });
+      await browser.startTracing(page, { path: path.join(trace, `timeline-${title.replace(/\W+/g, "-").toLowerCase()}.json`), categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink", "v8.execute"] });
+    }
+    await page.evaluate(([cards, f]) => window.__bench!.start(cards, f), [ids, finals] as const);
     const publishedAt = await publish(b, ids, plans);
     const published = now();
-    const arrived = await page.waitForFunction("window.__bench.finished()", undefined, { polling: 100, timeout: 120_000 }).then(
-      () => true,
-      () => false,
-    );
+    // The cards' text in the same evaluate that first sees every card showing its last piece.
+    const atEnd = await waitInPage("every card showing its last text and completed", 120_000, () =>
+      page.evaluate((cards) => {
+        const B = window.__bench!;
+        return B.finished() ? Object.fromEntries(cards.map((id) => [id, B.cardText(id)])) : null;
+      }, ids),
+    ).catch(() => null);
     clearInterval(sampler);
-    const data = (await page.evaluate("window.__bench.stop()")) as ProbeData;
+    const data = await page.evaluate(() => window.__bench!.stop());
     if (profile) {
       fs.mkdirSync(profile, { recursive: true });
       fs.writeFileSync(path.join(profile, `timeline-${title.replace(/\W+/g, "-").toLowerCase()}.cpuprofile`), JSON.stringify((await cdp.send("Profiler.stop")).profile));
     }
+    if (trace && browser) await browser.stopTracing();
     const after = await metrics(cdp);
     const server1 = processTree(b.serverPid);
     const cpu1 = process.cpuUsage(cpu0);
     await cdp.send("HeapProfiler.collectGarbage");
     const afterGc = await metrics(cdp);
-    if (!arrived) failures.push(`not every card showed its last text and "completed" within 120 s of the last publish (${((now() - published) / 1000).toFixed(0)} s)`);
+    if (!atEnd) failures.push(`not every card showed its last text and "completed" within 120 s of the last publish (${((now() - published) / 1000).toFixed(0)} s)`);
 
-    // Correctness: each card shows every word of its text pieces, once and in order.
-    let words = 0;
-    for (const [i, id] of ids.entries()) {
-      const shown = wordsOf(((await page.evaluate(`window.__bench.cardText(${JSON.stringify(id)})`)) as string).toLowerCase());
-      const want = plans[i]!.words.map((w) => w.toLowerCase()); // CSS may change the case (innerText applies text-transform)
-      words += want.length;
-      if (shown.length === want.length && shown.every((w, j) => w === want[j])) continue;
-      const at = want.findIndex((w, j) => shown[j] !== w);
-      const where = at < 0 ? shown.length : at;
-      failures.push(
-        `card ${i + 1} (${id}) shows ${shown.length} words, expected ${want.length}; first difference at word ${where}: ` +
-          `expected "${want.slice(where, where + 6).join(" ")}", shown "${shown.slice(where, where + 6).join(" ")}"`,
-      );
+    // Correctness: each card shows every word of its text pieces, once and in order – already at
+    // the moment its last piece is on the page (nothing may be missing before it), and still once
+    // the page has been quiet for 2 s (nothing arrives late or twice).
+    const want = plans.map((p) => p.words.map((w) => w.toLowerCase()));
+    const words = sum(want.map((w) => w.length));
+    const settleStart = now();
+    let settled: CardTexts = {};
+    for (let quietSince = now(), last = ""; now() - quietSince < 2000 && now() - settleStart < 60_000; await sleep(250)) {
+      settled = await page.evaluate((cards) => Object.fromEntries(cards.map((id) => [id, window.__bench!.cardText(id)])), ids);
+      const joined = ids.map((id) => settled[id]).join("\u0000");
+      if (joined !== last) quietSince = now();
+      last = joined;
     }
+    const endShown = atEnd ? shownWords(atEnd, ids) : null;
+    const settledShown = shownWords(settled, ids);
+    for (const [i, id] of ids.entries()) {
+      const early = endShown ? difference(endShown[i]!, want[i]!) : null;
+      if (early) failures.push(`card ${i + 1} (${id}), when its last piece was on the page, ${early}`);
+      const late = difference(settledShown[i]!, want[i]!);
+      if (late) failures.push(`card ${i + 1} (${id}), after the page settled, ${late}`);
+    }
+    const pct = (shown: string[][] | null) => (shown ? `${((sum(shown.map((s) => s.length)) / words) * 100).toFixed(1)}%` : "–");
 
     // Figures.
     const total = sum(plans.map((p) => p.events.length + 2));
@@ -167,6 +231,7 @@ async function run(b: Bench, sessions: number, events: number, title: string): P
     const netLatency: number[] = [];
     let received = 0;
     let repeats = 0;
+    let outOfOrder = 0;
     for (const id of ids) {
       const arr = data.arrivals[id] ?? [];
       const seen = new Set<number>();
@@ -174,6 +239,7 @@ async function run(b: Bench, sessions: number, events: number, title: string): P
         const seq = arr[j]!;
         received++;
         if (seen.has(seq)) repeats++;
+        else if (j > 0 && seq < arr[j - 2]!) outOfOrder++;
         seen.add(seq);
         netLatency.push(arr[j + 1]! - publishedAt.get(id)![seq]!);
       }
@@ -236,7 +302,7 @@ async function run(b: Bench, sessions: number, events: number, title: string): P
       ["publish → EventSource in page (ms)", spread(netLatency)],
       [`publish → text in DOM, ${domLatency.length} sampled pieces (ms)`, spread(domLatency)],
       ["last text published → last card shows it (ms)", ms(lastSeen - lastTextPub)],
-      ["events received / twice", `${received} / ${repeats}`],
+      ["events received / twice / out of order", `${received} / ${repeats} / ${outOfOrder}`],
       ["markdown blocks rendered / text parsed ÷ text size", `${data.blockRenders} / ${(data.blockChars / sum(plans.map((p) => p.chars))).toFixed(2)}`],
       ["React commits during streaming (that changed a card)", `${data.commits.length / 2} (${contentCommits})`],
       ["events per card commit: mean / max", `${(total / Math.max(1, contentCommits)).toFixed(1)} / ${max(batchSizes)}`],
@@ -256,9 +322,14 @@ async function run(b: Bench, sessions: number, events: number, title: string): P
       ["server RSS: before / peak (MB)", `${server0.rssMb.toFixed(0)} / ${serverPeak.toFixed(0)}`],
       ["server CPU while streaming (s)", (server1.cpuS - server0.cpuS).toFixed(2)],
       ["bench (worker side) CPU (s)", ((cpu1.user + cpu1.system) / 1e6).toFixed(2)],
+      ["words shown when the last pieces landed / settled", `${pct(endShown)} / ${pct(settledShown)} of ${words}`],
       ["text check (cards, words in order)", failures.length ? "FAILED" : `${sessions}/${sessions} ok, ${words}`],
     ];
-    if (data.hookCommits === 0) console.warn(`[bench] React reported no commits to the DevTools hook: the commit rows of "${title}" are empty`);
+    // A figure the probes could not take fails the run: an empty row would read as "no problem".
+    if (data.hookCommits === 0) failures.push(`React reported no commits to the DevTools hook: the commit rows of "${title}" cannot be measured`);
+    if (frames.length < 2) failures.push(`no animation frames were recorded in "${title}"`);
+    if (!data.longTaskTiming) failures.push(`the page has no long-task timing (PerformanceObserver "longtask"): "${title}" cannot measure long tasks`);
+    if (received === 0) failures.push(`no event arrivals were recorded in "${title}": the EventSource probe (bench/support/page-probes.ts) no longer matches the transport`);
     return { rows, failures };
   } finally {
     await cdp.detach().catch(() => undefined);
@@ -314,7 +385,8 @@ async function main() {
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     await context.addCookies([{ name: SESSION_COOKIE, value: api.cookie(SESSION_COOKIE)!, domain: "127.0.0.1", path: "/", httpOnly: true, sameSite: "Lax" }]);
-    await context.addInitScript(PROBES);
+    await context.addInitScript(installNameShim); // first: the probes' compiled code calls __name
+    await context.addInitScript(installProbes);
     const b: Bench = { api, slug, db: handle.db, bus, context, serverPid: server.process.pid, rand: seeded(SEED), sessionIds };
 
     const load0 = os.loadavg()[0]!.toFixed(1);

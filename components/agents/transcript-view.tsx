@@ -1,24 +1,49 @@
 "use client";
 
 import { observer } from "mobx-react-lite";
+import { useEffect, useState } from "react";
+import { MarkdownSequence, type IncrementalMarkdown } from "@/lib/markdown/incremental";
+import { markdownScheduler } from "@/lib/markdown/scheduler";
 import type { TranscriptItem } from "@/lib/sessions/transcript";
 import { LiveMarkdown } from "./live-markdown";
 
-/** The run as it happened: text, thoughts, compact tool rows (results folded), errors. */
+const textOf = (item: TranscriptItem) => (item.kind === "text" ? item.text : null);
+
+/**
+ * The run as it happened: text, thoughts, compact tool rows (results folded), errors. Text is
+ * Markdown rendered a block at a time, in order (see LiveMarkdown); the card shows the items up to
+ * the first one still being rendered and holds back the ones after it, so it always shows a
+ * beginning of the run – nothing later while something earlier is missing.
+ */
 export const TranscriptView = observer(function TranscriptView({ items }: { items: TranscriptItem[] }) {
+  const [sequence] = useState(() => new MarkdownSequence());
+  const [, setFrontier] = useState(0);
+  sequence.sync(items, textOf); // cuts new text into blocks; renders nothing
+  const frontier = sequence.frontier;
+
+  useEffect(() => {
+    if (sequence.pending) markdownScheduler().add(sequence);
+  });
+  useEffect(() => {
+    const update = () => setFrontier(sequence.frontier);
+    update(); // progress made between this render and now
+    return sequence.subscribe(update);
+  }, [sequence]);
+  useEffect(() => () => markdownScheduler().remove(sequence), [sequence]);
+
   return (
     <div className="space-y-2">
-      {items.map((item, i) => (
-        <Item key={i} item={item} />
+      {items.slice(0, frontier + 1).map((item, i) => (
+        <Item key={i} item={item} md={item.kind === "text" ? sequence.part(i) : null} sequence={sequence} />
       ))}
     </div>
   );
 });
 
-const Item = observer(function Item({ item }: { item: TranscriptItem }) {
+const Item = observer(function Item({ item, md, sequence }: { item: TranscriptItem; md: IncrementalMarkdown | null; sequence: MarkdownSequence }) {
   switch (item.kind) {
     case "text":
-      return <LiveMarkdown text={item.text} />;
+      return md && <LiveMarkdown md={md} sequence={sequence} />;
     case "thought":
       return (
         <details className="text-xs text-slate-500">

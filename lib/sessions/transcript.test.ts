@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SequencedEvent, SessionEvent } from "./events";
-import { applyEvents, emptyTranscript, splitMarkdownBlocks } from "./transcript";
+import { MarkdownSequence } from "@/lib/markdown/incremental";
+import { applyEvents, emptyTranscript, type Transcript } from "./transcript";
 
 const seq = (events: SessionEvent[], from = 1): SequencedEvent[] => events.map((e, i) => ({ ...e, seq: from + i }));
 
@@ -40,15 +41,107 @@ describe("applyEvents", () => {
   });
 });
 
-describe("splitMarkdownBlocks", () => {
-  it("cuts at blank lines, never inside a code fence, and joins back to the same text", () => {
-    const text = "Intro line\n\n```js\nconst a = 1;\n\nconst b = 2;\n```\n\n- one\n\n  continued\n\nEnd";
-    const blocks = splitMarkdownBlocks(text);
-    expect(blocks).toEqual(["Intro line\n\n", "```js\nconst a = 1;\n\nconst b = 2;\n```\n\n", "- one\n\n  continued\n\n", "End"]);
-    expect(blocks.join("")).toBe(text);
+/** HTML to its words, as a page shows them (tags out, entities decoded, then runs of letters and digits). */
+function wordsOfHtml(html: string): string[] {
+  const text = html
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&(amp|lt|gt|quot|apos);/g, " ");
+  return text.match(/[A-Za-z0-9]+/g) ?? [];
+}
+
+/** What a card shows: the items up to the sequence's frontier, text as its rendered view. */
+function shownWords(t: Transcript, seq: MarkdownSequence): string[] {
+  const words: string[] = [];
+  t.items.slice(0, seq.frontier + 1).forEach((item, i) => {
+    if (item.kind === "tool") words.push(`TOOL${item.id}`);
+    if (item.kind !== "text") return;
+    const v = seq.part(i).view();
+    for (const html of [...v.blocks.slice(0, v.count), ...(v.tail === null ? [] : [v.tail])]) words.push(...wordsOfHtml(html));
+  });
+  return words;
+}
+
+/** Throws unless `shown` is `want` or (while `complete` is false) a beginning of it: every word once, in order. */
+function expectBeginning(shown: string[], want: string[], complete: boolean) {
+  const at = shown.findIndex((w, j) => want[j] !== w);
+  if (at >= 0 || shown.length > want.length) throw new Error(`shown text differs at word ${at < 0 ? want.length : at}: "${shown.slice(at, at + 5).join(" ")}"`);
+  if (complete && shown.length !== want.length) throw new Error(`${want.length - shown.length} words are missing from word ${shown.length} on`);
+}
+
+/**
+ * An agent's answer in small pieces, like the timeline benchmark streams it: Markdown blocks
+ * (paragraphs with bold and code, lists, headings, fenced code) cut into 20–60 character pieces,
+ * each carrying a word of its own (`pc<n>`), and now and then a tool call between paragraphs.
+ */
+function floodEvents(count: number, seed: number): { events: SessionEvent[]; words: string[] } {
+  let a = seed;
+  const rand = () => ((a = (a * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const vocab = "store event order card frame batch render block fence list tail stream page text".split(" ");
+  const events: SessionEvent[] = [];
+  let piece = "";
+  let n = 0;
+  const tokens = (): string[] => {
+    const r = rand();
+    if (r < 0.1) return ["```\n", ...Array.from({ length: 4 }, () => `const ${pick(vocab)} = ${pick(vocab)}();\n`), "```\n\n"];
+    if (r < 0.3) return [...Array.from({ length: 3 }, () => `- ${pick(vocab)} **${pick(vocab)}** ${pick(vocab)}\n`), "\n"];
+    if (r < 0.35) return [`## ${pick(vocab)} ${pick(vocab)}\n\n`];
+    return [...Array.from({ length: 12 }, () => ` ${rand() < 0.1 ? `\`${pick(vocab)}\`` : pick(vocab)}`), ".\n\n"];
+  };
+  while (events.length < count) {
+    for (const tok of tokens()) {
+      piece += tok;
+      if (piece.length < 20 + rand() * 40) continue;
+      events.push({ type: "text", text: `${piece}${piece.endsWith("\n") ? "" : " "}pc${n++}\n` });
+      piece = "";
+    }
+    if (piece) events.push({ type: "text", text: `${piece} pc${n++}\n\n` });
+    piece = "";
+    if (rand() < 0.1) {
+      events.push({ type: "tool_call", id: `t${events.length}`, name: "Read", target: "a.ts", input: {} });
+      events.push({ type: "tool_result", id: `t${events.length - 1}`, ok: true, output: "ok" });
+    }
+  }
+  // Tool rows count as a word of their own: they too must come in order, after the text before them.
+  const words = events.flatMap((e) => (e.type === "text" ? (e.text.match(/[A-Za-z0-9]+/g) ?? []) : e.type === "tool_call" ? [`TOOL${e.id}`] : []));
+  return { events, words };
+}
+
+describe("a flood of text pieces", () => {
+  it.each([
+    ["large batches, a slice of work after each", 200, 500, 25],
+    ["small batches that rendering often catches up with", 1, 20, 6],
+  ])("shows every piece and tool row exactly once and in order, at every point: %s", { timeout: 60_000 }, (_, minBatch, batchSpread, maxSteps) => {
+    const { events, words } = floodEvents(3000, 7);
+    const pieces = words.filter((w) => /^pc\d+$/.test(w));
+    expect(pieces.length).toBeGreaterThan(2000);
+    const all = seq(events);
+    const t = emptyTranscript();
+    const md = new MarkdownSequence();
+    let rand = 1;
+    for (let at = 0; at < all.length; ) {
+      const n = minBatch + ((rand = (rand * 48271) % 2147483647) % batchSpread); // one frame's batch
+      applyEvents(t, all.slice(at, at + n));
+      at += n;
+      md.sync(t.items, (i) => (i.kind === "text" ? i.text : null));
+      for (let s = rand % maxSteps; s > 0 && md.step(); s--); // a slice's worth of work
+      expectBeginning(shownWords(t, md), words, false); // the store's batch alone changes nothing shown
+      md.notify(); // the frame: a few more blocks are shown
+      expectBeginning(shownWords(t, md), words, false);
+    }
+    md.flush();
+    const shown = shownWords(t, md);
+    expectBeginning(shown, words, true);
+    expect(shown.filter((w) => /^pc\d+$/.test(w))).toEqual(pieces);
   });
 
-  it("keeps an unclosed fence (text still streaming) in one block", () => {
-    expect(splitMarkdownBlocks("a\n\n~~~\nx\n\ny")).toEqual(["a\n\n", "~~~\nx\n\ny"]);
+  it("has a check that fails when a piece is missing, repeated or out of place", () => {
+    const want = ["a", "b", "pc1", "c", "pc2"];
+    expect(() => expectBeginning(["a", "b", "pc1"], want, false)).not.toThrow();
+    expect(() => expectBeginning(["a", "b", "pc1"], want, true)).toThrow(/missing/);
+    expect(() => expectBeginning(["a", "b", "c", "pc2"], want, false)).toThrow(/differs/);
+    expect(() => expectBeginning(["a", "b", "pc1", "pc1", "c", "pc2"], want, true)).toThrow(/differs/);
   });
 });

@@ -72,29 +72,3 @@ function findTool(items: TranscriptItem[], id: string) {
   }
   return undefined;
 }
-
-/**
- * Splits growing Markdown into chunks at blank lines outside code fences, so a card re-renders
- * only the last chunk as text streams in; the chunks before it no longer change.
- */
-export function splitMarkdownBlocks(text: string): string[] {
-  const blocks: string[] = [];
-  let start = 0;
-  let fence: string | null = null;
-  const lines = text.split("\n");
-  let offset = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-    if (marker && (fence === null || (marker[0] === fence[0] && marker.length >= fence.length))) fence = fence === null ? marker : null;
-    const end = offset + line.length;
-    // A blank line closes a block unless a fence is open or the next line continues a list item.
-    if (fence === null && line.trim() === "" && i < lines.length - 1 && !/^\s+\S/.test(lines[i + 1] ?? "")) {
-      if (end > start) blocks.push(text.slice(start, end + 1));
-      start = end + 1;
-    }
-    offset = end + 1;
-  }
-  if (start < text.length) blocks.push(text.slice(start));
-  return blocks.filter((b) => b.trim() !== "");
-}
