@@ -385,6 +385,9 @@ async function main() {
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     await context.addCookies([{ name: SESSION_COOKIE, value: api.cookie(SESSION_COOKIE)!, domain: "127.0.0.1", path: "/", httpOnly: true, sameSite: "Lax" }]);
+    // The app shares one EventSource between tabs through a SharedWorker, out of the page's reach:
+    // without SharedWorker it keeps the same live connection inside the page, where the probes see it.
+    await context.addInitScript(() => void Object.defineProperty(window, "SharedWorker", { value: undefined, configurable: true }));
     await context.addInitScript(installNameShim); // first: the probes' compiled code calls __name
     await context.addInitScript(installProbes);
     const b: Bench = { api, slug, db: handle.db, bus, context, serverPid: server.process.pid, rand: seeded(SEED), sessionIds };
