@@ -17,7 +17,7 @@ export class RedisCancelSignal implements CancelSignal {
   private readonly publisher: Redis;
 
   constructor(private readonly url: string) {
-    this.publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    this.publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectionName: `dispatch-cancel-pub-${process.pid}` });
     this.publisher.on("error", (err) => console.error("[bus] redis error:", err.message));
   }
 
@@ -26,7 +26,7 @@ export class RedisCancelSignal implements CancelSignal {
   }
 
   async subscribe(handler: (sessionId: string) => void) {
-    const sub = new Redis(this.url);
+    const sub = new Redis(this.url, { connectionName: `dispatch-cancel-sub-${process.pid}` });
     sub.on("error", (err) => console.error("[bus] redis error:", err.message));
     sub.on("message", (_channel: string, id: string) => handler(id));
     await sub.subscribe(CANCEL_CHANNEL);

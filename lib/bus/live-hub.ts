@@ -62,7 +62,7 @@ export class RedisLiveHub implements LiveHub {
     private readonly stream = process.env.DISPATCH_LIVE_STREAM || LIVE_STREAM,
     private readonly blockMs = 5_000,
   ) {
-    this.reader = new Redis(url, { maxRetriesPerRequest: null, connectionName: "dispatch-live-hub" });
+    this.reader = new Redis(url, { maxRetriesPerRequest: null, connectionName: `dispatch-live-hub-${process.pid}` });
     this.reader.on("error", (err) => console.error("[live-hub] redis error:", err.message));
   }
 

@@ -5,6 +5,7 @@ import type { LiveEntry } from "@/lib/live/entries";
 /**
  * One Redis Stream for the whole installation: every web process reads it with one blocking
  * XREAD, so the cost of an event does not grow with the number of sessions being watched.
+ * (Every Redis connection of Dispatch is named `dispatch-…-<pid>`, so `CLIENT LIST` tells whose it is.)
  */
 export const LIVE_STREAM = "dispatch:live";
 const MAX_LEN = 50_000;
@@ -22,7 +23,7 @@ export class RedisLiveBus implements LiveBus {
     url: string,
     readonly stream = process.env.DISPATCH_LIVE_STREAM || LIVE_STREAM,
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 3 });
+    this.redis = new Redis(url, { maxRetriesPerRequest: 3, connectionName: `dispatch-live-bus-${process.pid}` });
     this.redis.on("error", (err) => console.error("[bus] redis error:", err.message));
   }
 

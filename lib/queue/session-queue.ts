@@ -17,7 +17,7 @@ export class BullSessionQueue implements SessionQueue {
   private readonly connection: Redis;
 
   constructor(redisUrl: string, name = SESSION_QUEUE) {
-    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null, connectionName: `dispatch-queue-${process.pid}` });
     this.connection.on("error", (err) => console.error("[queue] redis error:", err.message));
     // BULLMQ_PREFIX keeps several installations (or test runs) apart on one Redis.
     this.queue = new Queue<RunSessionJob>(name, { connection: this.connection, prefix: process.env.BULLMQ_PREFIX || "bull" });

@@ -151,7 +151,8 @@ describe("the session event stream (SSE)", () => {
     await Promise.all(clients.map((c) => c.ended));
     for (const c of clients) expect(c.events.map((e) => e.seq)).toEqual(Array.from({ length: last! }, (_, i) => i + 1));
     const readers = (await admin.client("LIST")) as string;
-    expect(readers.split("\n").filter((l) => l.includes("name=dispatch-live-hub")).length).toBe(1);
+    // This process's reader (other test files run their own, in their own processes).
+    expect(readers.split("\n").filter((l) => l.includes(`name=dispatch-live-hub-${process.pid} `)).length).toBe(1);
   }, 60_000);
 
   it("after 500 connect/disconnect cycles holds no extra Redis connections or listeners", async () => {
@@ -161,7 +162,12 @@ describe("the session event stream (SSE)", () => {
     await until(() => first.events.length === third);
     first.abort();
     await first.ended;
-    const count = async () => ((await admin.client("LIST")) as string).trim().split("\n").length;
+    // This process's Redis connections (other test files run in parallel on the same Redis): each carries a name.
+    const count = async () =>
+      ((await admin.client("LIST")) as string)
+        .trim()
+        .split("\n")
+        .filter((l) => l.includes(`-${process.pid} `)).length;
     const before = await count();
     const hub = getLiveHub();
     for (let i = 0; i < 500; i++) {
