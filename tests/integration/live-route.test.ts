@@ -23,6 +23,7 @@ import type { SessionEvent } from "@/lib/sessions/events";
 import { transitionSession } from "@/lib/sessions/transitions";
 import type { WorkspaceContext } from "@/lib/workspaces/access";
 import * as liveRoute from "@/app/api/workspaces/[slug]/live/route";
+import { readSseFrames } from "../support/sse-frames";
 import { makeWorkspace } from "./helpers";
 import { call, cookieFor } from "./route-client";
 
@@ -67,28 +68,7 @@ async function connect(query: string, cookie = guestCookie): Promise<Client> {
   const req = new Request(`http://localhost/api/x?${query}`, { headers: { cookie }, signal: ac.signal });
   const res = await liveRoute.GET(req, { params: Promise.resolve({ slug }) });
   const frames: Frame[] = [];
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buf = "";
-  const ended = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buf += decoder.decode(value, { stream: true });
-        let i: number;
-        while ((i = buf.indexOf("\n\n")) >= 0) {
-          const text = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const event = /^event: (.*)$/m.exec(text)?.[1];
-          const data = /^data: (.*)$/m.exec(text)?.[1];
-          if (event && data) frames.push({ event, id: /^id: (.*)$/m.exec(text)?.[1] ?? null, data: JSON.parse(data) as Record<string, unknown> });
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
+  const ended = readSseFrames(res.body!, (f) => f.event && frames.push({ event: f.event, id: f.id, data: JSON.parse(f.data) as Record<string, unknown> }));
   return { frames, ended, abort: () => ac.abort(), status: res.status };
 }
 

@@ -19,6 +19,7 @@ import { MemorySessionQueue } from "@/lib/queue/session-queue";
 import type { SequencedEvent, SessionEvent } from "@/lib/sessions/events";
 import { transitionSession } from "@/lib/sessions/transitions";
 import * as streamRoute from "@/app/api/workspaces/[slug]/agent/sessions/[id]/stream/route";
+import { readSseFrames } from "../support/sse-frames";
 import { makeWorkspace } from "./helpers";
 import { cookieFor } from "./route-client";
 
@@ -69,32 +70,11 @@ async function connect(id: string, lastEventId?: number): Promise<Client> {
   const req = new Request("http://localhost/api/x", { headers, signal: ac.signal });
   const res = await streamRoute.GET(req, { params: Promise.resolve({ slug, id }) });
   const events: SequencedEvent[] = [];
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buf = "";
-  const ended = (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buf += decoder.decode(value, { stream: true });
-        let i: number;
-        while ((i = buf.indexOf("\n\n")) >= 0) {
-          const frameText = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const id = /^id: (\d+)$/m.exec(frameText)?.[1];
-          const data = /^data: (.*)$/m.exec(frameText)?.[1];
-          if (data) {
-            const e = JSON.parse(data) as SequencedEvent;
-            expect(Number(id)).toBe(e.seq);
-            events.push(e);
-          }
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
+  const ended = readSseFrames(res.body!, (f) => {
+    const e = JSON.parse(f.data) as SequencedEvent;
+    expect(Number(f.id)).toBe(e.seq);
+    events.push(e);
+  });
   return { events, ended, abort: () => ac.abort(), status: res.status, headers: res.headers };
 }
 
