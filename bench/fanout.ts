@@ -12,7 +12,9 @@
 //   the server's event-loop lag (monitorEventLoopDelay, logged each second: DISPATCH_LOOP_LAG_LOG=1)
 // Figures, not checks: it fails (exit 1) only when it cannot measure (a refused or dropped
 // connection, an event that never arrives, a client process dying). Builds the app if it is stale.
-// BENCH_RATE (events/s, 200), BENCH_SECONDS (per phase, 10), BENCH_IDLE (10000) change the load.
+// BENCH_RATE (events/s, 200), BENCH_SECONDS (per phase, 10), BENCH_IDLE (10000) change the load;
+// BENCH_ONLY=memory runs the idle-stream phase alone; BENCH_HEAP_SNAPSHOTS=<folder> has the server
+// write a heap snapshot before and after opening the first 1,000 idle streams (memory figures then skew).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -34,8 +36,12 @@ import { max, processTree, quantile } from "./support/stats";
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const IDLE = Number(process.env.BENCH_IDLE ?? 10_000);
+const ONLY_MEMORY = process.env.BENCH_ONLY === "memory";
+const SNAPSHOTS = process.env.BENCH_HEAP_SNAPSHOTS ? path.resolve(process.env.BENCH_HEAP_SNAPSHOTS) : null;
 const STREAMS = 1000; // the latency phases' largest count; 10 more sessions receive the events of the idle comparison
-const POOL = STREAMS + 10;
+const POOL = ONLY_MEMORY ? 20 : STREAMS + 10;
+/** Idle streams of the first memory step (fewer with heap snapshots: writing one of a big heap takes minutes). */
+const FIRST = SNAPSHOTS ? 300 : 1000;
 const PROBES = 20;
 const root = path.resolve(import.meta.dirname, "..");
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -260,6 +266,22 @@ async function serverRss(b: Bench, settleMs = 3000) {
   return quantile(xs, 0.5);
 }
 
+/** With BENCH_HEAP_SNAPSHOTS: the server writes a heap snapshot (SIGUSR2); waits until the file is complete. */
+async function snapshot(pid: number, label: string) {
+  if (!SNAPSHOTS) return;
+  fs.mkdirSync(SNAPSHOTS, { recursive: true });
+  const before = new Set(fs.readdirSync(SNAPSHOTS));
+  process.kill(pid, "SIGUSR2");
+  for (let size = -1, deadline = hrMs() + 600_000; hrMs() < deadline; await sleep(1000)) {
+    const file = fs.readdirSync(SNAPSHOTS).find((f) => !before.has(f) && f.endsWith(".heapsnapshot"));
+    if (!file) continue;
+    const now = fs.statSync(path.join(SNAPSHOTS, file)).size;
+    if (now > 0 && now === size) return void fs.renameSync(path.join(SNAPSHOTS, file), path.join(SNAPSHOTS, `streams-${label}.heapsnapshot`));
+    size = now;
+  }
+  throw new Error(`the server wrote no heap snapshot into ${SNAPSHOTS}`);
+}
+
 async function xacts(admin: pg.Client, dbName: string): Promise<number> {
   const r = await admin.query<{ n: string }>("SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1", [dbName]);
   return Number(r.rows[0]!.n);
@@ -276,6 +298,7 @@ async function main() {
   const liveStreamName = `${prefix}:live`;
   const floorStream = `${prefix}:floor`;
   const admin = new pg.Client({ connectionString: adminUrl });
+  admin.on("error", (err) => console.error("[bench] PostgreSQL admin connection:", err.message));
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
   const dbUrl = new URL(adminUrl);
@@ -309,6 +332,7 @@ async function main() {
         DISPATCH_ENCRYPTION_KEYS: `b:${randomBytes(32).toString("base64")}`,
         NEXTAUTH_URL: `http://127.0.0.1:${port}`,
         NEXTAUTH_SECRET: randomBytes(36).toString("base64url"),
+        ...(SNAPSHOTS && { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${SNAPSHOTS}`.trim() }),
       },
     });
     const serverPid = server.process.pid!;
@@ -364,31 +388,36 @@ async function main() {
         for (const until = hrMs() + 5000; !pub && hrMs() < until; ) await sleep(5);
         return { connectToReady, readyToEvent: r.readyToEventMs, publishToEvent: r.at - pub };
       };
-      const cold = await probe(pool[POOL - 1]!); // the process's first subscription: the hub starts reading
+      if (ONLY_MEMORY) await a.open("warm", pool.map((t) => livePath(b, t)));
+      const cold = ONLY_MEMORY ? null : await probe(pool[POOL - 1]!); // the process's first subscription: the hub starts reading
       // Warm-up (JIT, module caches, DB pool): 50 streams, a second of events, closed again.
-      await a.open("warm", pool.slice(0, 50).map((t) => livePath(b, t)));
+      if (!ONLY_MEMORY) await a.open("warm", pool.slice(0, 50).map((t) => livePath(b, t)));
       failures.push(...(await measure(b, "warm-up", 50, pool.slice(0, 50))).failures);
       await a.close("warm");
       const probes: Awaited<ReturnType<typeof probe>>[] = [];
-      for (let i = 0; i < PROBES; i++) {
+      for (let i = 0; i < (cold ? PROBES : 0); i++) {
         await sleep(Math.random() * 1500); // the hub is somewhere inside its blocking read
         probes.push(await probe(pool[STREAMS + (i % 10)]!));
       }
-      const pr = (k: "connectToReady" | "readyToEvent" | "publishToEvent") => `${f1(cold[k])} | ${p5099(probes.map((p) => p[k]))} / ${f1(max(probes.map((p) => p[k])))}`;
-      extra.push(["new subscription: connect → ready frame (ms)", pr("connectToReady")]);
-      extra.push(["  ready frame → first live event at the client (ms)", pr("readyToEvent")]);
-      extra.push(["  publish (XADD) → that event at the client (ms)", pr("publishToEvent")]);
+      if (cold) {
+        const pr = (k: "connectToReady" | "readyToEvent" | "publishToEvent") => `${f1(cold[k])} | ${p5099(probes.map((p) => p[k]))} / ${f1(max(probes.map((p) => p[k])))}`;
+        extra.push(["new subscription: connect → ready frame (ms)", pr("connectToReady")]);
+        extra.push(["  ready frame → first live event at the client (ms)", pr("readyToEvent")]);
+        extra.push(["  publish (XADD) → that event at the client (ms)", pr("publishToEvent")]);
+      }
 
       // Memory per idle stream: server RSS before and after opening them (client B holds them).
       const x0 = await xacts(admin, dbName);
       const rss0 = await serverRss(b);
       const heap0 = loopLag(b, hrMs() - 3000, hrMs()).at(-1)?.heap ?? NaN;
-      const c1k = await idle.open("idle-1k", pool.slice(0, 1000).map((t) => livePath(b, t)));
+      await snapshot(serverPid, "0");
+      const c1k = await idle.open("idle-1k", Array.from({ length: FIRST }, (_, i) => livePath(b, pool[i % POOL]!)));
       const rss1 = await serverRss(b, 11_000); // PostgreSQL reports a backend's counters within 10 s
       const x1 = await xacts(admin, dbName);
       const heap1 = loopLag(b, hrMs() - 3000, hrMs()).at(-1)?.heap ?? NaN;
+      await snapshot(serverPid, String(FIRST));
       const opened9k0 = hrMs();
-      const c9k = await idle.open("idle-9k", Array.from({ length: IDLE - 1000 }, (_, i) => livePath(b, pool[(1000 + i) % POOL]!)), 64);
+      const c9k = await idle.open("idle-9k", Array.from({ length: IDLE - FIRST }, (_, i) => livePath(b, pool[(FIRST + i) % POOL]!)), 64);
       const openSeconds = (hrMs() - opened9k0) / 1000;
       const idleFrom = hrMs();
       const rss2 = await serverRss(b, 5000);
@@ -397,43 +426,45 @@ async function main() {
       const leftover = await idle.collect();
       if (leftover.open !== IDLE) failures.push(`idle streams: ${leftover.open} of ${IDLE} still open (${leftover.dropped.slice(0, 3).join("; ")})`);
       const kb = (mb: number, n: number) => ((mb * 1024) / n).toFixed(1);
-      extra.push([`server RSS: none / 1,000 / ${IDLE.toLocaleString("en")} idle streams (MB)`, `${rss0.toFixed(0)} / ${rss1.toFixed(0)} / ${rss2.toFixed(0)}`]);
-      extra.push(["  extra RSS per idle stream at 1,000 (KB)", kb(rss1 - rss0, 1000)]);
+      extra.push([`server RSS: none / ${FIRST.toLocaleString("en")} / ${IDLE.toLocaleString("en")} idle streams (MB)`, `${rss0.toFixed(0)} / ${rss1.toFixed(0)} / ${rss2.toFixed(0)}`]);
+      extra.push([`  extra RSS per idle stream at ${FIRST.toLocaleString("en")} (KB)`, kb(rss1 - rss0, FIRST)]);
       extra.push([`  extra RSS per idle stream at ${IDLE.toLocaleString("en")} (KB; target ≤ 15)`, kb(rss2 - rss0, IDLE)]);
-      extra.push([`  JS heap used: none / 1,000 / ${IDLE.toLocaleString("en")} (MB)`, `${f1(heap0)} / ${f1(heap1)} / ${f1(heap2)}`]);
-      extra.push(["DB transactions per connect (pg_stat_database, 1,000 connects)", ((x1 - x0) / 1000).toFixed(2)]);
+      extra.push([`  JS heap used: none / ${FIRST.toLocaleString("en")} / ${IDLE.toLocaleString("en")} (MB)`, `${f1(heap0)} / ${f1(heap1)} / ${f1(heap2)}`]);
+      extra.push([`DB transactions per connect (pg_stat_database, ${FIRST.toLocaleString("en")} connects)`, ((x1 - x0) / FIRST).toFixed(2)]);
       const connectMs = [...c1k.connectMs, ...c9k.connectMs];
       extra.push(["connect → ready under a connect storm: p50 / p99 (ms)", p5099(connectMs)]);
-      extra.push([`  ${(IDLE - 1000).toLocaleString("en")} connects, 64 at a time (per s)`, ((IDLE - 1000) / openSeconds).toFixed(0)]);
+      extra.push([`  ${(IDLE - FIRST).toLocaleString("en")} connects, 64 at a time (per s)`, ((IDLE - FIRST) / openSeconds).toFixed(0)]);
       extra.push([`event-loop lag p99 with ${IDLE.toLocaleString("en")} idle streams (ms, median / worst second)`, lagFigure(idleLag)]);
       await idle.close("idle-1k");
       await idle.close("idle-9k");
       await sleep(2000);
       load.push(os.loadavg()[0]!.toFixed(1));
 
-      // Latency at 100 and 1,000 open streams: one per issue, the events spread over their sessions.
-      await a.open("g0", pool.slice(0, 10).map((t) => livePath(b, t)));
-      await a.open("g1", pool.slice(10, 100).map((t) => livePath(b, t)));
-      let m = await measure(b, "100 streams, events over their 100 sessions", 100, pool.slice(0, 100));
-      rows.push(m.row);
-      failures.push(...m.failures);
-      await a.open("g2", pool.slice(100, STREAMS).map((t) => livePath(b, t)));
-      m = await measure(b, "1,000 streams, events over their 1,000 sessions", STREAMS, pool.slice(0, STREAMS));
-      rows.push(m.row);
-      failures.push(...m.failures);
-      // Cost per event against the number of idle sessions watched: events go to 10 other sessions.
-      const active = pool.slice(STREAMS, POOL);
-      await a.open("active", active.map((t) => livePath(b, t)));
-      m = await measure(b, "10 busy sessions + 1,000 idle watched", STREAMS + 10, active);
-      rows.push(m.row);
-      failures.push(...m.failures);
-      await a.close("g1");
-      await a.close("g2");
-      await sleep(2000);
-      m = await measure(b, "10 busy sessions + 10 idle watched", 20, active);
-      rows.push(m.row);
-      failures.push(...m.failures);
-      load.push(os.loadavg()[0]!.toFixed(1));
+      if (!ONLY_MEMORY) {
+        // Latency at 100 and 1,000 open streams: one per issue, the events spread over their sessions.
+        await a.open("g0", pool.slice(0, 10).map((t) => livePath(b, t)));
+        await a.open("g1", pool.slice(10, 100).map((t) => livePath(b, t)));
+        let m = await measure(b, "100 streams, events over their 100 sessions", 100, pool.slice(0, 100));
+        rows.push(m.row);
+        failures.push(...m.failures);
+        await a.open("g2", pool.slice(100, STREAMS).map((t) => livePath(b, t)));
+        m = await measure(b, "1,000 streams, events over their 1,000 sessions", STREAMS, pool.slice(0, STREAMS));
+        rows.push(m.row);
+        failures.push(...m.failures);
+        // Cost per event against the number of idle sessions watched: events go to 10 other sessions.
+        const active = pool.slice(STREAMS, POOL);
+        await a.open("active", active.map((t) => livePath(b, t)));
+        m = await measure(b, "10 busy sessions + 1,000 idle watched", STREAMS + 10, active);
+        rows.push(m.row);
+        failures.push(...m.failures);
+        await a.close("g1");
+        await a.close("g2");
+        await sleep(2000);
+        m = await measure(b, "10 busy sessions + 10 idle watched", 20, active);
+        rows.push(m.row);
+        failures.push(...m.failures);
+        load.push(os.loadavg()[0]!.toFixed(1));
+      }
     } finally {
       for (const c of clients) {
         if (c.died) failures.push(c.died);
@@ -442,6 +473,7 @@ async function main() {
       floorRedis.disconnect();
     }
   } catch (err) {
+    console.error("[bench] stopped:", err);
     failures.push(err instanceof Error ? err.message : String(err));
   } finally {
     await server?.stop();
@@ -457,8 +489,23 @@ async function main() {
     redis.disconnect();
     await handle.close();
     await sleep(200);
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await admin.end().catch(() => undefined);
+    // A fresh connection: the first may have been cut (another job on the machine restarting PostgreSQL).
+    for (let attempt = 1; ; attempt++) {
+      const c = new pg.Client({ connectionString: adminUrl });
+      c.on("error", () => undefined);
+      try {
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+        break;
+      } catch (err) {
+        if (attempt === 5) failures.push(`could not drop ${dbName}: ${err instanceof Error ? err.message : err}`);
+        if (attempt === 5) break;
+        await sleep(2000);
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+    }
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 
