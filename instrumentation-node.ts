@@ -15,6 +15,8 @@ export async function startServer() {
     console.error(`[dispatch] cannot start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
+  const { startLoopLagLog } = await import("./lib/perf/loop-lag");
+  startLoopLagLog();
   const { startEmbeddedWorker } = await import("./lib/embedded-worker");
   await startEmbeddedWorker().catch((err: unknown) => console.error("[dispatch] the embedded worker did not start:", err));
 }

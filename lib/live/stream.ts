@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Db } from "@/db/client";
 import { listIssueActivityAfter, type ActivityEntry } from "@/db/queries/issue-events";
 import { listEventsAfter, toSequenced } from "@/db/queries/session-events";
@@ -8,6 +9,37 @@ import type { LiveEntry } from "./entries";
 export const HEARTBEAT_MS = 15_000;
 
 const encoder = new TextEncoder();
+const PAGE = 2000;
+
+/**
+ * The async context of this module's first evaluation. A stream's long-lived callbacks (hub
+ * listeners, its queue, heartbeats) are created in it rather than in the request's: timers and
+ * promises keep the async context they were made in, and the request's (Next.js's request and
+ * work stores, with their caches, headers and cookies) would otherwise stay alive as long as
+ * the connection. Bounded: at worst it holds the request that first loaded the module.
+ */
+const detached = AsyncLocalStorage.snapshot();
+
+/** One timer per period for every open stream, instead of one per stream. */
+const tickers = new Map<number, { timer: NodeJS.Timeout; beats: Set<() => void> }>();
+function onTick(periodMs: number, beat: () => void): () => void {
+  let t = tickers.get(periodMs);
+  if (!t) {
+    const beats = new Set<() => void>();
+    const timer = detached(() => setInterval(() => beats.forEach((b) => b()), periodMs));
+    timer.unref();
+    tickers.set(periodMs, (t = { timer, beats }));
+  }
+  const own = t;
+  own.beats.add(beat);
+  return () => {
+    own.beats.delete(beat);
+    if (own.beats.size === 0 && tickers.get(periodMs) === own) {
+      clearInterval(own.timer);
+      tickers.delete(periodMs);
+    }
+  };
+}
 
 /** How a stream writes one session event and one activity entry (the route decides the format). */
 export type Framing = {
@@ -95,11 +127,12 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
   };
   const catchUpSession = async (sessionId: string, issueId: string) => {
     for (;;) {
-      const rows = await listEventsAfter(plan.db, { sessionId, afterSeq: sessionSent.get(sessionId) ?? 0, limit: 2000 });
+      const rows = await listEventsAfter(plan.db, { sessionId, afterSeq: sessionSent.get(sessionId) ?? 0, limit: PAGE });
       if (rows.length === 0 || closed) return;
       const before = sessionSent.get(sessionId) ?? 0;
       await sendSession(sessionId, issueId, rows.map(toSequenced));
-      if ((sessionSent.get(sessionId) ?? 0) === before) return;
+      // A short page was the whole log at the time of the query; anything newer comes live (joined before).
+      if ((sessionSent.get(sessionId) ?? 0) === before || rows.length < PAGE) return;
     }
   };
   const sendActivity = async (entries: ActivityEntry[]) => {
@@ -117,11 +150,11 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
     const workspaceId = workspaceOf.get(issueId);
     if (!workspaceId) return;
     for (;;) {
-      const rows = await listIssueActivityAfter(plan.db, { workspaceId, issueId, afterSeq: issueSent.get(issueId) ?? 0 });
+      const rows = await listIssueActivityAfter(plan.db, { workspaceId, issueId, afterSeq: issueSent.get(issueId) ?? 0, limit: PAGE });
       if (rows.length === 0 || closed) return;
       const before = issueSent.get(issueId);
       await sendActivity(rows);
-      if (issueSent.get(issueId) === before) return;
+      if (issueSent.get(issueId) === before || rows.length < PAGE) return;
     }
   };
   const flushNow = async () => new Promise<void>((r) => setImmediate(r));
@@ -142,44 +175,49 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
     }
   };
 
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      controllerRef = controller;
-      const unsubscribers = plan.keys.map((k) => plan.hub.subscribe(k, onEntry));
-      const ws = plan.workspace;
-      if (ws) {
-        unsubscribers.push(
-          plan.hub.subscribe(ws.key, (entry) => {
-            if (entry.kind === "session" && entry.events.some((e) => e.type === "status" || e.type === "done")) {
-              enqueue(async () => {
-                const f = await ws.frame(entry);
-                if (f) write(f);
-              });
-            }
-          }),
-        );
-      }
-      const heartbeat = setInterval(() => write(": heartbeat\n\n"), plan.heartbeatMs ?? HEARTBEAT_MS);
-      const onAbort = () => close();
-      release = () => {
-        for (const u of unsubscribers) u();
-        clearInterval(heartbeat);
-        plan.signal.removeEventListener("abort", onAbort);
-      };
-      if (plan.signal.aborted) return close();
-      plan.signal.addEventListener("abort", onAbort);
-      write(": connected\n\n");
-      await plan.hub.ready();
-      // The replay runs first in the chain; live entries that arrived meanwhile wait behind it.
-      const replay = new Promise<void>((resolve) => {
-        enqueue(async () => {
-          for (const i of plan.issues) await catchUpActivity(i.id);
-          for (const s of plan.sessions) await catchUpSession(s.id, s.issueId);
-          if (plan.readyFrame) write(plan.readyFrame);
-          resolve();
-        });
+  /** Joins the live feed, then replays; runs outside the request's async context (see `detached`). */
+  const open = async () => {
+    const unsubscribers = plan.keys.map((k) => plan.hub.subscribe(k, onEntry));
+    const ws = plan.workspace;
+    if (ws) {
+      unsubscribers.push(
+        plan.hub.subscribe(ws.key, (entry) => {
+          if (entry.kind === "session" && entry.events.some((e) => e.type === "status" || e.type === "done")) {
+            enqueue(async () => {
+              const f = await ws.frame(entry);
+              if (f) write(f);
+            });
+          }
+        }),
+      );
+    }
+    const stopBeat = onTick(plan.heartbeatMs ?? HEARTBEAT_MS, () => write(": heartbeat\n\n"));
+    const onAbort = () => close();
+    release = () => {
+      for (const u of unsubscribers) u();
+      stopBeat();
+      plan.signal.removeEventListener("abort", onAbort);
+    };
+    if (plan.signal.aborted) return close();
+    plan.signal.addEventListener("abort", onAbort);
+    write(": connected\n\n");
+    await plan.hub.ready();
+    // The replay runs first in the chain; live entries that arrived meanwhile wait behind it.
+    const replay = new Promise<void>((resolve) => {
+      enqueue(async () => {
+        for (const i of plan.issues) await catchUpActivity(i.id);
+        for (const s of plan.sessions) await catchUpSession(s.id, s.issueId);
+        if (plan.readyFrame) write(plan.readyFrame);
+        resolve();
       });
-      await replay;
+    });
+    await replay;
+  };
+
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      controllerRef = controller;
+      return detached(() => open());
     },
     cancel() {
       closed = true;

@@ -13,6 +13,7 @@ export const BUILD_SOURCES = [
   "lib",
   "db",
   "instrumentation.ts",
+  "instrumentation-node.ts",
   "next.config.ts",
   "tailwind.config.ts",
   "package-lock.json",
