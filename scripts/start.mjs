@@ -33,7 +33,7 @@ if (!fs.existsSync("node_modules/.package-lock.json")) {
   run("npm", ["ci", "--no-audit", "--no-fund"]);
 }
 
-const sources = ["app", "components", "stores", "lib", "db", "instrumentation.ts", "next.config.ts", "tailwind.config.ts", "package-lock.json"];
+const sources = ["app", "components", "stores", "lib", "db", "instrumentation.ts", "instrumentation-node.ts", "next.config.ts", "tailwind.config.ts", "package-lock.json"];
 const buildId = ".next/BUILD_ID";
 if (!fs.existsSync(buildId) || fs.statSync(buildId).mtimeMs < newestMtime(sources)) {
   console.log("[start] building (next build)…");
