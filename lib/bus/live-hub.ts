@@ -9,6 +9,11 @@ export interface LiveHub {
   subscribe(key: string, listener: LiveListener): () => void;
   /** Resolves once everything published from now on will reach listeners (subscribe first, then replay, then await nothing lost). */
   ready(): Promise<void>;
+  /**
+   * Called after the hub's connection to the bus came back: announcements made meanwhile may be
+   * lost (a Redis restart), so streams re-read their topics from the database.
+   */
+  onResync(fn: () => void): () => void;
   /** Open subscriptions, for leak checks. */
   size(): number;
   close(): void;
@@ -56,6 +61,8 @@ export class RedisLiveHub implements LiveHub {
   private cursor: string | null = null;
   private started: Promise<void> | null = null;
   private closed = false;
+  private readonly resyncs = new Set<() => void>();
+  private connectedOnce = false;
 
   constructor(
     url: string,
@@ -64,6 +71,16 @@ export class RedisLiveHub implements LiveHub {
   ) {
     this.reader = new Redis(url, { maxRetriesPerRequest: null, connectionName: `dispatch-live-hub-${process.pid}` });
     this.reader.on("error", (err) => console.error("[live-hub] redis error:", err.message));
+    // Every "ready" after the first is a reconnect: what was published while it was away may be gone.
+    this.reader.on("ready", () => {
+      if (this.connectedOnce) for (const fn of this.resyncs) fn();
+      this.connectedOnce = true;
+    });
+  }
+
+  onResync(fn: () => void) {
+    this.resyncs.add(fn);
+    return () => void this.resyncs.delete(fn);
   }
 
   subscribe(key: string, listener: LiveListener) {
@@ -141,6 +158,11 @@ export class MemoryLiveHub implements LiveHub {
   }
 
   async ready() {}
+
+  /** In process, nothing published can be lost. */
+  onResync() {
+    return () => {};
+  }
 
   size() {
     return this.listeners.size();

@@ -191,6 +191,15 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
         }),
       );
     }
+    // The bus came back after an outage: re-read every topic from the database (what was sent is skipped).
+    unsubscribers.push(
+      plan.hub.onResync(() =>
+        enqueue(async () => {
+          for (const issueId of workspaceOf.keys()) await catchUpActivity(issueId);
+          for (const [sessionId, issueId] of sessionIssue) await catchUpSession(sessionId, issueId);
+        }),
+      ),
+    );
     const stopBeat = onTick(plan.heartbeatMs ?? HEARTBEAT_MS, () => write(": heartbeat\n\n"));
     const onAbort = () => close();
     release = () => {
