@@ -41,9 +41,14 @@ export async function lockLine(db: Db, args: { workspaceId: string; providerId: 
   return { limit: config?.max ?? 0, held: held?.n ?? 0, waiting, providerName: provider?.name ?? "Agent", needsReconnect: config?.connection === "needs_reconnect" };
 }
 
+/**
+ * One instant for the whole batch (the statement's, taken under the line's lock): sessions admitted
+ * together are equal, and a later admission is always later (clock_timestamp() per row would follow
+ * the table's physical order instead).
+ */
 export async function markAdmitted(db: Db, ids: string[]) {
   if (ids.length === 0) return;
-  await db.update(agentSessions).set({ admittedAt: sql`clock_timestamp()`, queuePosition: null }).where(inArray(agentSessions.id, ids));
+  await db.update(agentSessions).set({ admittedAt: sql`statement_timestamp()`, queuePosition: null }).where(inArray(agentSessions.id, ids));
 }
 
 /** pending → queued, stamped with the time it joined (taken under the line's lock, so in joining order). */
