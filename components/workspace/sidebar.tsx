@@ -35,7 +35,8 @@ export function WorkspaceSidebar({ workspace, role, user, projects }: Props) {
         <Link href={`/${workspace.slug}/members`} className={link(`/${workspace.slug}/members`)}>
           Members
         </Link>
-        <Link href={`/${workspace.slug}/agents`} className={link(`/${workspace.slug}/agents`)} title="Agent sessions across the workspace">
+        {/* Not prefetched either: extra prefetches on a busy server delayed server actions of the page (see settings-nav.tsx). */}
+        <Link href={`/${workspace.slug}/agents`} className={link(`/${workspace.slug}/agents`)} title="Agent sessions across the workspace" prefetch={false}>
           Agents
         </Link>
         <Link href={`/${workspace.slug}/settings/agents`} className={link(`/${workspace.slug}/settings/agents`)} title="Agent settings">
