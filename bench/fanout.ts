@@ -30,6 +30,7 @@ import { RedisLiveBus } from "../lib/bus/session-events";
 import { transitionSession } from "../lib/sessions/transitions";
 import { SESSION_COOKIE, signUpAndIn, uniqueEmail, type ApiClient } from "../tests/e2e/support/api-client";
 import { buildApp, buildIsStale, freePort, startNext } from "../tests/e2e/support/server";
+import { deleteKeysMatching } from "./support/redis-keys";
 import { benchText, hrMs, type ClientCommand, type ClientReply } from "./support/fanout-protocol";
 import { max, processTree, quantile } from "./support/stats";
 
@@ -478,14 +479,7 @@ async function main() {
   } finally {
     await server?.stop();
     await bus.close();
-    const keys: string[] = [];
-    for (let cursor = "0"; ; ) {
-      const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      keys.push(...found);
-      cursor = next;
-      if (cursor === "0") break;
-    }
-    if (keys.length) await redis.del(...keys);
+    await deleteKeysMatching(redis, `${prefix}:*`);
     redis.disconnect();
     await handle.close();
     await sleep(200);

@@ -26,6 +26,7 @@ import { transitionSession } from "../lib/sessions/transitions";
 import { launchChromium } from "../tests/e2e/pages/browser";
 import { ApiClient, SESSION_COOKIE, signUpAndIn, uniqueEmail } from "../tests/e2e/support/api-client";
 import { buildApp, buildIsStale, freePort, startNext } from "../tests/e2e/support/server";
+import { deleteKeysMatching } from "./support/redis-keys";
 import { installNameShim, installProbes, type CardTexts } from "./support/page-probes";
 import { planSession, seeded, wordsOf, type Rand, type SessionPlan } from "./support/plan";
 import { max, processTree, quantile, spread, sum } from "./support/stats";
@@ -414,14 +415,7 @@ async function main() {
     await browser?.close().catch(() => undefined);
     await server?.stop();
     await bus.close();
-    const keys: string[] = [];
-    for (let cursor = "0"; ; ) {
-      const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      keys.push(...found);
-      cursor = next;
-      if (cursor === "0") break;
-    }
-    if (keys.length) await redis.del(...keys);
+    await deleteKeysMatching(redis, `${prefix}:*`);
     redis.disconnect();
     await handle.close();
     await sleep(200); // pool.end() resolves before its sockets close; a forced drop would make them report errors
