@@ -308,7 +308,6 @@ class SessionRun {
     if (!this.streaming) {
       this.streaming = true;
       // The CLI's own "started" line becomes the words of the one `streaming` status event.
-      await this.flush();
       await this.write(() => transitionSession(this.deps.db, this.sessionId, "streaming", {}, { bus: this.deps.events, message: event.type === "status" ? event.message : undefined }));
     }
     // Statuses come from transitions only, so the log never says what the row does not.
