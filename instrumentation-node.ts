@@ -2,10 +2,15 @@
 export async function startServer() {
   const { scrubConsole } = await import("./lib/secrets/scrub-console");
   scrubConsole();
+  let releaseDataFolder = () => {};
   try {
     const { env } = await import("./lib/env");
     env();
-    const { getDbHandle } = await import("./db/client");
+    const { dataDir, getDbHandle } = await import("./db/client");
+    if (!process.env.DATABASE_URL) {
+      const { lockDataFolder } = await import("./lib/data-lock");
+      releaseDataFolder = lockDataFolder(dataDir());
+    }
     const { prepareDatabase } = await import("./db/migrate");
     const handle = getDbHandle();
     await prepareDatabase(handle);
@@ -17,6 +22,17 @@ export async function startServer() {
   }
   const { startLoopLagLog } = await import("./lib/perf/loop-lag");
   startLoopLagLog();
-  const { startEmbeddedWorker } = await import("./lib/embedded-worker");
-  await startEmbeddedWorker().catch((err: unknown) => console.error("[dispatch] the embedded worker did not start:", err));
+  const { startBackground } = await import("./lib/embedded-worker");
+  const background = await startBackground().catch((err: unknown) => {
+    console.error(`[dispatch] the embedded worker did not start: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
+  });
+  const { onStopSignal } = await import("./lib/stop-signal");
+  onStopSignal(async (signal) => {
+    console.info(`[dispatch] ${signal}: finishing running sessions, then stopping`);
+    await background?.stop();
+    const { getDbHandle } = await import("./db/client");
+    await getDbHandle().close().catch(() => undefined);
+    releaseDataFolder();
+  }, { replace: true });
 }

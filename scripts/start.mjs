@@ -1,7 +1,10 @@
 // npm start – the one command that runs Dispatch: installs dependencies and builds when needed,
 // then serves on PORT (default 3000). Migrations run inside the server at start-up.
+// `npm start` execs this file, and this file waits for the server: a SIGTERM or SIGINT sent to the
+// pid a supervisor holds reaches the server, which drains its sessions; we exit with its code.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -10,6 +13,18 @@ process.chdir(root);
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+/** The live pid in the data folder's lock file (written by the server; see lib/data-lock.ts), or null. */
+function serverHolding(dir) {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dir, "server.pid"), "utf8").trim());
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    return err?.code === "EPERM" ? "unknown" : null;
+  }
 }
 
 function newestMtime(entries) {
@@ -28,6 +43,16 @@ function newestMtime(entries) {
   return newest;
 }
 
+// Two servers on one embedded data folder would corrupt it; say so before building over a running one.
+if (!process.env.DATABASE_URL) {
+  const dir = path.resolve(process.env.DISPATCH_DATA_DIR ?? path.join(root, ".data"));
+  const holder = serverHolding(dir);
+  if (holder) {
+    console.error(`[start] another Dispatch server (pid ${holder}) is using the data folder ${dir}. Stop it first, or set DISPATCH_DATA_DIR to another folder.`);
+    process.exit(1);
+  }
+}
+
 if (!fs.existsSync("node_modules/.package-lock.json")) {
   console.log("[start] installing dependencies (npm ci)…");
   run("npm", ["ci", "--no-audit", "--no-fund"]);
@@ -42,6 +67,9 @@ if (!fs.existsSync(buildId) || fs.statSync(buildId).mtimeMs < newestMtime(source
 
 const port = process.env.PORT ?? "3000";
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
-const child = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit" });
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
-child.on("exit", (code) => process.exit(code ?? 0));
+// Node runs Next directly (no npx or shell in between that would swallow signals); Next leaves
+// SIGTERM to the server's own handler, which drains the embedded worker (lib/stop-signal.ts).
+const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const child = spawn(process.execPath, [next, "start", "-p", port], { stdio: "inherit", env: { ...process.env, NEXT_MANUAL_SIG_HANDLE: "1" } });
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => child.kill(sig));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 0)));

@@ -1,35 +1,34 @@
 // npm run worker – takes queued agent sessions from Redis and runs them in Docker containers.
 // Runs beside `next start`; several workers may share one Redis and one Postgres.
 import { openDb } from "@/db/client";
+import { advisoryLeadership } from "@/db/leader";
 import { prepareDatabase } from "@/db/migrate";
 import { getCancelSignal } from "@/lib/bus/cancel-signal";
 import { getLiveBus } from "@/lib/bus/session-events";
 import { env } from "@/lib/env";
+import { warnAboutRedisDurability } from "@/lib/queue/redis-durability";
 import { scrubConsole } from "@/lib/secrets/scrub-console";
+import { onStopSignal } from "@/lib/stop-signal";
 import { startWorker } from "./worker";
 
 scrubConsole();
 env();
 const redisUrl = process.env.REDIS_URL;
-if (!redisUrl) {
-  console.error("npm run worker needs REDIS_URL (and DATABASE_URL). Without them, `npm start` runs the worker inside the web process.");
+const databaseUrl = process.env.DATABASE_URL;
+if (!redisUrl || !databaseUrl) {
+  console.error("npm run worker needs REDIS_URL and DATABASE_URL. Without them, `npm start` runs the worker inside the web process.");
   process.exit(1);
 }
 
 const handle = openDb();
 await prepareDatabase(handle);
+await warnAboutRedisDurability(redisUrl);
 const events = getLiveBus();
 const cancel = getCancelSignal();
-const worker = await startWorker({ db: handle.db, events, cancel, source: { redisUrl } });
+const worker = await startWorker({ db: handle.db, events, cancel, source: { redisUrl }, reconcile: { leadership: advisoryLeadership(databaseUrl, "dispatch:reconciler") } });
 
-let stopping = false;
-for (const sig of ["SIGTERM", "SIGINT"] as const) {
-  process.on(sig, async () => {
-    if (stopping) return;
-    stopping = true;
-    console.info(`[worker] ${sig}: finishing running sessions`);
-    await worker.stop();
-    await Promise.allSettled([events.close(), cancel.close(), handle.close()]);
-    process.exit(0);
-  });
-}
+onStopSignal(async (signal) => {
+  console.info(`[worker] ${signal}: finishing running sessions`);
+  await worker.stop();
+  await Promise.allSettled([events.close(), cancel.close(), handle.close()]);
+});

@@ -2,6 +2,8 @@ import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
 
+export type UpstreamFailure = { status?: number; unreachable?: boolean };
+
 const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "x-goog-api-key", "proxy-authorization"];
 
 /**
@@ -11,6 +13,8 @@ const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "x-goog-api-key", "pro
  */
 export async function startModelProxy(socketPath: string, upstreamBase: string, opts: { headers?: Record<string, string> } = {}) {
   const base = new URL(upstreamBase);
+  // What the API last refused with: a run that fails is explained by it (credential, rate limit, overload).
+  let lastFailure: UpstreamFailure | null = null;
   const client = base.protocol === "https:" ? https : http;
   const server = http.createServer((req, res) => {
     const target = new URL(base.pathname.replace(/\/$/, "") + (req.url ?? "/"), base);
@@ -19,10 +23,13 @@ export async function startModelProxy(socketPath: string, upstreamBase: string, 
     for (const h of CREDENTIAL_HEADERS) delete headers[h];
     Object.assign(headers, opts.headers);
     const upstream = client.request(target, { method: req.method, headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
+      const status = up.statusCode ?? 502;
+      lastFailure = status >= 400 ? { status } : status < 300 ? null : lastFailure;
+      res.writeHead(status, up.headers);
       up.pipe(res);
     });
     upstream.on("error", (err) => {
+      if (!res.headersSent) lastFailure = { unreachable: true };
       if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
       res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: `model API unreachable: ${err.message}` } }));
     });
@@ -34,6 +41,7 @@ export async function startModelProxy(socketPath: string, upstreamBase: string, 
   // The container's user (uid 1000) must be able to connect.
   fs.chmodSync(socketPath, 0o666);
   return {
+    upstreamFailure: () => lastFailure,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -13,6 +13,8 @@ import { redactDeep, redactSecrets } from "@/lib/secrets/redact";
 import { issueKey } from "@/lib/issues/schemas";
 import { renderMarkdown } from "@/lib/markdown/render";
 import type { SessionEvent } from "@/lib/sessions/events";
+import { databaseUnavailableMessage, modelApiFailure, SessionFailure, timedOutMessage, type FailureCode } from "@/lib/sessions/failure";
+import { isTerminal } from "@/lib/sessions/status";
 import { buildPrompt } from "@/lib/sessions/prompt";
 import { transitionSession } from "@/lib/sessions/transitions";
 import { loadCliState, loadDeliveryContext, saveCliState, setDeliveryFields } from "@/db/queries/session-delivery";
@@ -20,7 +22,7 @@ import { GitStepError } from "@/lib/git/git-cli";
 import { cliAdapters, modelApiBase, PROXY_CREDENTIAL } from "./cli";
 import { chownTree, collectCliState, restoreCliState } from "./cli-state";
 import { deliveryMarkdown, SessionGit, type Delivery } from "./session-git";
-import { startModelProxy } from "./model-proxy";
+import { startModelProxy, type UpstreamFailure } from "./model-proxy";
 import type { SandboxDriver, SandboxHandle } from "./sandbox/types";
 
 export type RunnerDeps = {
@@ -61,8 +63,12 @@ export async function runSession(deps: RunnerDeps, sessionId: string): Promise<v
   try {
     await run.execute();
   } catch (err) {
-    console.error(`[worker] session ${sessionId} crashed:`, err);
-    await run.finish("failed", `The worker failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof SessionFailure) {
+      await run.fail(err.code, err.message);
+    } else {
+      console.error(`[worker] session ${sessionId} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      await run.fail("worker_error", `The worker failed while running the session (${err instanceof Error ? err.name : "error"}). The worker's log has the details; start the agent again.`);
+    }
   } finally {
     await run.cleanup();
   }
@@ -75,7 +81,9 @@ class SessionRun {
   private writing = false;
   private drained: Promise<void> = Promise.resolve();
   private container: SandboxHandle | null = null;
-  private proxy: { close(): Promise<void> } | null = null;
+  private proxy: { close(): Promise<void>; upstreamFailure(): UpstreamFailure | null } | null = null;
+  /** The CLI's last stderr lines: a run that exits without a result is explained by them. */
+  private stderrTail: string[] = [];
   private stopReason: "cancelled" | "timed_out" | null = null;
   private dir: string;
   private streaming = false;
@@ -95,16 +103,13 @@ class SessionRun {
     const ctx = await loadRunContext(this.deps.db, this.sessionId);
     if (!ctx) return;
     const adapter = cliAdapters[ctx.provider.cli];
-    if (!adapter) return this.finish("failed", `No CLI adapter named "${ctx.provider.cli}" is installed in this worker.`);
-    const hasImage = await this.deps.sandbox.imageExists(ctx.provider.image).catch((err: unknown) => {
-      throw new Error(`Docker is not reachable on this worker (${err instanceof Error ? err.message : String(err)})`);
-    });
-    if (!hasImage) {
-      return this.finish("failed", `The agent image ${ctx.provider.image} is missing on the worker. Build it with: npm run images`);
+    if (!adapter) return this.fail("worker_error", `No CLI adapter named "${ctx.provider.cli}" is installed in this worker.`);
+    if (!(await this.deps.sandbox.imageExists(ctx.provider.image))) {
+      return this.fail("image_missing", `The agent image ${ctx.provider.image} is missing on the worker. An operator can build it with: npm run images`);
     }
     const token = await this.credential(ctx);
-    if (typeof token === "object" && token) return this.finish("failed", token.reconnect);
-    if (!token) return this.finish("failed", `${ctx.provider.name} is not connected to this workspace. Ask an admin to connect it.`);
+    if (typeof token === "object" && token) return this.fail("provider_needs_reconnect", token.reconnect);
+    if (!token) return this.fail("provider_not_connected", `${ctx.provider.name} is not connected to this workspace. Ask an admin to connect it.`);
     this.secrets = [token];
 
     const workDir = path.join(this.dir, "work");
@@ -120,7 +125,7 @@ class SessionRun {
     try {
       repo = await SessionGit.prepare({ db: this.deps.db, keyRing: this.deps.keyRing, sessionDir: this.dir, workDir, session: ctx.session, project: ctx.project, issueKey: key, delivery });
     } catch (err) {
-      if (err instanceof GitStepError) return this.finish("failed", err.message);
+      if (err instanceof GitStepError) return this.fail(gitFailureCode(err), err.message);
       throw err;
     }
     await fs.mkdir(workDir, { recursive: true });
@@ -159,6 +164,7 @@ class SessionRun {
     const stopWatch = await this.watchForStop(ctx);
     try {
       for await (const { stream, line } of this.container.lines()) {
+        if (stream === "stderr" && line.trim()) this.stderrTail = [...this.stderrTail.slice(-4), line.slice(0, 300)];
         const events = stream === "stdout" ? parser.stdout(line) : parser.stderr(line);
         for (const e of events) await this.emit(e);
       }
@@ -168,9 +174,12 @@ class SessionRun {
       if (cliSessionId) await this.write(() => setSessionFields(this.deps.db, this.sessionId, { cliSessionId }));
       await this.keepConversation(homeDir, adapter.stateDirs);
 
-      if (this.writeFailure) return this.finish("failed", `The database was unavailable for too long; the run was stopped (${dbMessage(this.writeFailure)}).`);
+      if (this.writeFailure) {
+        console.error(`[worker] session ${this.sessionId}: stopped, the database was unavailable (${dbMessage(this.writeFailure)})`);
+        return this.fail("database_unavailable", databaseUnavailableMessage);
+      }
       if (this.stopReason === "cancelled") return this.finish("cancelled");
-      if (this.stopReason === "timed_out") return this.finish("timed_out", `Timed out after ${ctx.session.timeoutMinutes} minutes.`);
+      if (this.stopReason === "timed_out") return this.finish("timed_out", timedOutMessage(ctx.session.timeoutMinutes), { errorCode: "timed_out" });
 
       const result = parser.result();
       const usage = {
@@ -183,12 +192,17 @@ class SessionRun {
         const answer = redactSecrets(result.answer ?? "", this.secrets);
         const outcome = await this.deliver(ctx, repo, { key, answer, workspaceSlug: delivery.workspaceSlug, requester: delivery.requester });
         const footer = deliveryMarkdown(outcome.delivery, ctx.session.mode, !!repo);
-        const failure = outcome.error && !(outcome.delivery?.kind === "pushed" && outcome.delivery.error) ? `\n\n---\n⚠️ ${outcome.error}` : "";
+        const failure = outcome.error && !(outcome.delivery?.kind === "pushed" && outcome.delivery.error) ? `\n\n---\n⚠️ ${outcome.error.message}` : "";
         const comment = `${answer}${footer}${failure}`.trim();
-        await this.finish(outcome.error ? "failed" : "completed", outcome.error, { ...usage, answer }, comment ? { bodyJson: docFromText(comment), bodyHtml: renderMarkdown(comment) } : undefined);
+        await this.finish(
+          outcome.error ? "failed" : "completed",
+          outcome.error?.message ?? null,
+          { ...usage, answer, errorCode: outcome.error?.code ?? null },
+          comment ? { bodyJson: docFromText(comment), bodyHtml: renderMarkdown(comment) } : undefined,
+        );
       } else {
-        const why = result?.errorMessage ?? this.lastError ?? (exit.oomKilled ? "The agent ran out of memory." : `The agent exited with code ${exit.exitCode}.`);
-        await this.finish("failed", why, usage);
+        const why = this.explainFailure(ctx, exit, result?.errorMessage ?? this.lastError);
+        await this.finish("failed", why.message, { ...usage, errorCode: why.code });
       }
     } finally {
       stopWatch();
@@ -203,7 +217,7 @@ class SessionRun {
     ctx: RunContext,
     repo: SessionGit | null,
     args: { key: string; answer: string; workspaceSlug: string; requester: { name: string; email: string } | null },
-  ): Promise<{ delivery: Delivery | null; error: string | null }> {
+  ): Promise<{ delivery: Delivery | null; error: { code: FailureCode; message: string } | null }> {
     if (!repo || ctx.session.mode !== "autonomous") return { delivery: null, error: null };
     const issueUrl = `${appUrl()}/${encodeURIComponent(args.workspaceSlug)}/issue/${args.key}`;
     try {
@@ -223,7 +237,7 @@ class SessionRun {
           filesChanged: delivery.files,
           diffPatch: redactSecrets(delivery.patch, this.secrets),
         }));
-        if (delivery.error) return { delivery, error: `${delivery.error} The branch ${delivery.branch} was pushed: ${delivery.branchUrl}` };
+        if (delivery.error) return { delivery, error: { code: "pull_request_failed", message: `${delivery.error} The branch ${delivery.branch} was pushed: ${delivery.branchUrl}` } };
       } else if (repo.inherited) {
         // Nothing new, but the branch and pull request carry on for the next follow-up.
         const inherited = repo.inherited;
@@ -234,7 +248,7 @@ class SessionRun {
       if (!(err instanceof GitStepError)) throw err;
       const inherited = repo.inherited;
       if (inherited) await this.write(() => setDeliveryFields(this.deps.db, this.sessionId, inherited));
-      return { delivery: null, error: redactSecrets(err.message, this.secrets) };
+      return { delivery: null, error: { code: gitFailureCode(err), message: redactSecrets(err.message, this.secrets) } };
     }
   }
 
@@ -293,7 +307,8 @@ class SessionRun {
     const unsubscribe = await this.deps.cancel.subscribe((id) => id === this.sessionId && stop("cancelled"));
     const poll = setInterval(async () => {
       const status = await getSessionStatus(this.deps.db, this.sessionId).catch(() => undefined);
-      if (status === "cancelled") stop("cancelled");
+      // Cancelled by a member, or ended by the reconciler (it took this worker for lost): either way, stop.
+      if (status && isTerminal(status)) stop("cancelled");
     }, this.deps.statusPollMs ?? 1000);
     return () => {
       clearTimeout(timer);
@@ -366,10 +381,26 @@ class SessionRun {
    * Writes what is still buffered, then ends the session (with the agent's comment, before its
    * `done`). A session cancelled meanwhile stays cancelled: the transition then does nothing.
    */
+  /** Ends the session as failed, with the code and words a member sees in the card, the comment and the API. */
+  fail(code: FailureCode, message: string) {
+    return this.finish("failed", message, { errorCode: code });
+  }
+
+  /** Why a run without a result failed: out of memory, what the model API refused, or the CLI's own last words. */
+  private explainFailure(ctx: RunContext, exit: { exitCode: number; oomKilled: boolean }, reported: string | null): { code: FailureCode; message: string } {
+    if (exit.oomKilled) return { code: "out_of_memory", message: `The agent ran out of memory (limit ${this.deps.limits.memoryMb} MB). An operator can raise AGENT_MEMORY_MB.` };
+    const upstream = this.proxy?.upstreamFailure();
+    const api = upstream ? modelApiFailure(ctx.provider.name, upstream) : null;
+    if (api) return { code: api.code, message: reported ? `${api.message} (${reported})` : api.message };
+    if (reported) return { code: "cli_exited", message: reported };
+    const tail = this.stderrTail.length ? ` Its last output:\n\n${this.stderrTail.map((l) => `    ${redactSecrets(l, this.secrets)}`).join("\n")}` : "";
+    return { code: "cli_exited", message: `The agent's CLI exited with code ${exit.exitCode} without an answer.${tail}` };
+  }
+
   async finish(
     status: "completed" | "failed" | "cancelled" | "timed_out",
     error: string | null = null,
-    extra: { answer?: string; inputTokens?: number | null; outputTokens?: number | null; costUsd?: string | null; cliSessionId?: string | null } = {},
+    extra: { answer?: string; inputTokens?: number | null; outputTokens?: number | null; costUsd?: string | null; cliSessionId?: string | null; errorCode?: FailureCode | null } = {},
     comment?: { bodyJson: unknown; bodyHtml: string },
   ) {
     if (this.finished) return;
@@ -387,6 +418,9 @@ class SessionRun {
     await fs.rm(this.dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
+
+const gitFailureCode = (err: GitStepError): FailureCode =>
+  err.step === "pull_request" ? "pull_request_failed" : err.step === "push" || err.step === "commit" ? "push_failed" : err.step === "access" ? "forge_access" : "clone_failed";
 
 const dbMessage = (err: unknown) => (err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err));
 

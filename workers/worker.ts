@@ -10,9 +10,11 @@ import type { LiveBus } from "@/lib/bus/session-events";
 import { keyRing } from "@/lib/crypto/token-box";
 import { runSessionJobSchema, SESSION_QUEUE } from "@/lib/queue/jobs";
 import { BullSessionQueue, type MemorySessionQueue, type SessionQueue } from "@/lib/queue/session-queue";
-import { recoverLine } from "@/lib/sessions/admission";
+import type { Leadership } from "@/db/leader";
+import { workerStoppedMessage } from "@/lib/sessions/failure";
+import { startReconciler } from "@/lib/sessions/reconcile";
 import { transitionSession } from "@/lib/sessions/transitions";
-import { reap } from "./reaper";
+import { reapContainers } from "./reaper";
 import { runSession, type RunnerDeps } from "./run-session";
 import { DockerSandbox } from "./sandbox/docker-sandbox";
 import type { SandboxDriver } from "./sandbox/types";
@@ -29,6 +31,12 @@ export type WorkerOptions = {
   heartbeatMs?: number;
   reapEveryMs?: number;
   staleSeconds?: number;
+  /**
+   * The installation-wide reconciler (lib/sessions/reconcile.ts) runs in this process too, led by
+   * `leadership` (default: this process alone); `sole`: this process owns the database (PGlite).
+   * false: not here (a test runs its own).
+   */
+  reconcile?: false | { leadership?: Leadership; sole?: boolean; everyMs?: number };
   /** SIGTERM: how long running sessions may go on before they are cancelled. */
   graceMs?: number;
   /** Tests: runner settings such as a short timeout. */
@@ -59,7 +67,7 @@ export async function startWorker(o: WorkerOptions) {
     ...o.runner,
   };
 
-  const process_ = async (sessionId: string) => {
+  const processSession = async (sessionId: string) => {
     active.add(sessionId);
     try {
       await runSession(deps, sessionId);
@@ -68,20 +76,31 @@ export async function startWorker(o: WorkerOptions) {
     }
   };
 
-  const beat = () => heartbeat(o.db, { id: workerId, hostname: os.hostname() }).catch((err: unknown) => console.error("[worker] heartbeat failed:", err));
+  const beat = () =>
+    heartbeat(o.db, { id: workerId, hostname: os.hostname() }).catch((err: unknown) => console.error(`[worker] heartbeat failed: ${err instanceof Error ? err.message : String(err)}`));
   // Jobs go back into the queue this worker reads (the line lives in the database; see recoverLine).
   const producer: SessionQueue = "memory" in o.source ? o.source.memory : new BullSessionQueue(o.source.redisUrl);
-  const sweep = async () => {
-    await reap({ db: o.db, bus: o.events, sandbox, staleSeconds: o.staleSeconds ?? 90, ownWorkerId: workerId, ownActive: active })
-      .then((r) => (r.failed || r.removed) && console.info(`[worker] reaper: failed ${r.failed} orphaned sessions, removed ${r.removed} containers`))
-      .catch((err: unknown) => console.error("[worker] reaper failed:", err));
-    await recoverLine(o.db, { queue: producer, bus: o.events })
-      .then((r) => r.placed && console.info(`[worker] line: placed ${r.placed} sessions that were never placed`))
-      .catch((err: unknown) => console.error("[worker] rebuilding the line failed:", err));
-  };
+  // Containers live on this worker's engine, so each worker sweeps its own (sessions are the reconciler's).
+  const sweep = () =>
+    reapContainers({ db: o.db, sandbox, ownWorkerId: workerId, ownActive: active })
+      .then((removed) => removed && console.info(`[worker] removed ${removed} containers of sessions that are over`))
+      .catch((err: unknown) => console.error(`[worker] sweeping containers failed: ${err instanceof Error ? err.message : String(err)}`));
   await beat();
   await sweep();
-  const timers = [setInterval(beat, o.heartbeatMs ?? 15_000), setInterval(sweep, o.reapEveryMs ?? 60_000)];
+  const timers = [setInterval(beat, o.heartbeatMs ?? num(process.env.WORKER_HEARTBEAT_MS, 5_000)), setInterval(sweep, o.reapEveryMs ?? 10_000)];
+  const reconciler =
+    o.reconcile === false
+      ? null
+      : startReconciler({
+          db: o.db,
+          queue: producer,
+          bus: o.events,
+          cancel: o.cancel,
+          leadership: o.reconcile?.leadership,
+          staleSeconds: o.staleSeconds ?? num(process.env.WORKER_STALE_SECONDS, 20),
+          everyMs: o.reconcile?.everyMs,
+          local: { workerId, active: () => active, sole: o.reconcile?.sole },
+        });
 
   let bull: BullWorker | null = null;
   let connection: Redis | null = null;
@@ -92,21 +111,30 @@ export async function startWorker(o: WorkerOptions) {
       async (job) => {
         const parsed = runSessionJobSchema.safeParse(job.data);
         if (!parsed.success) return console.error(`[worker] dropping malformed job ${job.id}`);
-        await process_(parsed.data.sessionId);
+        await processSession(parsed.data.sessionId);
       },
       { connection, concurrency, prefix: process.env.BULLMQ_PREFIX || "bull", lockDuration: 60_000, autorun: true },
     );
     bull.on("error", (err) => console.error("[worker] queue error:", err.message));
   } else {
     // The in-process queue hands jobs over at once; a small semaphore keeps the same concurrency.
-    const waiting: string[] = [];
+    const waiting: { id: string; settle: () => void }[] = [];
     const next = () => {
-      while (active.size < concurrency && waiting.length) void process_(waiting.shift()!).finally(next);
+      while (active.size < concurrency && waiting.length) {
+        const job = waiting.shift()!;
+        void processSession(job.id).finally(() => {
+          job.settle();
+          next();
+        });
+      }
     };
-    o.source.memory.process(async ({ sessionId }) => {
-      waiting.push(sessionId);
-      next();
-    });
+    o.source.memory.process(
+      ({ sessionId }) =>
+        new Promise<void>((settle) => {
+          waiting.push({ id: sessionId, settle });
+          next();
+        }),
+    );
   }
   console.info(`[worker] ${workerId} running up to ${concurrency} sessions at once`);
 
@@ -116,11 +144,12 @@ export async function startWorker(o: WorkerOptions) {
     /** Stop taking jobs, let running sessions finish within the grace period, then cancel them. */
     async stop() {
       timers.forEach(clearInterval);
+      await reconciler?.stop();
       const closing = bull?.close() ?? Promise.resolve();
       const deadline = Date.now() + (o.graceMs ?? num(process.env.WORKER_GRACE_MS, 30_000));
       while (active.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       for (const id of active) {
-        await transitionSession(o.db, id, "cancelled", { errorMessage: "The worker shut down before the session finished." }, { bus: o.events });
+        await transitionSession(o.db, id, "cancelled", { errorCode: "worker_stopped", errorMessage: workerStoppedMessage }, { bus: o.events });
         await o.cancel.publish(id).catch(() => undefined);
       }
       // The runs see the cancel, kill their containers and clean up.

@@ -179,6 +179,8 @@ export const agentSessions = pgTable(
     diffPatch: text("diff_patch"),
     answer: text("answer"),
     errorMessage: text("error_message"),
+    /** Why it did not complete, as a stable word the UI and API branch on (see lib/sessions/failure.ts). */
+    errorCode: text("error_code"),
     inputTokens: integer("input_tokens"),
     outputTokens: integer("output_tokens"),
     costUsd: numeric("cost_usd", { precision: 12, scale: 6 }),

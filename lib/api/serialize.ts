@@ -66,6 +66,8 @@ export const sessionJson = (s: AgentSession & { providerSlug?: string; variantSl
   files_changed: s.filesChanged ?? null,
   has_diff: s.diffPatch !== null,
   error: s.errorMessage,
+  error_code: s.errorCode,
+  error_message: s.errorMessage,
   input_tokens: s.inputTokens,
   output_tokens: s.outputTokens,
   cost_usd: s.costUsd === null ? null : Number(s.costUsd),

@@ -6,6 +6,11 @@ export interface SessionQueue {
   readonly kind: "bullmq" | "memory";
   /** Idempotent: enqueuing the same session twice keeps one job. */
   enqueue(sessionId: string): Promise<void>;
+  /**
+   * Recovery: makes sure a session that still waits for a worker has a job, also when its job was
+   * lost (Redis restarted without persistence) or finished without claiming it (a failed claim).
+   */
+  requeue(sessionId: string): Promise<boolean>;
   /** Drops a job that has not started (cancel before a worker took it). */
   remove(sessionId: string): Promise<void>;
   close(): Promise<void>;
@@ -27,6 +32,17 @@ export class BullSessionQueue implements SessionQueue {
     await this.queue.add("run-session", { sessionId }, { jobId: sessionId, attempts: 1, removeOnComplete: 1000, removeOnFail: 5000 });
   }
 
+  async requeue(sessionId: string) {
+    const job = await this.queue.getJob(sessionId);
+    if (job) {
+      const state = await job.getState();
+      if (state !== "completed" && state !== "failed") return false;
+      await job.remove().catch(() => undefined);
+    }
+    await this.enqueue(sessionId);
+    return true;
+  }
+
   async remove(sessionId: string) {
     const job = await this.queue.getJob(sessionId);
     if (job && (await job.isWaiting())) await job.remove().catch(() => undefined);
@@ -44,6 +60,7 @@ export class BullSessionQueue implements SessionQueue {
   }
 }
 
+/** Resolves when the session's run is over (not when it was accepted). */
 type Handler = (job: RunSessionJob) => Promise<void>;
 
 /** The embedded default: the same interface in process; the worker loop registers a handler. */
@@ -60,8 +77,15 @@ export class MemorySessionQueue implements SessionQueue {
     this.drain();
   }
 
+  async requeue(sessionId: string) {
+    if (this.known.has(sessionId)) return false;
+    await this.enqueue(sessionId);
+    return true;
+  }
+
   async remove(sessionId: string) {
     this.waiting.delete(sessionId);
+    this.known.delete(sessionId);
   }
 
   /** Registers the processor (the in-process worker) and runs what is waiting. */
@@ -78,7 +102,10 @@ export class MemorySessionQueue implements SessionQueue {
     if (!this.handler) return;
     for (const id of [...this.waiting]) {
       this.waiting.delete(id);
-      void this.handler({ sessionId: id }).catch((err: unknown) => console.error(`[queue] session ${id} failed:`, err));
+      // Forgotten once its run settles: a session that is still waiting afterwards (its claim failed) can be queued again.
+      void this.handler({ sessionId: id })
+        .catch((err: unknown) => console.error(`[queue] session ${id} failed: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => this.known.delete(id));
     }
   }
 

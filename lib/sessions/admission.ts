@@ -63,7 +63,7 @@ export async function admitWaiting(db: Db, args: { workspaceId: string; provider
 export async function recoverLine(db: Db, args: { queue: SessionQueue; bus?: LiveBus }): Promise<{ placed: number; requeued: number }> {
   let placed = 0;
   for (const p of await providersWithWaitingSessions(db)) placed += (await admitWaiting(db, { ...p, queue: args.queue, bus: args.bus })).length;
-  const ids = await admittedWaiting(db);
-  for (const id of ids) await args.queue.enqueue(id);
-  return { placed, requeued: ids.length };
+  let requeued = 0;
+  for (const id of await admittedWaiting(db)) if (await args.queue.requeue(id)) requeued++;
+  return { placed, requeued };
 }

@@ -14,7 +14,7 @@ export type SessionEvent =
   | { type: "tool_result"; id: string; ok: boolean; output: string }
   | { type: "usage"; inputTokens: number; outputTokens: number; costUsd?: number }
   | { type: "error"; message: string }
-  | { type: "done"; status: SessionStatus; answer?: string; error?: string };
+  | { type: "done"; status: SessionStatus; answer?: string; error?: string; code?: string };
 
 export type SessionEventType = SessionEvent["type"];
 

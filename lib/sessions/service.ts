@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { getSession, listSessionCards, listSessionsForIssue } from "@/db/queries/agent-sessions";
+import { getUserById } from "@/db/queries/users";
 import type { AgentSession } from "@/db/schema";
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import { DispatchError, notFound } from "@/lib/errors";
@@ -33,7 +34,8 @@ export async function cancelSession(
 ): Promise<AgentSession> {
   requireRole(ctx, "member");
   const session = await getSessionOrThrow(db, ctx, id);
-  const cancelled = await transitionSession(db, session.id, "cancelled", { errorMessage: "Cancelled by a member." });
+  const by = (await getUserById(db, ctx.userId))?.name?.trim();
+  const cancelled = await transitionSession(db, session.id, "cancelled", { errorCode: "cancelled", errorMessage: `Cancelled by ${by || "a member"}.` });
   if (!cancelled) {
     const now = (await getSession(db, { workspaceId: ctx.workspace.id, id: session.id }))!;
     throw new DispatchError("conflict:session_finished", `This session already ended (${now.status.replace("_", " ")}).`);

@@ -15,7 +15,9 @@ export type TimelineSession = {
   mode: "autonomous" | "comment_only";
   status: SessionStatus;
   error: string | null;
-  /** The agent's comment, rendered and sanitized on the server. */
+  /** Why it did not complete (lib/sessions/failure.ts), null while it runs or when it completed. */
+  errorCode?: string | null;
+  /** The agent's comment, rendered and sanitized on the server; null when it has no answer of its own (its outcome is the card's banner). */
   answerHtml: string | null;
   branch: string | null;
   pullRequestUrl: string | null;
@@ -47,7 +49,8 @@ export function toTimelineSession(s: SessionCardRow): TimelineSession {
     mode: s.mode,
     status: s.status,
     error: s.errorMessage,
-    answerHtml: s.answerHtml,
+    errorCode: s.errorCode,
+    answerHtml: s.answer !== null ? s.answerHtml : null,
     branch: s.branch,
     pullRequestUrl: s.pullRequestUrl,
     filesChanged: files(s.filesChanged),

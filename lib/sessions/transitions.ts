@@ -5,10 +5,13 @@ import { appendSessionEvents } from "@/db/queries/session-events";
 import { insertAgentComment } from "@/db/queries/worker";
 import type { AgentSession, SessionStatus } from "@/db/schema";
 import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
+import { docFromText } from "@/lib/comments/body";
 import type { LiveEntry } from "@/lib/live/entries";
+import { renderMarkdown } from "@/lib/markdown/render";
 import type { SessionQueue } from "@/lib/queue/session-queue";
 import { admitWaiting } from "./admission";
 import type { SessionEvent } from "./events";
+import { outcomeCommentMarkdown } from "./failure";
 import { isTerminal, TRANSITIONS } from "./status";
 
 type Patch = Parameters<typeof updateSessionStatus>[1]["patch"];
@@ -16,7 +19,10 @@ type Patch = Parameters<typeof updateSessionStatus>[1]["patch"];
 export type TransitionOptions = {
   /** Words on the status event ("Model claude-sonnet-4-6", "2nd in line"). */
   message?: string;
-  /** The agent's comment, written in the same transaction and before `done`, so a reader of `done` finds it. */
+  /**
+   * The agent's comment, written in the same transaction and before `done`, so a reader of `done`
+   * finds it. A session that ends without one gets its outcome as its one final comment.
+   */
   comment?: { bodyJson: unknown; bodyHtml: string };
   /** Where the change is announced (default: this process's live bus). */
   bus?: LiveBus;
@@ -39,14 +45,19 @@ export async function transitionSession(db: Db, id: string, to: SessionStatus, p
     const entries: LiveEntry[] = [];
     const events: SessionEvent[] = [{ type: "status", status: to, ...(opts.message ? { message: opts.message } : {}) }];
     if (isTerminal(to)) {
-      if (opts.comment) {
-        const comment = await insertAgentComment(tx, { workspaceId: row.workspaceId, issueId: row.issueId, sessionId: row.id, ...opts.comment });
-        if (comment.created) {
-          const activity = await appendIssueActivity(tx, row.issueId, "comment.created", comment.id);
-          if (activity) entries.push(activity);
-        }
+      const body = opts.comment ?? outcomeComment(row);
+      const comment = await insertAgentComment(tx, { workspaceId: row.workspaceId, issueId: row.issueId, sessionId: row.id, ...body });
+      if (comment.created) {
+        const activity = await appendIssueActivity(tx, row.issueId, "comment.created", comment.id);
+        if (activity) entries.push(activity);
       }
-      events.push({ type: "done", status: to, ...(row.errorMessage ? { error: row.errorMessage } : {}), ...(row.answer ? { answer: row.answer } : {}) });
+      events.push({
+        type: "done",
+        status: to,
+        ...(row.errorMessage ? { error: row.errorMessage } : {}),
+        ...(row.errorCode ? { code: row.errorCode } : {}),
+        ...(row.answer ? { answer: row.answer } : {}),
+      });
     }
     const appended = await appendSessionEvents(tx, row.id, events, { afterEnd: true });
     if (appended) entries.unshift({ kind: "session", ...sessionKeys(row), events: appended.events });
@@ -61,6 +72,11 @@ export async function transitionSession(db: Db, id: string, to: SessionStatus, p
     );
   }
   return result.row;
+}
+
+function outcomeComment(row: AgentSession): { bodyJson: unknown; bodyHtml: string } {
+  const text = row.status === "completed" ? "**Completed** — the agent finished without an answer." : outcomeCommentMarkdown(row.status as "failed" | "cancelled" | "timed_out", row.errorMessage);
+  return { bodyJson: docFromText(text), bodyHtml: renderMarkdown(text) };
 }
 
 const sessionKeys = (s: AgentSession) => ({ workspaceId: s.workspaceId, issueId: s.issueId, sessionId: s.id });

@@ -105,7 +105,7 @@ describe("the agent timeline in the browser", () => {
     await expect.poll(async () => (await slowLines(c)).length, { timeout: 90_000, interval: 200 }).toBeGreaterThanOrEqual(2);
     await c.getByRole("button", { name: "Cancel" }).click();
     await expect.poll(() => statusOf(c), { timeout: 15_000 }).toBe("Cancelled");
-    expect(await c.getByRole("alert").innerText()).toContain("Cancelled by a member.");
+    expect(await c.getByRole("alert").innerText()).toContain("Cancelled by Tia Lead.");
     expect(await c.getByRole("button", { name: "Cancel" }).count()).toBe(0);
     const before = (await slowLines(c)).length;
     await page.waitForTimeout(1500);

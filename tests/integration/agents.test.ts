@@ -15,7 +15,6 @@ import { DispatchError } from "@/lib/errors";
 import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { BullSessionQueue } from "@/lib/queue/session-queue";
-import { insertAgentComment } from "@/db/queries/worker";
 import { cancelSession, getSessionCard, getSessionCards, getSessionOrThrow, listSessions } from "@/lib/sessions/service";
 import { transitionSession } from "@/lib/sessions/transitions";
 import { makeWorkspace, openTestPostgres } from "./helpers";
@@ -280,8 +279,7 @@ describe("sessions", () => {
     const s = (await addComment(h.db, one.member!, one.issue, say("@claude-opus:explain go"), { queue })).sessions[0]!;
     await transitionSession(h.db, s.id, "provisioning");
     await transitionSession(h.db, s.id, "running");
-    await transitionSession(h.db, s.id, "completed", { answer: "It is 42." });
-    await insertAgentComment(h.db, { workspaceId: one.adminCtx.workspace.id, issueId: one.issue.id, sessionId: s.id, bodyJson: {}, bodyHtml: "<p>It is 42.</p>" });
+    await transitionSession(h.db, s.id, "completed", { answer: "It is 42." }, { comment: { bodyJson: {}, bodyHtml: "<p>It is 42.</p>" } });
     const card = await getSessionCard(h.db, one.member!, s.id);
     expect(card).toMatchObject({
       id: s.id,

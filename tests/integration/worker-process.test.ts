@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
 import Docker from "dockerode";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -13,7 +12,7 @@ process.env.DISPATCH_ENCRYPTION_KEYS = keySpec;
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
 import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
-import { MemoryLiveBus } from "@/lib/bus/session-events";
+import { MemoryLiveBus, type LiveBus } from "@/lib/bus/session-events";
 import { addComment } from "@/lib/comments/service";
 import { parseKeyRing, seal } from "@/lib/crypto/token-box";
 import { createIssue } from "@/lib/issues/service";
@@ -22,6 +21,9 @@ import { BullSessionQueue } from "@/lib/queue/session-queue";
 import { getSessionOrThrow } from "@/lib/sessions/service";
 import { INSTALLATION_LABEL, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
 import { installationId } from "@/workers/sandbox/installation";
+import { advisoryLeadership } from "@/db/leader";
+import type { SessionEvent } from "@/lib/sessions/events";
+import { startReconciler } from "@/lib/sessions/reconcile";
 import { startWorker } from "@/workers/worker";
 import { startAnthropicApi, type ModelApi } from "../support/anthropic-api";
 import { makeWorkspace, openTestPostgres } from "./helpers";
@@ -86,7 +88,7 @@ describe("the worker process", () => {
 
   it("on SIGTERM stops taking jobs, cancels what outlives the grace period, removes its containers and exits 0", async () => {
     const f = await workspaceWithClaude();
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["workers/index.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], {
       env: { ...process.env, DATABASE_URL: inject("databaseUrl"), REDIS_URL: redisUrl, WORKER_GRACE_MS: "1000" },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -104,29 +106,54 @@ describe("the worker process", () => {
     expect((await docker.listContainers({ all: true, filters: { label: [`${SESSION_LABEL}=${id}`] } })).length).toBe(0);
   }, 90_000);
 
-  it("after a worker is killed mid-run, the next worker's reaper removes its container and fails the session", async () => {
+  it("after its only worker is killed mid-run, the session ends within 30 s with a reason, its done and one comment; the next worker removes the container", async () => {
     const f = await workspaceWithClaude();
-    const child: ChildProcess = spawn(path.resolve("node_modules/.bin/tsx"), ["workers/index.ts"], {
+    // What the web process runs: the reconciler, leading through the advisory lock, with no worker of its own.
+    const seen: SessionEvent[] = [];
+    const bus: LiveBus = {
+      publish: async (entries) => void entries.forEach((e) => e.kind === "session" && seen.push(...e.events)),
+      close: async () => undefined,
+    };
+    const reconciler = startReconciler({ db: h.db, queue, bus, leadership: advisoryLeadership(inject("databaseUrl"), `test-${randomBytes(4).toString("hex")}`), everyMs: 1000 });
+    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "workers/index.ts"], {
       env: { ...process.env, DATABASE_URL: inject("databaseUrl"), REDIS_URL: redisUrl, WORKER_CONCURRENCY: "2" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let log = "";
     child.stdout!.on("data", (d: Buffer) => (log += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
-    const id = (await addComment(h.db, f.adminCtx, f.issue, { text: "@claude [script:hang] keep going" }, { queue })).sessions[0]!.id;
-    await waitFor(async () => (await getSessionOrThrow(h.db, f.adminCtx, id)).status === "streaming", 60_000, `streaming (worker log: ${log})`);
-    child.kill("SIGKILL");
-    await new Promise((r) => child.once("exit", r));
-    expect(await sessionContainers(new Set([id]))).toBe(1); // the orphan
+    try {
+      const id = (await addComment(h.db, f.adminCtx, f.issue, { text: "@claude [script:hang] keep going" }, { queue })).sessions[0]!.id;
+      await waitFor(async () => (await getSessionOrThrow(h.db, f.adminCtx, id)).status === "streaming", 60_000, `streaming (worker log: ${log})`);
+      child.kill("SIGKILL");
+      const killedAt = Date.now();
+      await new Promise((r) => child.once("exit", r));
+      await waitFor(async () => (await getSessionOrThrow(h.db, f.adminCtx, id)).status === "failed", 30_000, "the reconciler to end the session").catch(async (err: Error) => {
+        const state = await h.db.execute(sql`select s.status, s.worker_id, now() - s.updated_at as idle, (select json_agg(w) from agent_workers w) as workers from agent_sessions s where s.id = ${id}`);
+        throw new Error(`${err.message}: ${JSON.stringify((state as unknown as { rows: unknown[] }).rows)}`);
+      });
+      const endedAfterMs = Date.now() - killedAt;
+      console.info(`[faults] worker kill -9 → session failed after ${endedAfterMs} ms`);
+      const s = await getSessionOrThrow(h.db, f.adminCtx, id);
+      expect(s.errorCode).toBe("worker_lost");
+      expect(s.errorMessage).toContain("The worker running this session stopped");
+      await waitFor(async () => seen.some((e) => e.type === "done"), 5_000, "done on the live bus");
+      expect(seen.filter((e) => e.type === "done")).toEqual([expect.objectContaining({ status: "failed", code: "worker_lost" })]);
+      const rows = async (q: ReturnType<typeof sql>) => ((await h.db.execute(q)) as unknown as { rows: Record<string, unknown>[] }).rows;
+      const finals = { rows: await rows(sql`select body_html from comments where author_session_id = ${id}`) };
+      expect(finals.rows).toHaveLength(1);
+      expect(String(finals.rows[0]!.body_html)).toContain("The worker running this session stopped");
+      // Its worker row is gone too.
+      expect(await rows(sql`select 1 from agent_workers where last_seen_at < now() - interval '20 seconds'`)).toHaveLength(0);
 
-    await new Promise((r) => setTimeout(r, 2500));
-    const next = await startWorker({ db: h.db, events: new MemoryLiveBus(), cancel: new MemoryCancelSignal(), source: { redisUrl }, staleSeconds: 2 });
-    await next.stop();
-    const s = await getSessionOrThrow(h.db, f.adminCtx, id);
-    expect(s.status).toBe("failed");
-    expect(s.errorMessage).toContain("The worker running this session stopped");
-    expect((await docker.listContainers({ all: true, filters: { label: [`${SESSION_LABEL}=${id}`] } })).length).toBe(0);
-  }, 120_000);
+      const next = await startWorker({ db: h.db, events: new MemoryLiveBus(), cancel: new MemoryCancelSignal(), source: { redisUrl }, reconcile: false });
+      await next.stop();
+      expect((await docker.listContainers({ all: true, filters: { label: [`${SESSION_LABEL}=${id}`] } })).length).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+      await reconciler.stop();
+    }
+  }, 150_000);
 
   it("the reaper removes its own installation's unknown containers and leaves another installation's alone", async () => {
     const unknownSession = () => `00000000-0000-4000-8000-${randomBytes(6).toString("hex")}`;
@@ -135,7 +162,7 @@ describe("the worker process", () => {
     const ours = await make(installationId());
     const theirs = await make("another-installation");
     try {
-      const w = await startWorker({ db: h.db, events: new MemoryLiveBus(), cancel: new MemoryCancelSignal(), source: { redisUrl }, staleSeconds: 2 });
+      const w = await startWorker({ db: h.db, events: new MemoryLiveBus(), cancel: new MemoryCancelSignal(), source: { redisUrl }, reconcile: false });
       await w.stop();
       const left = new Set((await docker.listContainers({ all: true, filters: { label: [SESSION_LABEL] } })).map((c) => c.Id));
       expect(left.has(ours.id)).toBe(false);

@@ -283,7 +283,8 @@ describe("a session run by the worker", () => {
     await runSession(deps({ sandbox: noImage }), id);
     const s = await getSessionOrThrow(h.db, adminCtx, id);
     expect(s.status).toBe("failed");
-    expect(s.errorMessage).toBe("The agent image dispatch/agent-claude:latest is missing on the worker. Build it with: npm run images");
+    expect(s.errorCode).toBe("image_missing");
+    expect(s.errorMessage).toBe("The agent image dispatch/agent-claude:latest is missing on the worker. An operator can build it with: npm run images");
     expect(await containersOf(id)).toBe(0);
   });
 

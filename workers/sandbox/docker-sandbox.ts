@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import readline from "node:readline";
 import Docker from "dockerode";
+import { SessionFailure } from "@/lib/sessions/failure";
 import { installationId } from "./installation";
 import type { SandboxDriver, SandboxHandle, SandboxLine, SandboxSpec } from "./types";
 
@@ -16,17 +17,66 @@ const ignoreGone = (err: unknown) => {
   throw err;
 };
 
-/** One hardened, throw-away container per session, through the Docker Engine API. */
+const CONNECTION_ERRORS = ["ECONNREFUSED", "ENOENT", "EACCES", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "EPIPE"];
+
+/**
+ * One hardened, throw-away container per session, through the Docker Engine API. The engine is
+ * the one every Docker client would use: DOCKER_HOST (unix://, tcp:// with DOCKER_TLS_VERIFY and
+ * DOCKER_CERT_PATH), else the local socket. Every call has a deadline (DISPATCH_DOCKER_TIMEOUT_MS,
+ * default 30 s); an engine that cannot be reached or does not answer fails the session — never
+ * the worker's start-up — in words that do not reveal the worker's host.
+ */
 export class DockerSandbox implements SandboxDriver {
+  private client: Docker | null;
+
   constructor(
-    private readonly docker = new Docker({ socketPath: process.env.DOCKER_SOCKET ?? "/var/run/docker.sock" }),
+    docker?: Docker,
     /** Containers are labelled with it and `list` sees only these. */
     private readonly installation = installationId(),
-  ) {}
+    private readonly deadlineMs = Number(process.env.DISPATCH_DOCKER_TIMEOUT_MS) > 0 ? Number(process.env.DISPATCH_DOCKER_TIMEOUT_MS) : 30_000,
+  ) {
+    this.client = docker ?? null;
+  }
+
+  /** Built on first use: a malformed DOCKER_HOST or missing TLS files fail a session, not the start-up. */
+  private get docker(): Docker {
+    if (!this.client) {
+      try {
+        this.client = new Docker();
+      } catch (err) {
+        console.error(`[worker] the Docker client could not be set up: ${err instanceof Error ? err.message : String(err)}`);
+        throw new SessionFailure("docker_unreachable", "The worker's Docker settings are invalid (DOCKER_HOST or its TLS files). An operator can fix them on the worker.");
+      }
+    }
+    return this.client;
+  }
+
+  /** One Engine API call under the deadline, its failure translated for members (details go to the worker's log). */
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        console.error(`[worker] the Docker engine did not answer ${what} within ${this.deadlineMs} ms`);
+        reject(new SessionFailure("docker_not_answering", `The Docker engine did not answer within ${Math.round(this.deadlineMs / 1000)} s (${what}). An operator can check the Docker daemon on the worker.`));
+      }, this.deadlineMs);
+    });
+    try {
+      return await Promise.race([fn(), deadline]);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === "string" && CONNECTION_ERRORS.includes(code)) {
+        console.error(`[worker] the Docker engine could not be reached (${what}): ${code}`);
+        throw new SessionFailure("docker_unreachable", "The worker could not reach its Docker engine. An operator can check that Docker is running on the worker and that DOCKER_HOST points at it.");
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async imageExists(image: string) {
     try {
-      await this.docker.getImage(image).inspect();
+      await this.call("inspecting the image", () => this.docker.getImage(image).inspect());
       return true;
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404) return false;
@@ -35,7 +85,7 @@ export class DockerSandbox implements SandboxDriver {
   }
 
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
-    const container = await this.docker.createContainer({
+    const container = await this.call("creating the container", () => this.docker.createContainer({
       Image: spec.image,
       Env: Object.entries({ ...spec.env, HOME_DIR: CONTAINER_HOME }).map(([k, v]) => `${k}=${v}`),
       Labels: { [SESSION_LABEL]: spec.sessionId, [WORKER_LABEL]: spec.workerId, [INSTALLATION_LABEL]: this.installation },
@@ -58,9 +108,9 @@ export class DockerSandbox implements SandboxDriver {
         Init: true,
         AutoRemove: false,
       },
-    });
+    }));
     // Attach before start so not one line is missed.
-    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+    const stream = await this.call("attaching to the container", () => container.attach({ stream: true, stdout: true, stderr: true }));
     const out = new PassThrough();
     const err = new PassThrough();
     container.modem.demuxStream(stream, out, err);
@@ -68,28 +118,32 @@ export class DockerSandbox implements SandboxDriver {
       out.end();
       err.end();
     });
-    await container.start();
+    await this.call("starting the container", () => container.start());
 
     return {
       id: container.id,
       lines: () => mergeLines(out, err),
       wait: async () => {
         const res = (await container.wait()) as { StatusCode: number };
-        const info = await container.inspect().catch(() => null);
+        const info = await this.call("inspecting the container", () => container.inspect()).catch(() => null);
         return { exitCode: res.StatusCode, oomKilled: !!info?.State?.OOMKilled };
       },
-      kill: () => container.kill({ signal: "SIGKILL" }).then(() => undefined, ignoreGone),
-      remove: () => container.remove({ force: true, v: true }).then(() => undefined, ignoreGone),
+      // Called without waiting (a cancel, a timeout): it must never reject.
+      kill: () =>
+        this.call("stopping the container", () => container.kill({ signal: "SIGKILL" }))
+          .then(() => undefined, ignoreGone)
+          .catch((err: unknown) => console.error(`[worker] killing container ${container.id.slice(0, 12)} failed: ${err instanceof Error ? err.message : String(err)}`)),
+      remove: () => this.call("removing the container", () => container.remove({ force: true, v: true })).then(() => undefined, ignoreGone),
     };
   }
 
   async list() {
-    const rows = await this.docker.listContainers({ all: true, filters: { label: [SESSION_LABEL, `${INSTALLATION_LABEL}=${this.installation}`] } });
+    const rows = await this.call("listing containers", () => this.docker.listContainers({ all: true, filters: { label: [SESSION_LABEL, `${INSTALLATION_LABEL}=${this.installation}`] } }));
     return rows.map((r) => ({ id: r.Id, sessionId: r.Labels[SESSION_LABEL] ?? "", workerId: r.Labels[WORKER_LABEL] ?? null }));
   }
 
   async removeById(id: string) {
-    await this.docker.getContainer(id).remove({ force: true, v: true }).then(() => undefined, ignoreGone);
+    await this.call("removing a container", () => this.docker.getContainer(id).remove({ force: true, v: true })).then(() => undefined, ignoreGone);
   }
 }
 
