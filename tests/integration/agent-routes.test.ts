@@ -151,6 +151,22 @@ describe("skills routes", () => {
   });
 });
 
+describe("skill option include_guest_comments", () => {
+  it("is off unless an admin turns it on, and must be a boolean", async () => {
+    const created = await call(skillsRoute.POST, w.admin, S(), { method: "POST", body: { name: "Triage", trigger: "triage" } });
+    expect(created.body!.skill).toMatchObject({ include_guest_comments: false });
+    const id = created.body!.skill.id as string;
+    const on = await call(skillRoute.PATCH, w.admin, { ...S(), id }, { method: "PATCH", body: { include_guest_comments: true } });
+    expect(on.body!.skill).toMatchObject({ include_guest_comments: true, name: "Triage" });
+    expect((await call(skillRoute.GET, w.guest, { ...S(), id })).body!.skill.include_guest_comments).toBe(true);
+    const bad = await call(skillRoute.PATCH, w.admin, { ...S(), id }, { method: "PATCH", body: { include_guest_comments: "yes" } });
+    expect(bad).toMatchObject({ status: 400, body: { error: { field: "include_guest_comments", message: "include_guest_comments must be true or false." } } });
+    const withIt = await call(skillsRoute.POST, w.admin, S(), { method: "POST", body: { name: "Support", trigger: "support", include_guest_comments: true } });
+    expect(withIt.body!.skill.include_guest_comments).toBe(true);
+    expect((await call(skillRoute.PATCH, w.member, { ...S(), id }, { method: "PATCH", body: { include_guest_comments: false } })).status).toBe(403);
+  });
+});
+
 describe("invoke and sessions routes", () => {
   it("invoke starts sessions; sessions are listed, read and cancelled; errors carry their status", async () => {
     const body = { project_id: w.project.id, issue_id: w.issue.id, comment_text: "@claude-opus please fix the login test" };
