@@ -205,13 +205,18 @@ describe("AgentStore", () => {
     expect(refusing.sessions.get("b")!.status).toBe("running");
   });
 
-  it("counts mode-bar agents plus agent mentions in the text for the send button", () => {
+  it("counts mode-bar agents plus agent mentions in the editor's document for the send button", () => {
     const s = store();
     s.hydrate({ slug: "acme", picker: { ...emptyPicker, providerSlugs: ["claude", "gemini"] }, sessions: [] });
-    expect(s.countAgents("@claude and @alice")).toBe(1);
+    const doc = (...content: unknown[]) => ({ type: "doc", content: [{ type: "paragraph", content }] });
+    const text = (t: string, code = false) => ({ type: "text", text: t, ...(code && { marks: [{ type: "code" }] }) });
+    expect(s.countAgents(doc(text("@claude and @alice")))).toBe(1);
+    // Code is never a mention, so the button does not promise an agent the server will not start.
+    expect(s.countAgents(doc(text("run "), text("@gemini", true)))).toBe(0);
+    expect(s.countAgents(null)).toBe(0);
     s.modeBar.add({ provider: "gemini", variant: "pro" });
-    expect(s.countAgents("@claude-opus:fix-bug please")).toBe(2);
+    expect(s.countAgents(doc(text("@claude-opus:fix-bug please")))).toBe(2);
     s.modeBar.toggle();
-    expect(s.countAgents("@claude")).toBe(1);
+    expect(s.countAgents(doc(text("@claude")))).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { action, makeObservable, observable } from "mobx";
 import type { ActionResult } from "@/lib/actions/result";
-import { parseMentionsFromText } from "@/lib/agents/mention-parser";
+import { parseMentionsFromDoc } from "@/lib/agents/mention-parser";
 import type { AgentPicker } from "@/lib/agents/picker";
 import { isTerminal } from "@/lib/sessions/status";
 import type { TimelineSession } from "@/lib/sessions/timeline";
@@ -28,7 +28,7 @@ export interface IAgentStore {
   addSessions(sessions: TimelineSession[]): void;
   sessionsForComment(commentId: string): AgentSessionModel[];
   cancel(id: string): Promise<ActionResult<TimelineSession>>;
-  countAgents(text: string): number;
+  countAgents(doc: unknown): number;
   dispose(): void;
 }
 
@@ -166,9 +166,9 @@ export class AgentStore implements IAgentStore {
     return result;
   }
 
-  /** The number of agents a comment starts: mode-bar choices plus agent mentions typed in the text. */
-  countAgents(text: string): number {
-    return this.modeBar.request.length + parseMentionsFromText(text, { providers: this.providerSlugs }).length;
+  /** The number of agents a comment starts: mode-bar choices plus agent mentions in the editor's document (read as the server reads it). */
+  countAgents(doc: unknown): number {
+    return this.modeBar.request.length + parseMentionsFromDoc(doc, { providers: this.providerSlugs }).length;
   }
 
   /** Leaves the page: ends the subscription and forgets the cards. */

@@ -288,8 +288,8 @@ class SessionRun {
       description: ctx.issue.description,
       comments: ctx.recentComments
         .filter((c) => c.id !== ctx.session.triggerCommentId)
-        .map((c) => ({ author: c.authorName ?? (c.authorSessionId ? "Agent" : "Someone"), text: commentText(c.bodyJson) })),
-      skill: ctx.skill ? { name: ctx.skill.name, instructions: ctx.skill.instructions } : null,
+        .map((c) => ({ author: c.authorName ?? (c.authorSessionId ? "Agent" : "Someone"), text: commentText(c.bodyJson), role: c.authorRole })),
+      skill: ctx.skill ? { name: ctx.skill.name, instructions: ctx.skill.instructions, includeGuestComments: ctx.skill.includeGuestComments } : null,
       request: ctx.session.prompt,
       mode: ctx.session.mode,
     });

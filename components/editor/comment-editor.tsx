@@ -20,18 +20,18 @@ type Props = {
   autoFocus?: boolean;
   /** `@` suggestions (people, agents, skills); without it `@` is plain text. */
   mentions?: (query: string) => SuggestionItem[];
-  /** The plain text after every change (the send button counts the agents it mentions). */
-  onTextChange?: (text: string) => void;
+  /** The document after every change (the send button counts the agents it mentions, as the server will). */
+  onDocChange?: (doc: JSONContent) => void;
   /** Shown left of the buttons when there is no error. */
   hint?: React.ReactNode;
 };
 
-export function CommentEditor({ initialContent, placeholder, submitLabel, pending, error, onSubmit, onCancel, autoFocus, mentions, onTextChange, hint }: Props) {
+export function CommentEditor({ initialContent, placeholder, submitLabel, pending, error, onSubmit, onCancel, autoFocus, mentions, onDocChange, hint }: Props) {
   // The editor is made once; the latest callbacks are read through refs.
   const mentionsRef = useRef(mentions);
   mentionsRef.current = mentions;
-  const onTextRef = useRef(onTextChange);
-  onTextRef.current = onTextChange;
+  const onDocRef = useRef(onDocChange);
+  onDocRef.current = onDocChange;
   const hasMentions = !!mentions;
   const extensions = useMemo(
     () => [
@@ -43,7 +43,7 @@ export function CommentEditor({ initialContent, placeholder, submitLabel, pendin
   );
   const editor = useEditor({
     extensions,
-    onUpdate: ({ editor }) => onTextRef.current?.(editor.getText()),
+    onUpdate: ({ editor }) => onDocRef.current?.(editor.getJSON()),
     content: initialContent ?? "",
     immediatelyRender: false,
     autofocus: autoFocus ? "end" : false,

@@ -53,8 +53,8 @@ export const Timeline = observer(function Timeline({ slug, issueKey, issue, curr
 
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
-  const [text, setText] = useState("");
-  const agentCount = agents.countAgents(text);
+  const [draft, setDraft] = useState<JSONContent | null>(null);
+  const agentCount = agents.countAgents(draft);
   async function onComment(doc: JSONContent) {
     setPending(true);
     const result = await store.addComment(doc, agents.modeBar.request);
@@ -98,7 +98,7 @@ export const Timeline = observer(function Timeline({ slug, issueKey, issue, curr
               error={error}
               onSubmit={onComment}
               mentions={(q) => suggestionItems(agents.picker, q)}
-              onTextChange={setText}
+              onDocChange={setDraft}
               hint={<p className="text-xs text-slate-400">Type @ for people and agents · Ctrl+Enter to send</p>}
             />
           </>

@@ -15,10 +15,11 @@ type Values = {
   default_provider: string;
   mode: SkillSettings["mode"];
   timeout_minutes: string;
+  include_guest_comments: boolean;
   enabled: boolean;
 };
 
-const FIELDS = new Set(["name", "trigger", "description", "instructions", "default_provider", "mode", "timeout_minutes", "enabled"]);
+const FIELDS = new Set(["name", "trigger", "description", "instructions", "default_provider", "mode", "timeout_minutes", "include_guest_comments", "enabled"]);
 
 const toValues = (s?: SkillSettings): Values => ({
   name: s?.name ?? "",
@@ -28,6 +29,7 @@ const toValues = (s?: SkillSettings): Values => ({
   default_provider: s?.default_provider ?? "",
   mode: s?.mode ?? "autonomous",
   timeout_minutes: s?.timeout_minutes == null ? "" : String(s.timeout_minutes),
+  include_guest_comments: s?.include_guest_comments ?? false,
   enabled: s?.enabled ?? true,
 });
 
@@ -35,6 +37,7 @@ const toValues = (s?: SkillSettings): Values => ({
 export function SkillForm({ slug, skill, providers, onDone, onCancel }: { slug: string; skill?: SkillSettings; providers: ProviderChoice[]; onDone: (skill: SkillSettings) => void; onCancel: () => void }) {
   const save = useServerAction((input: Record<string, unknown>) => (skill ? editSkillAction(slug, skill.id, input) : createSkillAction(slug, input)));
   const [v, setV] = useState<Values>(() => toValues(skill));
+  const guestHintId = useId();
   const set = <K extends keyof Values>(key: K, value: Values[K]) => {
     setV((prev) => ({ ...prev, [key]: value }));
     // The message was about what was there before.
@@ -54,6 +57,7 @@ export function SkillForm({ slug, skill, providers, onDone, onCancel }: { slug: 
       mode: v.mode,
       // Sent as typed ("abc" is NaN): the server names the problem.
       timeout_minutes: timeout === "" ? null : Number(timeout),
+      include_guest_comments: v.include_guest_comments,
       enabled: v.enabled,
     });
     if (result.ok) onDone(result.data);
@@ -112,6 +116,28 @@ export function SkillForm({ slug, skill, providers, onDone, onCancel }: { slug: 
             <input type="checkbox" className="h-4 w-4 rounded border-slate-300 text-indigo-600" checked={v.enabled} onChange={(e) => set("enabled", e.target.checked)} />
             Enabled
           </label>
+        </div>
+        <div className="sm:col-span-2">
+          <label className="inline-flex items-start gap-2 text-sm text-slate-700">
+            <input
+              type="checkbox"
+              className="mt-0.5 h-4 w-4 rounded border-slate-300 text-indigo-600"
+              checked={v.include_guest_comments}
+              onChange={(e) => set("include_guest_comments", e.target.checked)}
+              aria-describedby={guestHintId}
+            />
+            <span>
+              Include guests&apos; comments in the prompt
+              <span id={guestHintId} className="block text-xs text-slate-500">
+                Off: the agent reads only comments by members, admins and agents. Guests can read the workspace but should not steer its agents.
+              </span>
+            </span>
+          </label>
+          {save.fieldError("include_guest_comments") && (
+            <p role="alert" className="mt-1 text-sm text-red-600">
+              {save.fieldError("include_guest_comments")}
+            </p>
+          )}
         </div>
       </div>
       <InstructionsEditor value={v.instructions} error={save.fieldError("instructions")} onChange={(text) => set("instructions", text)} />

@@ -17,6 +17,7 @@ export function SkillSummary({ skill, providers }: { skill: SkillSettings; provi
         {" · "}
         {provider ? `Default: ${provider}` : "No default provider"}
         {skill.timeout_minutes != null && ` · ${skill.timeout_minutes} min timeout`}
+        {skill.include_guest_comments && " · Reads guests' comments"}
       </p>
     </div>
   );

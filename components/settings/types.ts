@@ -33,6 +33,8 @@ export type SkillSettings = {
   default_provider: string | null;
   mode: "autonomous" | "comment_only";
   timeout_minutes: number | null;
+  /** The prompt quotes guests' comments too (off: only members', admins' and agents'). */
+  include_guest_comments: boolean;
   enabled: boolean;
 };
 

@@ -11,8 +11,10 @@ import {
   projects,
   users,
   workspaceAgentConfigs,
+  workspaceMembers,
   type AgentSession,
   type SessionStatus,
+  type WorkspaceRole,
 } from "../schema";
 
 /** Everything the worker needs to run one session, read once at claim time. */
@@ -40,9 +42,18 @@ export async function loadRunContext(db: Db, sessionId: string) {
     .where(eq(agentSessions.id, sessionId));
   if (!row) return undefined;
   const recent = await db
-    .select({ bodyJson: comments.bodyJson, authorName: users.name, authorSessionId: comments.authorSessionId, createdAt: comments.createdAt, id: comments.id })
+    .select({
+      bodyJson: comments.bodyJson,
+      authorName: users.name,
+      authorSessionId: comments.authorSessionId,
+      // The author's role now (null: no longer a member, or the user is gone); the prompt leaves guests out unless the skill allows.
+      authorRole: sql<WorkspaceRole | "agent" | null>`case when ${comments.authorSessionId} is not null then 'agent' else ${workspaceMembers.role}::text end`,
+      createdAt: comments.createdAt,
+      id: comments.id,
+    })
     .from(comments)
     .leftJoin(users, eq(users.id, comments.authorUserId))
+    .leftJoin(workspaceMembers, and(eq(workspaceMembers.workspaceId, comments.workspaceId), eq(workspaceMembers.userId, comments.authorUserId)))
     .where(eq(comments.issueId, row.issue.id))
     .orderBy(desc(comments.createdAt))
     .limit(12);

@@ -113,6 +113,8 @@ export const agentSkills = pgTable(
     defaultProvider: text("default_provider"),
     mode: skillMode("mode").notNull().default("autonomous"),
     timeoutMinutes: integer("timeout_minutes"),
+    /** Whether the prompt quotes comments written by guests (they read the workspace but may not steer agents). */
+    includeGuestComments: boolean("include_guest_comments").notNull().default(false),
     enabled: boolean("enabled").notNull().default(true),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),

@@ -16,7 +16,7 @@ import { transitionSession } from "@/lib/sessions/transitions";
 import { admitWaiting } from "@/lib/sessions/admission";
 import { announce, getLiveBus } from "@/lib/bus/session-events";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
-import { parseMentionsFromDoc, parseMentionsFromText, type AgentMention } from "./mention-parser";
+import { parseMentionsFromDoc, type AgentMention } from "./mention-parser";
 import { resolveAgents } from "./resolve";
 
 export const agentRequestSchema = z.object({
@@ -123,6 +123,19 @@ export const invokeRequestSchema = z
     path: ["comment_text"],
   });
 
+/**
+ * An agent's answer (or a comment whose author is gone) never starts agents: its text was not
+ * written by a member, and an agent that could summon agents could loop or be steered by its input.
+ */
+function assertWrittenByPerson(comment: Comment) {
+  if (comment.authorSessionId) {
+    throw new DispatchError("bad_request:comment", "This comment is an agent's answer; agents' comments never start agents. Write your own comment that mentions the agent.", { field: "comment_id" });
+  }
+  if (!comment.authorUserId) {
+    throw new DispatchError("bad_request:comment", "This comment's author is no longer known, so it cannot start agents. Write your own comment that mentions the agent.", { field: "comment_id" });
+  }
+}
+
 /** POST /agent/invoke: the REST twin of submitting a comment with mentions. */
 export async function invokeFromRequest(db: Db, ctx: WorkspaceContext, input: unknown, queue: SessionQueue) {
   requireRole(ctx, "member");
@@ -134,11 +147,13 @@ export async function invokeFromRequest(db: Db, ctx: WorkspaceContext, input: un
   if (req.comment_id) {
     const comment = await getComment(db, { workspaceId: ctx.workspace.id, id: req.comment_id });
     if (!comment || comment.issueId !== issue.id) throw notFound("comment", "This comment");
+    assertWrittenByPerson(comment);
     source = { kind: "existing", comment, text: buildCommentBody(comment.bodyJson, "comment_id").text };
   } else {
     source = { kind: "new", body: buildCommentBody(docFromText(req.comment_text ?? ""), "comment_text") };
   }
-  const fromText = source.kind === "new" ? parseMentionsFromDoc(source.body.json, { providers }) : parseMentionsFromText(source.text, { providers });
-  const mentions = [...req.agents.map(toMention), ...fromText];
+  // The stored document, read the one way comment creation reads it (code is never a mention).
+  const stored = source.kind === "new" ? source.body.json : source.comment.bodyJson;
+  const mentions = [...req.agents.map(toMention), ...parseMentionsFromDoc(stored, { providers })];
   return invokeAgents(db, ctx, { issueId: issue.id, projectId: issue.projectId, source, mentions, queue });
 }

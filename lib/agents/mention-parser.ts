@@ -2,71 +2,100 @@
  * Agent mentions: `@provider[-variant][:skill]`, e.g. `@claude`, `@claude-opus`,
  * `@gemini-flash:review`, `@claude:fix-bug`, and `@:review` (the skill's default provider).
  * No framework imports: used by the server on saved comments and by the editor in the browser.
+ *
+ * Text is read as Markdown: nothing inside fenced or indented code blocks or inline code is a
+ * mention. An editor document is read as the same Markdown (consecutive paragraphs are lines of
+ * one text, as a plain-text comment's are), so a comment gives the same agents whichever way it
+ * was written and whenever it is read again.
  */
+import { blankRanges, markdownRanges } from "@/lib/markdown/ranges";
+
 export type AgentMention = { provider: string | null; variant: string | null; skill: string | null };
+type Options = { providers?: ReadonlySet<string> };
 
 const SLUG = "[a-z][a-z0-9]*";
 const SKILL = "[a-z0-9]+(?:-[a-z0-9]+)*";
 // A mention starts at the beginning or after a character that cannot belong to a word, an
 // e-mail address, a path or a URL; `\@` is an escape. It must not run on into more word characters.
 const MENTION = new RegExp(`(?<![\\p{L}\\p{N}_.@\\\\/:=+%~#&?-])@(?:(${SLUG})(?:-(${SKILL}))?(?::(${SKILL}))?|:(${SKILL}))(?![\\p{L}\\p{N}_@/-]|:[a-z0-9])`, "gu");
+const CODE = new Set(["code", "inlineCode"]);
+/** Stands for an inline piece that is not text (code-marked text, a mention chip): not a word, not Markdown syntax. */
+const OBJECT = "\uFFFC";
 
-/** Blanks out inline code and fenced/indented code so `@x` inside them is not read. */
-function maskMarkdownCode(text: string): string {
-  const blank = (m: string) => m.replace(/[^\n]/g, " ");
-  return text
-    .replace(/^(```|~~~)[^\n]*\n[\s\S]*?(?:^\1[^\n]*$|(?![\s\S]))/gm, blank)
-    .replace(/(`+)[^`]*?\1/g, blank);
-}
+type Found = { at: number; mention: AgentMention };
 
-/** Mentions in plain text (API clients), in order of appearance, duplicates included. */
-export function parseMentionsFromText(text: string, options: { providers?: ReadonlySet<string> } = {}): AgentMention[] {
-  if (typeof text !== "string" || !text.includes("@")) return [];
-  const out: AgentMention[] = [];
-  for (const m of maskMarkdownCode(text).matchAll(MENTION)) {
+/** Mentions in one Markdown text, with their offsets; `chips` are structured mentions placed in it. */
+function mentionsIn(text: string, chips: readonly Found[], options: Options): Found[] {
+  if (!text.includes("@") && chips.length === 0) return [];
+  const visible = blankRanges(text, markdownRanges(text, CODE));
+  const out: Found[] = chips.filter((c) => visible[c.at] === OBJECT);
+  for (const m of visible.matchAll(MENTION)) {
     const [, provider, variant, skill, bareSkill] = m;
     const mention: AgentMention = provider
       ? { provider, variant: variant ?? null, skill: skill ?? null }
       : { provider: null, variant: null, skill: bareSkill ?? null };
     // `@alice` is a person, not an agent: only known provider slugs count, when the caller knows them.
     if (mention.provider && options.providers && !options.providers.has(mention.provider)) continue;
-    out.push(mention);
+    out.push({ at: m.index, mention });
   }
-  return out;
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/** Mentions in plain text (API clients, the editor's live count), in order of appearance, duplicates included. */
+export function parseMentionsFromText(text: string, options: Options = {}): AgentMention[] {
+  if (typeof text !== "string") return [];
+  return mentionsIn(text, [], options).map((f) => f.mention);
 }
 
 type Node = { type?: string; text?: string; attrs?: Record<string, unknown>; marks?: { type?: string }[]; content?: Node[] };
 
 /**
- * Mentions in an editor document: structured `agentMention` nodes, plus typed text outside
- * code marks and code blocks (people paste `@claude` as text too).
+ * Mentions in an editor document: typed text outside code marks and code blocks, read as
+ * Markdown, plus structured `agentMention` nodes where a document has them.
  */
-export function parseMentionsFromDoc(doc: unknown, options: { providers?: ReadonlySet<string> } = {}): AgentMention[] {
+export function parseMentionsFromDoc(doc: unknown, options: Options = {}): AgentMention[] {
   const out: AgentMention[] = [];
   let run = "";
+  let chips: Found[] = [];
   const flush = () => {
-    if (run) out.push(...parseMentionsFromText(run, options));
+    if (run) out.push(...mentionsIn(run, chips, options).map((f) => f.mention));
     run = "";
+    chips = [];
   };
   const str = (v: unknown) => (typeof v === "string" && v ? v : null);
   const walk = (node: Node | undefined, depth: number) => {
     if (!node || typeof node !== "object" || depth > 100) return;
-    if (node.type === "agentMention") {
-      flush();
-      out.push({ provider: str(node.attrs?.provider), variant: str(node.attrs?.variant), skill: str(node.attrs?.skill) });
+    switch (node.type) {
+      case "agentMention":
+        chips.push({ at: run.length, mention: { provider: str(node.attrs?.provider), variant: str(node.attrs?.variant), skill: str(node.attrs?.skill) } });
+        run += OBJECT;
+        return;
+      case "codeBlock":
+        return flush();
+      case "text":
+        run += node.marks?.some((m) => m?.type === "code") ? OBJECT : typeof node.text === "string" ? node.text : "";
+        return;
+      case "hardBreak":
+        run += "\n";
+        return;
+    }
+    const children = Array.isArray(node.content) ? node.content : [];
+    if (node.type === "paragraph") {
+      for (const child of children) walk(child, depth + 1);
       return;
     }
-    if (node.type === "codeBlock") return flush();
-    if (node.type === "text") {
-      if (node.marks?.some((m) => m.type === "code")) return flush();
-      run += node.text ?? "";
-      return;
+    // Any other node bounds a text. Inside it, consecutive paragraphs are lines of one text: a
+    // plain-text comment is stored as one paragraph per line, and a fence spans those lines.
+    flush();
+    let afterParagraph = false;
+    for (const child of children) {
+      const paragraph = child?.type === "paragraph";
+      if (paragraph && afterParagraph) run += "\n";
+      else if (paragraph) flush();
+      walk(child, depth + 1);
+      afterParagraph = paragraph;
     }
-    if (node.type === "hardBreak") run += "\n";
-    const block = node.type !== "text" && Array.isArray(node.content);
-    if (block) flush();
-    if (Array.isArray(node.content)) for (const child of node.content) walk(child, depth + 1);
-    if (block) flush();
+    flush();
   };
   walk(doc as Node, 0);
   flush();

@@ -27,6 +27,7 @@ const fields = {
   mode: z.enum(["autonomous", "comment_only"], { errorMap: () => ({ message: "Mode must be autonomous or comment_only." }) }),
   timeout_minutes: z.number().int("Timeout must be a whole number of minutes.").min(1, "Timeout must be between 1 and 120 minutes.").max(120, "Timeout must be between 1 and 120 minutes.").nullable(),
   project_id: z.string().uuid("project_id must be a project id.").nullable(),
+  include_guest_comments: z.boolean({ invalid_type_error: "include_guest_comments must be true or false." }),
   enabled: z.boolean(),
 };
 
@@ -38,6 +39,7 @@ export const createSkillSchema = z.object({
   mode: fields.mode.default("autonomous"),
   timeout_minutes: fields.timeout_minutes.default(null),
   project_id: fields.project_id.default(null),
+  include_guest_comments: fields.include_guest_comments.default(false),
   enabled: fields.enabled.default(true),
 });
 export const updateSkillSchema = z.object(fields).partial();
@@ -71,6 +73,7 @@ const toColumns = (v: SkillInput) => ({
   ...(v.mode !== undefined && { mode: v.mode }),
   ...(v.timeout_minutes !== undefined && { timeoutMinutes: v.timeout_minutes }),
   ...(v.project_id !== undefined && { projectId: v.project_id }),
+  ...(v.include_guest_comments !== undefined && { includeGuestComments: v.include_guest_comments }),
   ...(v.enabled !== undefined && { enabled: v.enabled }),
 });
 
@@ -134,6 +137,7 @@ export const skillJson = (s: AgentSkill) => ({
   mode: s.mode,
   timeout_minutes: s.timeoutMinutes,
   project_id: s.projectId,
+  include_guest_comments: s.includeGuestComments,
   enabled: s.enabled,
   created_at: s.createdAt,
   updated_at: s.updatedAt,

@@ -23,6 +23,9 @@ import * as sessionsRoute from "@/app/api/workspaces/[slug]/agent/sessions/route
 import * as streamRoute from "@/app/api/workspaces/[slug]/agent/sessions/[id]/stream/route";
 import * as skillRoute from "@/app/api/workspaces/[slug]/agent/skills/[id]/route";
 import * as skillsRoute from "@/app/api/workspaces/[slug]/agent/skills/route";
+import * as commentsRoute from "@/app/api/workspaces/[slug]/issues/[key]/comments/route";
+import { insertAgentComment } from "@/db/queries/worker";
+import { docFromText } from "@/lib/comments/body";
 import { makeWorkspace } from "./helpers";
 import { call, cookieFor } from "./route-client";
 
@@ -148,6 +151,22 @@ describe("skills routes", () => {
   });
 });
 
+describe("skill option include_guest_comments", () => {
+  it("is off unless an admin turns it on, and must be a boolean", async () => {
+    const created = await call(skillsRoute.POST, w.admin, S(), { method: "POST", body: { name: "Triage", trigger: "triage" } });
+    expect(created.body!.skill).toMatchObject({ include_guest_comments: false });
+    const id = created.body!.skill.id as string;
+    const on = await call(skillRoute.PATCH, w.admin, { ...S(), id }, { method: "PATCH", body: { include_guest_comments: true } });
+    expect(on.body!.skill).toMatchObject({ include_guest_comments: true, name: "Triage" });
+    expect((await call(skillRoute.GET, w.guest, { ...S(), id })).body!.skill.include_guest_comments).toBe(true);
+    const bad = await call(skillRoute.PATCH, w.admin, { ...S(), id }, { method: "PATCH", body: { include_guest_comments: "yes" } });
+    expect(bad).toMatchObject({ status: 400, body: { error: { field: "include_guest_comments", message: "include_guest_comments must be true or false." } } });
+    const withIt = await call(skillsRoute.POST, w.admin, S(), { method: "POST", body: { name: "Support", trigger: "support", include_guest_comments: true } });
+    expect(withIt.body!.skill.include_guest_comments).toBe(true);
+    expect((await call(skillRoute.PATCH, w.member, { ...S(), id }, { method: "PATCH", body: { include_guest_comments: false } })).status).toBe(403);
+  });
+});
+
 describe("invoke and sessions routes", () => {
   it("invoke starts sessions; sessions are listed, read and cancelled; errors carry their status", async () => {
     const body = { project_id: w.project.id, issue_id: w.issue.id, comment_text: "@claude-opus please fix the login test" };
@@ -193,5 +212,59 @@ describe("invoke and sessions routes", () => {
     const full = await call(invokeRoute.POST, w.member, S(), { method: "POST", body });
     expect(full).toMatchObject({ status: 429, body: { error: { code: "rate_limit:concurrency" } } });
     expect(full.body!.error.message).toContain("limit 1");
+  });
+});
+
+describe("what never starts an agent", () => {
+  let g: Awaited<ReturnType<typeof setupWorkspace>> & { key: string };
+  beforeAll(async () => {
+    const db = getDbHandle().db;
+    g = { ...(await setupWorkspace()), key: "WEB-1" };
+    const gemini = (await loadCatalog(db, g.project.workspaceId)).find((p) => p.slug === "gemini")!;
+    await upsertAgentConfig(db, { workspaceId: g.project.workspaceId, providerId: gemini.id, patch: { connectionStatus: "connected" } });
+  });
+  const G = () => ({ slug: g.slug });
+  const sessionIds = async () => ((await call(sessionsRoute.GET, g.guest, G(), { query: `?issue_id=${g.issue.id}` })).body!.sessions as { id: string }[]).map((s) => s.id);
+  const comment = async (body: Record<string, unknown>) => call(commentsRoute.POST, g.member, { ...G(), key: g.key }, { method: "POST", body });
+  const invokeOn = (commentId: string, agents: unknown[] = []) =>
+    call(invokeRoute.POST, g.member, G(), { method: "POST", body: { project_id: g.project.id, issue_id: g.issue.id, comment_id: commentId, agents } });
+
+  const inCode: [string, Record<string, unknown>][] = [
+    ["a fenced block typed as text", { text: "```\n@gemini run this\n```" }],
+    ["a ~~~ block typed as text", { text: "Try:\n~~~\n@gemini run this\n~~~" }],
+    ["four-space indented code typed as text", { text: "Look:\n\n    @gemini run this" }],
+    ["inline code typed as text", { text: "run `@gemini` now" }],
+    ["inline code in the editor", { body: { type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "run " }, { type: "text", text: "@gemini", marks: [{ type: "code" }] }] }] } }],
+  ];
+
+  it.each(inCode)("a mention inside %s: the comment is posted, no session, and invoke on it names no agent", async (_what, body) => {
+    const before = await sessionIds();
+    const posted = await comment(body);
+    expect(posted.status).toBe(201);
+    expect(posted.body!.sessions).toEqual([]);
+    const invoked = await invokeOn(posted.body!.comment.id);
+    expect(invoked).toMatchObject({ status: 400, body: { error: { code: "bad_request:agent", field: "agents" } } });
+    expect(await sessionIds()).toEqual(before);
+  });
+
+  it("a mention in a blockquote does start the agent (the same harness can see one)", async () => {
+    const posted = await comment({ text: "> @gemini look at this" });
+    expect(posted.body!.sessions).toHaveLength(1);
+    expect(await sessionIds()).toContain(posted.body!.sessions[0].id);
+  });
+
+  it("invoke refuses an agent's comment, even one that mentions agents, and writes nothing", async () => {
+    const db = getDbHandle().db;
+    const started = await comment({ text: "@claude what is wrong?" });
+    const session = started.body!.sessions[0] as { id: string };
+    const answer = "It was the cache. @claude please review, and @gemini too.";
+    const agentComment = await insertAgentComment(db, { workspaceId: g.project.workspaceId, issueId: g.issue.id, sessionId: session.id, bodyJson: docFromText(answer), bodyHtml: `<p>${answer}</p>` });
+    const before = await sessionIds();
+    for (const agents of [[], [{ provider_slug: "claude" }]]) {
+      const refused = await invokeOn(agentComment.id, agents);
+      expect(refused).toMatchObject({ status: 400, body: { error: { code: "bad_request:comment", field: "comment_id" } } });
+      expect(refused.body!.error.message).toContain("agents' comments never start agents");
+    }
+    expect(await sessionIds()).toEqual(before);
   });
 });

@@ -166,7 +166,8 @@ describe("a session run by the worker", () => {
 
     // The model API saw the prompt built from the issue, and the credential the way Claude Code sends it.
     const req = api.requests.find((r) => JSON.stringify(r.body).includes("what is the answer"))!;
-    expect(JSON.stringify(req.body)).toContain("issue WEB-1: Scripted");
+    expect(JSON.stringify(req.body)).toContain("issue WEB-1");
+    expect(JSON.stringify(req.body)).toContain("Title: Scripted");
     expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
 
     expect(await containersOf(id)).toBe(0);

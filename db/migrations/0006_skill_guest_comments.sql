@@ -1,0 +1,1 @@
+ALTER TABLE "agent_skills" ADD COLUMN "include_guest_comments" boolean DEFAULT false NOT NULL;
