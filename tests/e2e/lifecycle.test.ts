@@ -173,7 +173,7 @@ describe("npm start under a supervisor", () => {
     };
     const running = await mention("@claude [script:hang] keep going");
     await waitForSession(admin, slug, running, ["streaming", "running"], 90_000);
-    const waiting = await mention("@claude answer when you can");
+    const waiting = await mention("@claude [script:plain] answer when you can");
     expect((await waitForSession(admin, slug, waiting, ["queued"])).status).toBe("queued");
 
     // The crash: the server process itself (the one holding PGlite and the in-process queue).
