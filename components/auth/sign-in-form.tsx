@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Field, FormError } from "@/components/ui/field";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
 
 type Props = { callbackUrl: string; providers: { id: string; name: string }[]; initialError?: string };
 
@@ -21,7 +22,8 @@ export function SignInForm({ callbackUrl, providers, initialError }: Props) {
         setError("Wrong email or password.");
         return;
       }
-      router.push(callbackUrl);
+      // The page already checked it; checked again here because this is where the browser goes.
+      router.push(safeCallbackUrl(callbackUrl, window.location.origin));
       router.refresh();
     });
   }

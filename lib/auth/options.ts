@@ -7,6 +7,7 @@ import { getDb } from "@/db/client";
 import { DispatchError } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { authenticate, findOrCreateOAuthUser } from "@/lib/users/service";
+import { sameOriginPath } from "./callback-url";
 import { authSecret } from "./secret";
 
 type OidcProfile = { sub: string; email?: string; name?: string; preferred_username?: string; picture?: string };
@@ -58,6 +59,11 @@ export function authOptions(): NextAuthOptions {
       ...oauthProviders(),
     ],
     callbacks: {
+      // Where next-auth sends the browser after sign-in or sign-out: this site only, by the same rule as the pages.
+      redirect({ url, baseUrl }) {
+        const path = sameOriginPath(url, baseUrl);
+        return path ? new URL(path, baseUrl).toString() : baseUrl;
+      },
       async signIn({ user, account }) {
         if (!account || account.provider === "credentials") return true;
         if (!user.email) return "/signin?error=OAuthNoEmail";
