@@ -18,5 +18,6 @@ export async function startServer() {
   const { startLoopLagLog } = await import("./lib/perf/loop-lag");
   startLoopLagLog();
   const { startEmbeddedWorker } = await import("./lib/embedded-worker");
-  await startEmbeddedWorker().catch((err: unknown) => console.error("[dispatch] the embedded worker did not start:", err));
+  const { describeError } = await import("./lib/log/describe-error");
+  await startEmbeddedWorker().catch((err: unknown) => console.error(`[dispatch] the embedded worker did not start: ${describeError(err)}`));
 }

@@ -1,3 +1,5 @@
+import { describeError } from "@/lib/log/describe-error";
+
 /**
  * One error class for everything a user can be told. The code is `type:surface`; the type
  * decides the HTTP status. Messages are written for people; the UI branches on `code`.
@@ -53,11 +55,16 @@ export class DispatchError extends Error {
   }
 }
 
-/** Anything that is not a DispatchError is logged and shown as a generic failure: no database details leak. */
+/**
+ * Anything that is not a DispatchError is logged and shown as a generic failure: no database
+ * details leak, to the user or to the log (a database error quotes the row it was writing). The
+ * reference ties the user's report to the log line.
+ */
 export function toDispatchError(err: unknown): DispatchError {
   if (err instanceof DispatchError) return err;
-  console.error("[dispatch] unexpected error:", err);
-  return new DispatchError("internal:server", "Something went wrong on our side. Please try again.");
+  const ref = crypto.randomUUID().slice(0, 8);
+  console.error(`[dispatch] unexpected error (ref ${ref}): ${describeError(err)}`);
+  return new DispatchError("internal:server", `Something went wrong on our side. Please try again (reference ${ref}).`);
 }
 
 export function notFound(surface: string, what = "This page"): DispatchError {

@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { SESSION_QUEUE, type RunSessionJob } from "./jobs";
+import { describeError } from "@/lib/log/describe-error";
 
 export interface SessionQueue {
   readonly kind: "bullmq" | "memory";
@@ -18,7 +19,7 @@ export class BullSessionQueue implements SessionQueue {
 
   constructor(redisUrl: string, name = SESSION_QUEUE) {
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null, connectionName: `dispatch-queue-${process.pid}` });
-    this.connection.on("error", (err) => console.error("[queue] redis error:", err.message));
+    this.connection.on("error", (err) => console.error(`[queue] redis error: ${describeError(err)}`));
     // BULLMQ_PREFIX keeps several installations (or test runs) apart on one Redis.
     this.queue = new Queue<RunSessionJob>(name, { connection: this.connection, prefix: process.env.BULLMQ_PREFIX || "bull" });
   }
@@ -78,7 +79,7 @@ export class MemorySessionQueue implements SessionQueue {
     if (!this.handler) return;
     for (const id of [...this.waiting]) {
       this.waiting.delete(id);
-      void this.handler({ sessionId: id }).catch((err: unknown) => console.error(`[queue] session ${id} failed:`, err));
+      void this.handler({ sessionId: id }).catch((err: unknown) => console.error(`[queue] session ${id} failed: ${describeError(err)}`));
     }
   }
 
