@@ -30,12 +30,15 @@ export type ErrorBody = { code: ErrorCode; message: string; field?: string };
 export class DispatchError extends Error {
   readonly code: ErrorCode;
   readonly field?: string;
+  /** For rate_limit refusals: when to try again, sent as the Retry-After header. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown; retryAfterSeconds?: number } = {}) {
     super(message, { cause: options.cause });
     this.name = "DispatchError";
     this.code = code;
     this.field = options.field;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get type(): ErrorType {
@@ -51,7 +54,8 @@ export class DispatchError extends Error {
   }
 
   toResponse(): Response {
-    return Response.json({ error: this.toJSON() }, { status: this.status });
+    const headers: Record<string, string> = this.retryAfterSeconds === undefined ? {} : { "retry-after": String(this.retryAfterSeconds) };
+    return Response.json({ error: this.toJSON() }, { status: this.status, headers });
   }
 }
 

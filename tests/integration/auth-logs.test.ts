@@ -7,6 +7,9 @@ process.env.DATABASE_URL = inject("databaseUrl");
 process.env.NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
 delete process.env.REDIS_URL;
 
+// The server action reads the request's headers through next/headers, which exists only inside Next.
+vi.mock("next/headers", () => ({ headers: async () => new Headers() }));
+
 import { getDb, getDbHandle } from "@/db/client";
 import { prepareDatabase } from "@/db/migrate";
 import { signUpAction } from "@/app/actions/sign-up";

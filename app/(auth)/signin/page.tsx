@@ -5,6 +5,7 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 import { oauthProviderButtons } from "@/lib/auth/options";
 import { getCurrentUser } from "@/lib/auth/session";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { signInErrorMessage } from "@/lib/auth/sign-in-error";
 import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -28,7 +29,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <SignInForm
         callbackUrl={target}
         providers={oauthProviderButtons()}
-        initialError={error ? (oauthErrors[String(error)] ?? "Sign-in failed. Please try again.") : undefined}
+        initialError={error ? (oauthErrors[String(error)] ?? signInErrorMessage(String(error))) : undefined}
       />
       <p className="mt-5 text-center text-sm text-slate-500">
         New to Dispatch?{" "}
