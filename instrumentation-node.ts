@@ -23,8 +23,9 @@ export async function startServer() {
   const { startLoopLagLog } = await import("./lib/perf/loop-lag");
   startLoopLagLog();
   const { startBackground } = await import("./lib/embedded-worker");
+  const { describeError } = await import("./lib/log/describe-error");
   const background = await startBackground().catch((err: unknown) => {
-    console.error(`[dispatch] the embedded worker did not start: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(`[dispatch] the embedded worker did not start: ${describeError(err)}`);
     return null;
   });
   const { onStopSignal } = await import("./lib/stop-signal");

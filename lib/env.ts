@@ -25,6 +25,8 @@ const envSchema = z
     OIDC_CLIENT_ID: optional,
     OIDC_CLIENT_SECRET: optional,
     OIDC_NAME: optional,
+    // How many reverse proxies of ours append to X-Forwarded-For (lib/rate-limit/client-ip.ts); 0 or unset: none.
+    DISPATCH_TRUST_PROXY: optional.pipe(z.string().regex(/^\d{1,2}$/, "must be a number of proxies (0, 1, 2, …)").optional()),
   })
   .superRefine((env, ctx) => {
     const pairs: [keyof typeof env, keyof typeof env][] = [

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { dataDir, getDbHandle } from "@/db/client";
 import { rotateTokens } from "@/lib/crypto/rotate";
 import { keyFile, keyRing, newKeyEntry, parseKeyRing } from "@/lib/crypto/token-box";
+import { describeError } from "@/lib/log/describe-error";
 
 async function main() {
   let ring;
@@ -35,6 +36,6 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  console.error(`[keys] rotation stopped, no token was re-encrypted: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`[keys] rotation stopped, no token was re-encrypted: ${describeError(err)}`);
   process.exit(1);
 });

@@ -9,5 +9,7 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT {
     uid?: string;
+    /** users.session_version when the token was issued (lib/auth/session-version.ts). */
+    sv?: number;
   }
 }

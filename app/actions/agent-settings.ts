@@ -1,11 +1,14 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import { workspaceAction } from "@/lib/actions/client";
+import { pasteTokenWithLimit } from "@/lib/auth/limited-attempts";
 import { connectWithToken, disconnect } from "@/lib/agents/connection";
 import { getProviderConfig, updateAgentConfig, type ProviderConfigJson } from "@/lib/agents/providers";
 import { createSkill, editSkill, removeSkill, skillJson } from "@/lib/agents/skills";
 import { DispatchError } from "@/lib/errors";
+import { clientIp } from "@/lib/rate-limit/client-ip";
 
 // The agent settings page's mutations. Each returns the changed provider or skill (never a token),
 // which the page shows at once, and revalidates the page so a reload agrees.
@@ -45,7 +48,7 @@ export async function updateProviderSettingsAction(slug: string, providerSlug: s
 
 export async function connectWithTokenAction(slug: string, providerSlug: string, input: { token: string }) {
   return workspaceAction(slug, async ({ db, ctx }) => {
-    const config = await connectWithToken(db, ctx, providerSlug, input);
+    const config = await pasteTokenWithLimit(ctx.workspace.id, clientIp(await headers()), () => connectWithToken(db, ctx, providerSlug, input));
     revalidatePath(settingsPath(slug));
     return isoConfig(config);
   });

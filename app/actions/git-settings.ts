@@ -1,10 +1,13 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import { workspaceAction } from "@/lib/actions/client";
+import { pasteTokenWithLimit } from "@/lib/auth/limited-attempts";
 import { checkProjectRepository } from "@/lib/git/access";
 import { connectGitWithToken, disconnectGit } from "@/lib/git/connection";
 import { setProjectRepository } from "@/lib/projects/service";
+import { clientIp } from "@/lib/rate-limit/client-ip";
 
 // Settings → Git's mutations (admins; the services check the role). Each returns what the page
 // shows next, never a token, and revalidates the page so a reload agrees. Connecting by OAuth
@@ -14,7 +17,7 @@ const settingsPath = (slug: string) => `/${slug}/settings/git`;
 
 export async function connectGitWithTokenAction(slug: string, input: { token: string }) {
   return workspaceAction(slug, async ({ db, ctx }) => {
-    const connection = await connectGitWithToken(db, ctx, input);
+    const connection = await pasteTokenWithLimit(ctx.workspace.id, clientIp(await headers()), () => connectGitWithToken(db, ctx, input));
     revalidatePath(settingsPath(slug));
     return connection;
   });

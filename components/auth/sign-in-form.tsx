@@ -4,6 +4,8 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Field, FormError } from "@/components/ui/field";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { signInErrorMessage } from "@/lib/auth/sign-in-error";
 
 type Props = { callbackUrl: string; providers: { id: string; name: string }[]; initialError?: string };
 
@@ -18,10 +20,11 @@ export function SignInForm({ callbackUrl, providers, initialError }: Props) {
     start(async () => {
       const res = await signIn("credentials", { redirect: false, email: form.get("email"), password: form.get("password") });
       if (!res || res.error) {
-        setError("Wrong email or password.");
+        setError(signInErrorMessage(res?.error));
         return;
       }
-      router.push(callbackUrl);
+      // The page already checked it; checked again here because this is where the browser goes.
+      router.push(safeCallbackUrl(callbackUrl, window.location.origin));
       router.refresh();
     });
   }

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { signUpAction } from "@/app/actions/sign-up";
 import { Field, FormError } from "@/components/ui/field";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { useServerAction } from "@/components/ui/use-server-action";
 
 export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
@@ -20,7 +21,8 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     if (!result.ok) return;
     const res = await signIn("credentials", { redirect: false, email: input.email, password: input.password });
     if (!res || res.error) return setSignInError("Your account was created, but signing in failed. Try signing in.");
-    router.push(callbackUrl);
+    // The page already checked it; checked again here because this is where the browser goes.
+    router.push(safeCallbackUrl(callbackUrl, window.location.origin));
     router.refresh();
   }
 

@@ -1,4 +1,4 @@
-import { eq, and } from "drizzle-orm";
+import { eq, and, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { authIdentities, users, type User } from "../schema";
 
@@ -34,4 +34,19 @@ export async function getUserByIdentity(db: Db, provider: string, subject: strin
 
 export async function insertIdentity(db: Db, values: { userId: string; provider: string; subject: string }) {
   await db.insert(authIdentities).values(values);
+}
+
+/**
+ * Ends every session of the user issued at `from` (a sign-out) or at any version (`from` omitted:
+ * removal by an admin). A sign-out with an already-ended token changes nothing, so an old cookie
+ * cannot sign the user out of the sessions that came after it.
+ */
+export async function bumpSessionVersion(db: Db, userId: string, from?: number): Promise<boolean> {
+  const where = from === undefined ? eq(users.id, userId) : and(eq(users.id, userId), eq(users.sessionVersion, from));
+  const rows = await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(where)
+    .returning({ id: users.id });
+  return rows.length > 0;
 }

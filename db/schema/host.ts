@@ -28,6 +28,8 @@ export const users = pgTable(
     name: text("name").notNull(),
     passwordHash: text("password_hash"),
     image: text("image"),
+    // Carried in the session JWT; bumped on sign-out (and removal by an admin) so every earlier session ends.
+    sessionVersion: integer("session_version").notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email)],

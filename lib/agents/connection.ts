@@ -4,6 +4,7 @@ import { dataDir, type Db } from "@/db/client";
 import { clearConnection, loadCatalog, storeConnection, type CatalogProvider } from "@/db/queries/agents";
 import { keyRing, open, seal } from "@/lib/crypto/token-box";
 import { DispatchError, notFound } from "@/lib/errors";
+import { describeError } from "@/lib/log/describe-error";
 import { parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import { revokeToken } from "./oauth";
@@ -96,13 +97,6 @@ async function providerOrThrow(db: Db, ctx: WorkspaceContext, slug: string): Pro
   return provider;
 }
 
-/** A database error carries the query's parameters (the ciphertext) in its message: log only its code. */
-function sanitized(err: unknown): DispatchError {
-  const code = (err as { cause?: { code?: unknown } })?.cause?.code;
-  console.error(`[connection] storing the connection failed (database code ${typeof code === "string" ? code : "unknown"})`);
-  return new DispatchError("internal:connection", "Could not save the connection. Please try again.");
-}
-
 /** Admins: seal the pasted token with the process's key ring and mark the provider connected. */
 export async function connectWithToken(db: Db, ctx: WorkspaceContext, providerSlug: string, input: unknown): Promise<ProviderConfigJson> {
   requireRole(ctx, "admin");
@@ -126,7 +120,8 @@ export async function connectWithToken(db: Db, ctx: WorkspaceContext, providerSl
       connectedBy: ctx.userId,
     });
   } catch (err) {
-    throw sanitized(err);
+    console.error(`[connection] storing the connection failed: ${describeError(err)}`);
+    throw new DispatchError("internal:connection", "Could not save the connection. Please try again.");
   }
   // Mentions that waited for this connection start now.
   await admitWaiting(db, { workspaceId: ctx.workspace.id, providerId: provider.id });

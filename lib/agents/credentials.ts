@@ -1,8 +1,9 @@
 import type { Db } from "@/db/client";
 import { getConnection, markNeedsReconnect, storeRefreshedTokens, type ConnectionRow } from "@/db/queries/agents";
 import { open, seal, type KeyRing } from "@/lib/crypto/token-box";
+import { describeError } from "@/lib/log/describe-error";
 import { oauthConfigFor } from "./oauth-config";
-import { TokenEndpointError, tokenRequest } from "./oauth";
+import { tokenRequest } from "./oauth";
 
 /** A token this close to its expiry is refreshed before a run: runs start slowly and last minutes. */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -58,8 +59,7 @@ export async function getFreshAccessToken(db: Db, ring: KeyRing, args: { workspa
       });
       return { token: fresh.accessToken };
     } catch (err) {
-      const why = err instanceof TokenEndpointError || (err instanceof Error && err.message.startsWith("OAuth is not")) ? err.message : "error";
-      console.warn(`[credentials] refreshing the ${locked.provider.slug} token of workspace ${args.workspaceId} failed (${why}); marked needs_reconnect`);
+      console.warn(`[credentials] refreshing the ${locked.provider.slug} token of workspace ${args.workspaceId} failed (${describeError(err)}); marked needs_reconnect`);
       await markNeedsReconnect(tx, locked.config.id);
       return { reconnect: locked.provider.name };
     }

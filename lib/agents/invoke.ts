@@ -9,6 +9,7 @@ import { getProjectById } from "@/db/queries/projects";
 import { assertRepositoryReachable } from "@/lib/git/connection";
 import { buildCommentBody, docFromText, type CommentBody } from "@/lib/comments/body";
 import { DispatchError, notFound } from "@/lib/errors";
+import { describeError } from "@/lib/log/describe-error";
 import { parseInput } from "@/lib/validation";
 import type { SessionQueue } from "@/lib/queue/session-queue";
 import { ACTIVE_STATUSES } from "@/lib/sessions/status";
@@ -100,7 +101,7 @@ export async function invokeAgents(
     try {
       await admitWaiting(db, { workspaceId: ctx.workspace.id, providerId, queue: args.queue });
     } catch (err) {
-      console.error(`[invoke] could not queue sessions:`, err);
+      console.error(`[invoke] could not queue sessions: ${describeError(err)}`);
       for (const s of result.sessions.filter((x) => x.providerId === providerId)) {
         const failed = await transitionSession(db, s.id, "failed", { errorMessage: "The session could not be queued. Try again." });
         if (failed) Object.assign(s, failed);

@@ -5,6 +5,7 @@ import { loadCatalog, storeConnection, type CatalogProvider } from "@/db/queries
 import { consumeOAuthState, insertOAuthState } from "@/db/queries/oauth-states";
 import { keyRing, open, seal } from "@/lib/crypto/token-box";
 import { DispatchError, notFound } from "@/lib/errors";
+import { describeError } from "@/lib/log/describe-error";
 import { hasRole, loadWorkspaceContext, requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import { oauthConfigFor, oauthSetup, oauthSetupHint, type OAuthProviderConfig } from "./oauth-config";
 
@@ -122,7 +123,7 @@ export async function revokeToken(config: OAuthProviderConfig, token: string): P
     });
     if (!res.ok) console.warn(`[oauth] revoking a token failed (HTTP ${res.status}); deleting it here anyway`);
   } catch (err) {
-    console.warn(`[oauth] revoking a token failed (${err instanceof Error ? err.name : "error"}); deleting it here anyway`);
+    console.warn(`[oauth] revoking a token failed (${describeError(err)}); deleting it here anyway`);
   }
 }
 
@@ -162,7 +163,7 @@ export async function completeAuthorization(
       code_verifier: verifier,
     });
   } catch (err) {
-    console.warn(`[oauth] ${provider.slug}: exchanging the authorization code failed: ${err instanceof TokenEndpointError ? err.message : err instanceof Error ? err.name : "error"}`);
+    console.warn(`[oauth] ${provider.slug}: exchanging the authorization code failed: ${describeError(err)}`);
     return "exchange_failed";
   }
   const access = seal(ring, tokens.accessToken);
@@ -177,13 +178,11 @@ export async function completeAuthorization(
       expiresAt: tokens.expiresAt,
     });
   } catch (err) {
-    // A database error quotes its parameters (the ciphertexts): only its code is logged.
-    const code = (err as { code?: unknown; cause?: { code?: unknown } })?.cause?.code ?? (err as { code?: unknown })?.code;
-    console.error(`[oauth] ${provider.slug}: storing the connection failed (database code ${typeof code === "string" ? code : "unknown"})`);
+    console.error(`[oauth] ${provider.slug}: storing the connection failed: ${describeError(err)}`);
     return "exchange_failed";
   }
   // Mentions that waited for this connection start now.
-  await admitWaiting(db, { workspaceId: ctx.workspace.id, providerId: provider.id }).catch((err: unknown) => console.error("[oauth] admitting waiting sessions failed:", err instanceof Error ? err.message : err));
+  await admitWaiting(db, { workspaceId: ctx.workspace.id, providerId: provider.id }).catch((err: unknown) => console.error(`[oauth] admitting waiting sessions failed: ${describeError(err)}`));
   return null;
 }
 

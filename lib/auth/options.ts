@@ -4,10 +4,25 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import { getDb } from "@/db/client";
-import { DispatchError } from "@/lib/errors";
+import { bumpSessionVersion, getUserById } from "@/db/queries/users";
+import { DispatchError, toDispatchError } from "@/lib/errors";
 import { env } from "@/lib/env";
-import { authenticate, findOrCreateOAuthUser } from "@/lib/users/service";
+import { describeError } from "@/lib/log/describe-error";
+import { clientIp } from "@/lib/rate-limit/client-ip";
+import { findOrCreateOAuthUser } from "@/lib/users/service";
+import { sameOriginPath } from "./callback-url";
+import { signInWithPassword } from "./limited-attempts";
 import { authSecret } from "./secret";
+import { signInRefusalCode } from "./sign-in-error";
+import { isCurrentSession, tokenSessionVersion } from "./session-version";
+
+/** Thrown by the jwt callback for a token whose sessions were ended: next-auth then clears the cookie. */
+class SessionEndedError extends Error {
+  constructor() {
+    super("This session was ended (signed out or removed).");
+    this.name = "SessionEndedError";
+  }
+}
 
 type OidcProfile = { sub: string; email?: string; name?: string; preferred_username?: string; picture?: string };
 
@@ -49,15 +64,26 @@ export function authOptions(): NextAuthOptions {
       CredentialsProvider({
         name: "Email",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        async authorize(credentials) {
+        async authorize(credentials, req) {
           if (!credentials?.email || !credentials.password) return null;
-          const user = await authenticate(getDb(), credentials.email, credentials.password);
-          return user ? { id: user.id, email: user.email, name: user.name, image: user.image } : null;
+          try {
+            const user = await signInWithPassword(getDb(), { email: credentials.email, password: credentials.password, ip: clientIp(req?.headers ?? {}) });
+            return user ? { id: user.id, email: user.email, name: user.name, image: user.image } : null;
+          } catch (err) {
+            // next-auth sends a thrown message to the browser as `error`: a code, never a database message.
+            const e = toDispatchError(err);
+            throw new Error(e.type === "rate_limit" ? signInRefusalCode(e.retryAfterSeconds ?? 60) : e.code);
+          }
         },
       }),
       ...oauthProviders(),
     ],
     callbacks: {
+      // Where next-auth sends the browser after sign-in or sign-out: this site only, by the same rule as the pages.
+      redirect({ url, baseUrl }) {
+        const path = sameOriginPath(url, baseUrl);
+        return path ? new URL(path, baseUrl).toString() : baseUrl;
+      },
       async signIn({ user, account }) {
         if (!account || account.provider === "credentials") return true;
         if (!user.email) return "/signin?error=OAuthNoEmail";
@@ -77,13 +103,34 @@ export function authOptions(): NextAuthOptions {
           throw err;
         }
       },
-      jwt({ token, user }) {
-        if (user) token.uid = user.id;
+      // At sign-in the token records the user's session version; afterwards (next-auth's session
+      // endpoint) a token of an earlier version is refused, which makes next-auth clear the cookie.
+      async jwt({ token, user }) {
+        if (user) {
+          token.uid = user.id;
+          token.sv = (await getUserById(getDb(), user.id))?.sessionVersion ?? 0;
+          return token;
+        }
+        if (typeof token.uid !== "string" || !isCurrentSession(await getUserById(getDb(), token.uid), token)) throw new SessionEndedError();
         return token;
       },
       session({ session, token }) {
         if (session.user && typeof token.uid === "string") session.user.id = token.uid;
         return session;
+      },
+    },
+    events: {
+      // Sign-out ends the user's sessions on the server too: the JWT alone would stay valid for 30 days.
+      async signOut({ token }) {
+        if (typeof token?.uid === "string") await bumpSessionVersion(getDb(), token.uid, tokenSessionVersion(token));
+      },
+    },
+    logger: {
+      // next-auth's own logger prints whole error objects; a database error there would quote its parameters.
+      error(code, metadata) {
+        const err = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
+        if (err instanceof SessionEndedError) return; // expected: an ended session asking for its session
+        console.error(`[next-auth] ${code}: ${describeError(err ?? metadata)}`);
       },
     },
   };

@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { topicKeys, type LiveEntry } from "@/lib/live/entries";
+import { describeError } from "@/lib/log/describe-error";
 import { getLiveBus, LIVE_STREAM, MemoryLiveBus } from "./session-events";
 
 export type LiveListener = (entry: LiveEntry) => void;
@@ -70,7 +71,7 @@ export class RedisLiveHub implements LiveHub {
     private readonly blockMs = 5_000,
   ) {
     this.reader = new Redis(url, { maxRetriesPerRequest: null, connectionName: `dispatch-live-hub-${process.pid}` });
-    this.reader.on("error", (err) => console.error("[live-hub] redis error:", err.message));
+    this.reader.on("error", (err) => console.error(`[live-hub] redis error: ${describeError(err)}`));
     // Every "ready" after the first is a reconnect: what was published while it was away may be gone.
     this.reader.on("ready", () => {
       if (this.connectedOnce) for (const fn of this.resyncs) fn();
@@ -106,7 +107,7 @@ export class RedisLiveHub implements LiveHub {
         break;
       } catch (err) {
         if (this.closed) return;
-        console.error("[live-hub] cannot read the live stream yet:", err instanceof Error ? err.message : err);
+        console.error(`[live-hub] cannot read the live stream yet: ${describeError(err)}`);
         await new Promise((r) => setTimeout(r, 500));
       }
     }
@@ -117,7 +118,7 @@ export class RedisLiveHub implements LiveHub {
     while (!this.closed) {
       const res = (await this.reader.xread("COUNT", 1000, "BLOCK", this.blockMs, "STREAMS", this.stream, this.cursor!).catch(async (err: unknown) => {
         if (this.closed) return null;
-        console.error("[live-hub] read failed:", err instanceof Error ? err.message : err);
+        console.error(`[live-hub] read failed: ${describeError(err)}`);
         await new Promise((r) => setTimeout(r, 500));
         return null;
       })) as [string, [string, string[]][]][] | null;

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { Redis } from "ioredis";
 import type { LiveEntry } from "@/lib/live/entries";
+import { describeError } from "@/lib/log/describe-error";
 
 /**
  * One Redis Stream for the whole installation: every web process reads it with one blocking
@@ -24,7 +25,7 @@ export class RedisLiveBus implements LiveBus {
     readonly stream = process.env.DISPATCH_LIVE_STREAM || LIVE_STREAM,
   ) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 3, connectionName: `dispatch-live-bus-${process.pid}` });
-    this.redis.on("error", (err) => console.error("[bus] redis error:", err.message));
+    this.redis.on("error", (err) => console.error(`[bus] redis error: ${describeError(err)}`));
   }
 
   async publish(entries: LiveEntry[]) {
@@ -66,7 +67,7 @@ export async function announce(bus: LiveBus, entries: LiveEntry[]): Promise<void
     try {
       return await bus.publish(entries);
     } catch (err) {
-      if (attempt >= 2) return void console.error("[bus] publish failed:", err instanceof Error ? err.message : err);
+      if (attempt >= 2) return void console.error(`[bus] publish failed: ${describeError(err)}`);
       await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
     }
   }

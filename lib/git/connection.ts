@@ -4,9 +4,10 @@ import { dataDir, type Db } from "@/db/client";
 import { deleteGitConnection, getGitConnection, markGitNeedsReconnect, storeGitConnection, updateGitTokens, type GitConnectionRow } from "@/db/queries/git-connections";
 import { consumeOAuthState, insertOAuthState } from "@/db/queries/oauth-states";
 import { REFRESH_MARGIN_MS } from "@/lib/agents/credentials";
-import { challengeFor, hashState, newVerifier, STATE_TTL_MS, TokenEndpointError, tokenRequest, type CallbackParams, type OAuthError } from "@/lib/agents/oauth";
+import { challengeFor, hashState, newVerifier, STATE_TTL_MS, tokenRequest, type CallbackParams, type OAuthError } from "@/lib/agents/oauth";
 import { keyRing, open, seal, type KeyRing } from "@/lib/crypto/token-box";
 import { DispatchError } from "@/lib/errors";
+import { describeError } from "@/lib/log/describe-error";
 import { parseInput } from "@/lib/validation";
 import { hasRole, loadWorkspaceContext, requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import { githubConfig, type GitHubConfig } from "./github-config";
@@ -70,13 +71,6 @@ export async function getGitConnectionView(db: Db, ctx: WorkspaceContext): Promi
   return gitConnectionJson(await getGitConnection(db, ctx.workspace.id));
 }
 
-/** A database error quotes its parameters (the ciphertexts): log only its code. */
-function storeFailed(err: unknown): DispatchError {
-  const code = (err as { cause?: { code?: unknown } })?.cause?.code;
-  console.error(`[git] storing the GitHub connection failed (database code ${typeof code === "string" ? code : "unknown"})`);
-  return new DispatchError("internal:git_connection", "Could not save the GitHub connection. Please try again.");
-}
-
 export async function connectGitWithToken(db: Db, ctx: WorkspaceContext, input: unknown): Promise<GitConnectionJson> {
   requireRole(ctx, "admin");
   const parsed = parseInput(gitTokenSchema, input, "git_connection");
@@ -89,7 +83,8 @@ export async function connectGitWithToken(db: Db, ctx: WorkspaceContext, input: 
   try {
     await storeGitConnection(db, { workspaceId: ctx.workspace.id, connectedBy: ctx.userId, kind, login, keyId: sealed.keyId, accessTokenCiphertext: sealed.ciphertext, refreshTokenCiphertext: null, expiresAt });
   } catch (err) {
-    throw storeFailed(err);
+    console.error(`[git] storing the GitHub connection failed: ${describeError(err)}`);
+    throw new DispatchError("internal:git_connection", "Could not save the GitHub connection. Please try again.");
   }
   return getGitConnectionView(db, ctx);
 }
@@ -165,7 +160,7 @@ export async function completeGitHubAuthorization(
     });
     return null;
   } catch (err) {
-    console.warn(`[git] connecting GitHub failed: ${err instanceof TokenEndpointError ? err.message : err instanceof Error ? err.name : "error"}`);
+    console.warn(`[git] connecting GitHub failed: ${describeError(err)}`);
     return "exchange_failed";
   }
 }
@@ -217,7 +212,7 @@ export async function getFreshGitToken(db: Db, ring: KeyRing, workspaceId: strin
       await updateGitTokens(tx, locked.id, { keyId: access.keyId, accessTokenCiphertext: access.ciphertext, refreshTokenCiphertext: seal(ring, fresh.refreshToken ?? refreshToken).ciphertext, expiresAt: fresh.expiresAt });
       return { token: fresh.accessToken, login: locked.login };
     } catch (err) {
-      console.warn(`[git] refreshing the GitHub token of workspace ${workspaceId} failed (${err instanceof TokenEndpointError ? err.message : "error"}); marked needs_reconnect`);
+      console.warn(`[git] refreshing the GitHub token of workspace ${workspaceId} failed (${describeError(err)}); marked needs_reconnect`);
       await markGitNeedsReconnect(tx, locked.id);
       return "reconnect" as const;
     }

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { listIssueActivityAfter, type ActivityEntry } from "@/db/queries/issue-events";
 import { listEventsAfter, toSequenced } from "@/db/queries/session-events";
 import type { LiveHub } from "@/lib/bus/live-hub";
+import { describeError } from "@/lib/log/describe-error";
 import type { SequencedEvent } from "@/lib/sessions/events";
 import type { LiveEntry } from "./entries";
 
@@ -162,7 +163,7 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
   /** Every entry goes through one chain, so replay, live entries and catch-ups never interleave. */
   const enqueue = (task: () => Promise<void>) => {
     chain = chain.then(task).catch((err: unknown) => {
-      console.error("[live] stream failed:", err instanceof Error ? err.message : err);
+      console.error(`[live] stream failed: ${describeError(err)}`);
       close();
     });
   };

@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { SESSION_QUEUE, type RunSessionJob } from "./jobs";
+import { describeError } from "@/lib/log/describe-error";
 
 export interface SessionQueue {
   readonly kind: "bullmq" | "memory";
@@ -23,7 +24,7 @@ export class BullSessionQueue implements SessionQueue {
 
   constructor(redisUrl: string, name = SESSION_QUEUE) {
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null, connectionName: `dispatch-queue-${process.pid}` });
-    this.connection.on("error", (err) => console.error("[queue] redis error:", err.message));
+    this.connection.on("error", (err) => console.error(`[queue] redis error: ${describeError(err)}`));
     // BULLMQ_PREFIX keeps several installations (or test runs) apart on one Redis.
     this.queue = new Queue<RunSessionJob>(name, { connection: this.connection, prefix: process.env.BULLMQ_PREFIX || "bull" });
   }
@@ -104,7 +105,7 @@ export class MemorySessionQueue implements SessionQueue {
       this.waiting.delete(id);
       // Forgotten once its run settles: a session that is still waiting afterwards (its claim failed) can be queued again.
       void this.handler({ sessionId: id })
-        .catch((err: unknown) => console.error(`[queue] session ${id} failed: ${err instanceof Error ? err.message : String(err)}`))
+        .catch((err: unknown) => console.error(`[queue] session ${id} failed: ${describeError(err)}`))
         .finally(() => this.known.delete(id));
     }
   }

@@ -7,6 +7,7 @@ import type { AgentSession, SessionStatus } from "@/db/schema";
 import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
 import { docFromText } from "@/lib/comments/body";
 import type { LiveEntry } from "@/lib/live/entries";
+import { describeError } from "@/lib/log/describe-error";
 import { renderMarkdown } from "@/lib/markdown/render";
 import type { SessionQueue } from "@/lib/queue/session-queue";
 import { admitWaiting } from "./admission";
@@ -68,7 +69,7 @@ export async function transitionSession(db: Db, id: string, to: SessionStatus, p
   // A session that ends frees its slot (the next one in line starts) or its place (those behind move up).
   if (isTerminal(to)) {
     await admitWaiting(db, { workspaceId: result.row.workspaceId, providerId: result.row.providerId, queue: opts.queue, bus: opts.bus }).catch((err: unknown) =>
-      console.error("[sessions] admitting the next session failed:", err instanceof Error ? err.message : err),
+      console.error(`[sessions] admitting the next session failed: ${describeError(err)}`),
     );
   }
   return result.row;

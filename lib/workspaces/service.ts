@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { getUserByEmail } from "@/db/queries/users";
+import { bumpSessionVersion, getUserByEmail } from "@/db/queries/users";
 import { changeMembership, insertMember, insertWorkspaceWithAdmin, listMembers } from "@/db/queries/workspaces";
 import type { Workspace, WorkspaceRole } from "@/db/schema";
 import { DispatchError } from "@/lib/errors";
@@ -43,9 +43,17 @@ export async function changeMemberRole(db: Db, ctx: WorkspaceContext, userId: st
 }
 
 /** Admins remove anyone; any member may remove themselves (leave). Never the last admin. */
+/**
+ * Removes a member, or the caller leaves. Removed by an admin, the person's sessions end too (all
+ * of them: a session is not tied to one workspace), so nothing they had open keeps working.
+ */
 export async function removeMember(db: Db, ctx: WorkspaceContext, userId: string): Promise<void> {
-  if (userId !== ctx.userId) requireRole(ctx, "admin");
-  assertMembershipChanged(await changeMembership(db, { workspaceId: ctx.workspace.id, userId, role: null }));
+  const byAdmin = userId !== ctx.userId;
+  if (byAdmin) requireRole(ctx, "admin");
+  await db.transaction(async (tx) => {
+    assertMembershipChanged(await changeMembership(tx, { workspaceId: ctx.workspace.id, userId, role: null }));
+    if (byAdmin) await bumpSessionVersion(tx, userId);
+  });
 }
 
 function assertMembershipChanged(result: Awaited<ReturnType<typeof changeMembership>>): void {

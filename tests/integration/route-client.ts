@@ -10,12 +10,17 @@ export async function cookieFor(userId: string) {
 }
 
 /** Calls a route handler with a real Request and a real next-auth session cookie (or none). */
-export async function call(handler: unknown, who: Who, params: Record<string, string>, init: { method?: string; body?: unknown; query?: string } = {}) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
+export async function call(
+  handler: unknown,
+  who: Who,
+  params: Record<string, string>,
+  init: { method?: string; body?: unknown; query?: string; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { "content-type": "application/json", ...init.headers };
   if (who) headers.cookie = who;
   const body = init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
   const req = new Request(`http://localhost/api/x${init.query ?? ""}`, { method: init.method ?? "GET", headers, body });
   const res = await (handler as Handler)(req, { params: Promise.resolve(params) });
-  return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as Record<string, any>) }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { status: res.status, headers: res.headers, body: res.status === 204 ? null : ((await res.json()) as Record<string, any>) }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 

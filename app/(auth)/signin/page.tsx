@@ -5,6 +5,8 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 import { oauthProviderButtons } from "@/lib/auth/options";
 import { getCurrentUser } from "@/lib/auth/session";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
+import { signInErrorMessage } from "@/lib/auth/sign-in-error";
+import { env } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -14,9 +16,12 @@ const oauthErrors: Record<string, string> = {
   AccessDenied: "Sign-in was cancelled or refused.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+// A query parameter given twice arrives as an array: typed as what it can be, not what we hope.
+type Query = { callbackUrl?: string | string[]; error?: string | string[] };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Query> }) {
   const { callbackUrl, error } = await searchParams;
-  const target = safeCallbackUrl(callbackUrl);
+  const target = safeCallbackUrl(callbackUrl, env().NEXTAUTH_URL);
   if (await getCurrentUser()) redirect(target);
   return (
     <>
@@ -24,11 +29,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <SignInForm
         callbackUrl={target}
         providers={oauthProviderButtons()}
-        initialError={error ? (oauthErrors[error] ?? "Sign-in failed. Please try again.") : undefined}
+        initialError={error ? (oauthErrors[String(error)] ?? signInErrorMessage(String(error))) : undefined}
       />
       <p className="mt-5 text-center text-sm text-slate-500">
         New to Dispatch?{" "}
-        <Link href={`/signup${callbackUrl ? `?callbackUrl=${encodeURIComponent(target)}` : ""}`} className="font-medium text-indigo-600 hover:text-indigo-500">
+        <Link href={`/signup${target !== "/" ? `?callbackUrl=${encodeURIComponent(target)}` : ""}`} className="font-medium text-indigo-600 hover:text-indigo-500">
           Create an account
         </Link>
       </p>

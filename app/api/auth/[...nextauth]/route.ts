@@ -1,7 +1,20 @@
 // GET|POST /api/auth/* – next-auth: sign-in, callbacks, session, sign-out
 import NextAuth from "next-auth";
+import { refuseSignInOverLimit } from "@/lib/auth/limited-attempts";
 import { authOptions } from "@/lib/auth/options";
 
-const handler = (req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) => NextAuth(authOptions())(req, ctx);
+type Route = { params: Promise<{ nextauth: string[] }> };
 
-export { handler as GET, handler as POST };
+const handler = (req: Request, ctx: Route) => NextAuth(authOptions())(req, ctx);
+
+/** A password sign-in over its limit gets 429 and Retry-After here, before any password is hashed. */
+async function post(req: Request, ctx: Route) {
+  const { nextauth } = await ctx.params;
+  if (nextauth.join("/") === "callback/credentials") {
+    const refused = await refuseSignInOverLimit(req);
+    if (refused) return refused;
+  }
+  return handler(req, ctx);
+}
+
+export { handler as GET, post as POST };
