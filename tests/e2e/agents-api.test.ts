@@ -156,7 +156,8 @@ describe("a Claude Code session started by a comment", () => {
     const requests = await modelApiRequests(anthropicApiUrl);
     const mine = requests.filter((r) => JSON.stringify(r.body).includes("what is the answer?") && JSON.stringify(r.body).includes(ISSUE_TITLE));
     expect(mine.length).toBeGreaterThan(0);
-    expect(JSON.stringify(mine[0]!.body)).toContain(`${issueKey}: ${ISSUE_TITLE}`);
+    expect(JSON.stringify(mine[0]!.body)).toContain(`## Issue ${issueKey}`);
+    expect(JSON.stringify(mine[0]!.body)).toContain(`Title: ${ISSUE_TITLE}`);
     for (const r of mine) {
       expect(r.path).toMatch(/^\/v1\/messages/);
       expect(r.headers.authorization).toBe(`Bearer ${CLAUDE_TOKEN}`);
@@ -217,11 +218,15 @@ describe("a slow Claude Code session", () => {
 
     const s = await waitForSession(admin, slug, id, ["cancelled"], 1_000);
     expect(s.finished_at).not.toBeNull();
-    // Long enough for the slow answer to have finished had it not been stopped: still cancelled, no answer posted.
+    // Long enough for the slow answer to have finished had it not been stopped: still cancelled, no answer
+    // posted — its one final comment says it was cancelled, and by whom.
     await new Promise((r) => setTimeout(r, 8_000));
     expect((await waitForSession(admin, slug, id, ["cancelled"], 1_000)).response).toBeNull();
     const comments = (await admin.get(ws(`/issues/${issueKey}/comments`))).body.comments;
-    expect(comments.filter((c: Json) => c.author.session_id === id)).toEqual([]);
+    const finals = comments.filter((c: Json) => c.author.session_id === id);
+    expect(finals).toHaveLength(1);
+    expect(finals[0].body_html).toContain("Cancelled");
+    expect(finals[0].body_html).not.toContain("Slow answer complete.");
   });
 });
 
