@@ -4,16 +4,22 @@ import type { WorkspaceRole } from "@/db/schema";
 import { getRequestUser } from "@/lib/auth/session";
 import { DispatchError, toDispatchError } from "@/lib/errors";
 import type { PublicUser } from "@/lib/users/service";
+import { readJsonBody } from "./json-body";
+import { assertSameSite } from "./same-site";
 import { loadWorkspaceContext, requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 
 type RouteContext<P> = { params: Promise<P> };
 type UserHandler<P> = (req: Request, args: { user: PublicUser; params: P; db: Db }) => Promise<Response>;
 type WorkspaceHandler<P> = (req: Request, args: { user: PublicUser; params: P; db: Db; ctx: WorkspaceContext }) => Promise<Response>;
 
-/** Signed-in user required; every error becomes `{ error: { code, message, field? } }` with its status. */
+/**
+ * Signed-in user required, and a change must not come from another site's page; every error
+ * becomes `{ error: { code, message, field? } }` with its status.
+ */
 export function withUser<P>(handler: UserHandler<P>) {
   return async (req: Request, route: RouteContext<P>): Promise<Response> => {
     try {
+      assertSameSite(req);
       const user = await getRequestUser(req);
       if (!user) throw new DispatchError("unauthorized:session", "Sign in to use this API.");
       return await handler(req, { user, params: await route.params, db: getDb() });
@@ -32,10 +38,5 @@ export function withWorkspace<P extends { slug: string }>(handler: WorkspaceHand
   });
 }
 
-export async function readJson(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    throw new DispatchError("bad_request:json", "The request body must be valid JSON.");
-  }
-}
+/** The JSON body: 415 unless sent as application/json, 413 over 1 MB, 400 unless it parses. */
+export const readJson = (req: Request): Promise<unknown> => readJsonBody(req);

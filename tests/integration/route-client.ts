@@ -9,9 +9,14 @@ export async function cookieFor(userId: string) {
   return `next-auth.session-token=${token}`;
 }
 
-/** Calls a route handler with a real Request and a real next-auth session cookie (or none). */
-export async function call(handler: unknown, who: Who, params: Record<string, string>, init: { method?: string; body?: unknown; query?: string } = {}) {
-  const headers: Record<string, string> = { "content-type": "application/json" };
+/** Calls a route handler with a real Request and a real next-auth session cookie (or none); `headers` add to or replace the JSON content type. */
+export async function call(
+  handler: unknown,
+  who: Who,
+  params: Record<string, string>,
+  init: { method?: string; body?: unknown; query?: string; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { "content-type": "application/json", ...init.headers };
   if (who) headers.cookie = who;
   const body = init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);
   const req = new Request(`http://localhost/api/x${init.query ?? ""}`, { method: init.method ?? "GET", headers, body });
