@@ -2,7 +2,8 @@ import "server-only";
 import { getDb, type Db } from "@/db/client";
 import type { WorkspaceRole } from "@/db/schema";
 import { getRequestUser } from "@/lib/auth/session";
-import { DispatchError, toDispatchError } from "@/lib/errors";
+import { DispatchError, notFound, toDispatchError } from "@/lib/errors";
+import { findUnstorableString } from "@/lib/storable-text";
 import type { PublicUser } from "@/lib/users/service";
 import { readJsonBody } from "./json-body";
 import { assertSameSite } from "./same-site";
@@ -22,7 +23,10 @@ export function withUser<P>(handler: UserHandler<P>) {
       assertSameSite(req);
       const user = await getRequestUser(req);
       if (!user) throw new DispatchError("unauthorized:session", "Sign in to use this API.");
-      return await handler(req, { user, params: await route.params, db: getDb() });
+      const params = await route.params;
+      // `%00` in a path names nothing: a 404 before any loader sends it to the database.
+      if (findUnstorableString(params)) throw notFound("page");
+      return await handler(req, { user, params, db: getDb() });
     } catch (err) {
       return toDispatchError(err).toResponse();
     }

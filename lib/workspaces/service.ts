@@ -2,8 +2,8 @@ import type { Db } from "@/db/client";
 import { getUserByEmail } from "@/db/queries/users";
 import { changeMembership, insertMember, insertWorkspaceWithAdmin, listMembers } from "@/db/queries/workspaces";
 import type { Workspace, WorkspaceRole } from "@/db/schema";
-import { DispatchError } from "@/lib/errors";
-import { isUniqueViolation, parseInput } from "@/lib/validation";
+import { DispatchError, notFound } from "@/lib/errors";
+import { isUniqueViolation, isUuid, parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "./access";
 import { addMemberSchema, changeRoleSchema, createWorkspaceSchema } from "./schemas";
 
@@ -37,6 +37,7 @@ export async function addMember(db: Db, ctx: WorkspaceContext, input: unknown) {
 
 export async function changeMemberRole(db: Db, ctx: WorkspaceContext, userId: string, input: unknown): Promise<WorkspaceRole> {
   requireRole(ctx, "admin");
+  if (!isUuid(userId)) throw notFound("member", "This member");
   const { role } = parseInput(changeRoleSchema, input, "member");
   assertMembershipChanged(await changeMembership(db, { workspaceId: ctx.workspace.id, userId, role }));
   return role;
@@ -45,6 +46,7 @@ export async function changeMemberRole(db: Db, ctx: WorkspaceContext, userId: st
 /** Admins remove anyone; any member may remove themselves (leave). Never the last admin. */
 export async function removeMember(db: Db, ctx: WorkspaceContext, userId: string): Promise<void> {
   if (userId !== ctx.userId) requireRole(ctx, "admin");
+  if (!isUuid(userId)) throw notFound("member", "This member");
   assertMembershipChanged(await changeMembership(db, { workspaceId: ctx.workspace.id, userId, role: null }));
 }
 
