@@ -25,6 +25,7 @@ const envSchema = z
     OIDC_CLIENT_ID: optional,
     OIDC_CLIENT_SECRET: optional,
     OIDC_NAME: optional,
+    DISPATCH_SSE_HEARTBEAT_MS: optional.pipe(z.coerce.number().int("must be a whole number of milliseconds").min(10).max(3_600_000).optional()),
   })
   .superRefine((env, ctx) => {
     const pairs: [keyof typeof env, keyof typeof env][] = [
