@@ -10,27 +10,36 @@ import { assertSameSite } from "./same-site";
 import { loadWorkspaceContext, requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 
 type RouteContext<P> = { params: Promise<P> };
+type RequestHandler<P> = (req: Request, args: { params: P }) => Promise<Response>;
 type UserHandler<P> = (req: Request, args: { user: PublicUser; params: P; db: Db }) => Promise<Response>;
 type WorkspaceHandler<P> = (req: Request, args: { user: PublicUser; params: P; db: Db; ctx: WorkspaceContext }) => Promise<Response>;
 
 /**
- * Signed-in user required, and a change must not come from another site's page; every error
- * becomes `{ error: { code, message, field? } }` with its status.
+ * Every route handler, signed in or not: a change must not come from another site's page, a
+ * path segment no record can have is a 404, and every error becomes
+ * `{ error: { code, message, field? } }` with its status (never a bare 500).
  */
-export function withUser<P>(handler: UserHandler<P>) {
+export function withRequest<P>(handler: RequestHandler<P>) {
   return async (req: Request, route: RouteContext<P>): Promise<Response> => {
     try {
       assertSameSite(req);
-      const user = await getRequestUser(req);
-      if (!user) throw new DispatchError("unauthorized:session", "Sign in to use this API.");
       const params = await route.params;
-      // `%00` in a path names nothing: a 404 before any loader sends it to the database.
+      // `%00` or a lone surrogate in a path names nothing: a 404 before a loader sends it to the database.
       if (findUnstorableString(params)) throw notFound("page");
-      return await handler(req, { user, params, db: getDb() });
+      return await handler(req, { params });
     } catch (err) {
       return toDispatchError(err).toResponse();
     }
   };
+}
+
+/** Signed-in user required. */
+export function withUser<P>(handler: UserHandler<P>) {
+  return withRequest<P>(async (req, { params }) => {
+    const user = await getRequestUser(req);
+    if (!user) throw new DispatchError("unauthorized:session", "Sign in to use this API.");
+    return handler(req, { user, params, db: getDb() });
+  });
 }
 
 /** Membership of the workspace in the path (404 otherwise), and at least `role` when given. */
