@@ -27,6 +27,7 @@ const envSchema = z
     OIDC_NAME: optional,
     // How many reverse proxies of ours append to X-Forwarded-For (lib/rate-limit/client-ip.ts); 0 or unset: none.
     DISPATCH_TRUST_PROXY: optional.pipe(z.string().regex(/^\d{1,2}$/, "must be a number of proxies (0, 1, 2, …)").optional()),
+    DISPATCH_SSE_HEARTBEAT_MS: optional.pipe(z.coerce.number().int("must be a whole number of milliseconds").min(10).max(3_600_000).optional()),
   })
   .superRefine((env, ctx) => {
     const pairs: [keyof typeof env, keyof typeof env][] = [

@@ -93,9 +93,10 @@ export async function createSkill(db: Db, ctx: WorkspaceContext, input: unknown)
   }
 }
 
+/** Workspace skills, and a project's when named; a project of another workspace (or no project) is a 404, not an empty list. */
 export async function getSkills(db: Db, ctx: WorkspaceContext, projectId: string | null): Promise<AgentSkill[]> {
-  if (projectId !== null && !uuid.safeParse(projectId).success) {
-    throw new DispatchError("bad_request:skill", "project_id must be a project id.", { field: "project_id" });
+  if (projectId !== null && (!uuid.safeParse(projectId).success || !(await getProjectById(db, { workspaceId: ctx.workspace.id, id: projectId })))) {
+    throw new DispatchError("not_found:project", "This project does not exist or you do not have access to it.", { field: "project_id" });
   }
   return listSkills(db, { workspaceId: ctx.workspace.id, projectId: projectId ?? undefined });
 }

@@ -10,6 +10,7 @@ import { parseMentionsFromDoc } from "@/lib/agents/mention-parser";
 import type { SessionQueue } from "@/lib/queue/session-queue";
 import type { CommentRow } from "@/db/queries/comments";
 import { withIssueActivity } from "@/lib/live/activity";
+import { validateEditorDoc } from "@/lib/editor/validate-doc";
 import { buildCommentBody, docFromText, type CommentBody } from "./body";
 
 /** Editor clients send `body` (the editor's JSON); API clients may send plain `text` instead. */
@@ -26,8 +27,12 @@ export function commentBodyFromInput(input: unknown): CommentBody {
   return bodyOf(parseInput(commentInputSchema, input, "comment"));
 }
 
-const bodyOf = (parsed: z.infer<typeof commentInputSchema>): CommentBody =>
-  parsed.body !== undefined ? buildCommentBody(parsed.body, "body") : buildCommentBody(docFromText(parsed.text ?? ""), "text");
+/** A browser's document is checked against the schema (shape, attribute types, depth) before ProseMirror or the renderer reads it. */
+const bodyOf = (parsed: z.infer<typeof commentInputSchema>): CommentBody => {
+  if (parsed.body === undefined) return buildCommentBody(docFromText(parsed.text ?? ""), "text");
+  validateEditorDoc(parsed.body, "body");
+  return buildCommentBody(parsed.body, "body");
+};
 
 /**
  * Posts a comment. If it mentions agents (`@claude-opus:fix-bug`), the comment and one session

@@ -19,7 +19,7 @@ export type RepositoryCheckJson = {
 
 /** Settings → Git: can the workspace's GitHub connection see the project's repository and push to it? */
 export async function checkProjectRepository(db: Db, ctx: WorkspaceContext, identifier: string): Promise<RepositoryCheckJson> {
-  requireRole(ctx, "member");
+  requireRole(ctx, "guest"); // guests read everything, this included; it reveals no token
   const project = await getProjectOrThrow(db, ctx, identifier);
   const base = { repository: project.repository, default_branch: project.defaultBranch, ok: false, can_push: false, html_url: null };
   const fullName = githubFullName(project.repository, githubConfig().webUrl);

@@ -26,7 +26,7 @@ export type IssueWithProject = { issue: NonNullable<Awaited<ReturnType<typeof ge
 
 /** Loads `WEB-12` within the workspace; a malformed or unknown key is a 404 like any other. */
 export async function getIssueByKeyOrThrow(db: Db, ctx: WorkspaceContext, key: string): Promise<IssueWithProject> {
-  const parsed = parseIssueKey(key);
+  const parsed = typeof key === "string" ? parseIssueKey(key) : null;
   const project = parsed && (await getProjectByIdentifier(db, ctx.workspace.id, parsed.identifier));
   const issue = parsed && project && (await getIssueByNumber(db, { workspaceId: ctx.workspace.id, projectId: project.id, number: parsed.number }));
   if (!project || !issue) throw notFound("issue", "This issue");

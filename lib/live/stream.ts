@@ -9,6 +9,12 @@ import type { LiveEntry } from "./entries";
 
 export const HEARTBEAT_MS = 15_000;
 
+/** DISPATCH_SSE_HEARTBEAT_MS (validated at start-up in lib/env.ts), else 15 s; tests shorten it to watch many periods. */
+function heartbeatPeriod(): number {
+  const n = Number(process.env.DISPATCH_SSE_HEARTBEAT_MS);
+  return Number.isInteger(n) && n > 0 ? n : HEARTBEAT_MS;
+}
+
 const encoder = new TextEncoder();
 const PAGE = 2000;
 
@@ -40,6 +46,15 @@ function onTick(periodMs: number, beat: () => void): () => void {
       tickers.delete(periodMs);
     }
   };
+}
+
+let openStreams = 0;
+
+/** What this process holds for open streams, for leak checks: streams, heartbeat timers, heartbeat callbacks. */
+export function liveStreamStats() {
+  let heartbeatListeners = 0;
+  for (const t of tickers.values()) heartbeatListeners += t.beats.size;
+  return { openStreams, heartbeatTimers: tickers.size, heartbeatListeners };
 }
 
 /** How a stream writes one session event and one activity entry (the route decides the format). */
@@ -91,6 +106,7 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
   const close = () => {
     if (closed) return;
     closed = true;
+    out = [];
     release();
     try {
       controllerRef?.close();
@@ -108,7 +124,12 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
       if (closed || out.length === 0) return;
       const chunk = out.length === 1 ? out[0]! : out.join("");
       out = [];
-      controllerRef!.enqueue(encoder.encode(chunk));
+      try {
+        controllerRef!.enqueue(encoder.encode(chunk));
+      } catch {
+        // The stream went away without telling us (no abort, no cancel): stop here rather than throw from a timer.
+        close();
+      }
     });
   };
 
@@ -201,9 +222,14 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
         }),
       ),
     );
-    const stopBeat = onTick(plan.heartbeatMs ?? HEARTBEAT_MS, () => write(": heartbeat\n\n"));
+    const stopBeat = onTick(plan.heartbeatMs ?? heartbeatPeriod(), () => write(": heartbeat\n\n"));
     const onAbort = () => close();
+    openStreams++;
+    let released = false;
     release = () => {
+      if (released) return;
+      released = true;
+      openStreams--;
       for (const u of unsubscribers) u();
       stopBeat();
       plan.signal.removeEventListener("abort", onAbort);
@@ -230,8 +256,7 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
       return detached(() => open());
     },
     cancel() {
-      closed = true;
-      release();
+      close();
     },
   });
 }

@@ -5,6 +5,7 @@ import type { ActivityEntry } from "@/db/queries/issue-events";
 import { getIssueFields, loadWatchedIssues, loadWatchedSessions } from "@/db/queries/live";
 import { toTimelineComment } from "@/lib/comments/timeline";
 import { DispatchError } from "@/lib/errors";
+import { eventCount } from "./cursor";
 import { renderMarkdown } from "@/lib/markdown/render";
 import { getSessionCard } from "@/lib/sessions/service";
 import { isTerminal } from "@/lib/sessions/status";
@@ -13,12 +14,12 @@ import type { WorkspaceContext } from "@/lib/workspaces/access";
 export const MAX_ISSUES = 20;
 export const MAX_SESSION_CURSORS = 500;
 
-/** `<uuid>` or `<uuid>@<seq>`: a topic and, optionally, the last entry the client already has. */
+/** `<uuid>` or `<uuid>@<seq>`: a topic and, optionally, the last entry the client already has (beyond the end reads as now). */
 const cursor = (param: string) =>
   z.string().transform((v, c) => {
     const [id, seq, ...rest] = v.split("@");
-    const n = seq === undefined ? null : Number(seq);
-    if (rest.length || !z.string().uuid().safeParse(id).success || (n !== null && (!Number.isSafeInteger(n) || n < 0))) {
+    const n = seq === undefined ? null : eventCount(seq);
+    if (rest.length || !z.string().uuid().safeParse(id).success || (seq !== undefined && n === null)) {
       c.addIssue({ code: "custom", message: `${param} must be an id, optionally followed by @ and the last sequence number you have (got "${v.slice(0, 80)}").` });
       return z.NEVER;
     }
@@ -62,7 +63,8 @@ export async function planLiveTopics(db: Db, ctx: WorkspaceContext, req: LiveReq
   const givenIssue = new Map(req.issues.map((i) => [i.id, i.seq]));
   return {
     issues: found.map((i) => ({ id: i.id, workspaceId, afterSeq: Math.min(givenIssue.get(i.id) ?? i.activitySeq, i.activitySeq) })),
-    sessions: sessions.map((s) => ({ id: s.id, issueId: s.issueId, afterSeq: given.get(s.id) ?? (isTerminal(s.status) ? s.eventSeq : 0) })),
+    // A cursor beyond the log (a client's stale or made-up number) starts from now, not past every future event.
+    sessions: sessions.map((s) => ({ id: s.id, issueId: s.issueId, afterSeq: Math.min(given.get(s.id) ?? (isTerminal(s.status) ? s.eventSeq : 0), s.eventSeq) })),
   };
 }
 

@@ -5,6 +5,9 @@ const cloneUrl = /^(?:(?:https?|ssh|git):\/\/[^\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-
 // A practical subset of git-check-ref-format.
 const branchName = /^(?!\/|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*\/$|.*\.$)[A-Za-z0-9._\/-]{1,200}$/;
 
+/** What a project identifier in a URL can look like (any case); anything else names no project. */
+export const isProjectIdentifierShape = (v: unknown): v is string => typeof v === "string" && /^[A-Za-z][A-Za-z0-9]{1,9}$/.test(v);
+
 export const createProjectSchema = z.object({
   name: z.string({ required_error: "Name is required." }).trim().min(1, "Name is required.").max(80, "Name must be at most 80 characters."),
   identifier: z

@@ -4,7 +4,7 @@ import type { Project } from "@/db/schema";
 import { DispatchError, notFound } from "@/lib/errors";
 import { isUniqueViolation, parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
-import { createProjectSchema, projectRepositorySchema } from "./schemas";
+import { createProjectSchema, isProjectIdentifierShape, projectRepositorySchema } from "./schemas";
 
 export async function createProject(db: Db, ctx: WorkspaceContext, input: unknown): Promise<Project> {
   requireRole(ctx, "member");
@@ -26,7 +26,7 @@ export function getProjects(db: Db, ctx: WorkspaceContext) {
 }
 
 export async function getProjectOrThrow(db: Db, ctx: WorkspaceContext, identifier: string): Promise<Project> {
-  const project = await getProjectByIdentifier(db, ctx.workspace.id, identifier);
+  const project = isProjectIdentifierShape(identifier) ? await getProjectByIdentifier(db, ctx.workspace.id, identifier) : undefined;
   if (!project) throw notFound("project", "This project");
   return project;
 }

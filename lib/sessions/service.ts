@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { getSession, listSessionCards, listSessionsForIssue } from "@/db/queries/agent-sessions";
+import { getIssueById } from "@/db/queries/issues";
 import { getUserById } from "@/db/queries/users";
 import type { AgentSession } from "@/db/schema";
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
@@ -18,9 +19,11 @@ export async function getSessionOrThrow(db: Db, ctx: WorkspaceContext, id: strin
   return session;
 }
 
+/** The sessions of an issue of this workspace; another workspace's issue, or no issue at all, is a 404 rather than an empty list. */
 export async function listSessions(db: Db, ctx: WorkspaceContext, issueId: string | null): Promise<AgentSession[]> {
-  if (!issueId || !uuid.safeParse(issueId).success) {
-    throw new DispatchError("bad_request:session", "issue_id is required and must be an issue id.", { field: "issue_id" });
+  if (!issueId) throw new DispatchError("bad_request:session", "issue_id is required.", { field: "issue_id" });
+  if (!uuid.safeParse(issueId).success || !(await getIssueById(db, { workspaceId: ctx.workspace.id, id: issueId }))) {
+    throw new DispatchError("not_found:issue", "This issue does not exist or you do not have access to it.", { field: "issue_id" });
   }
   return listSessionsForIssue(db, { workspaceId: ctx.workspace.id, issueId });
 }

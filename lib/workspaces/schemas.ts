@@ -10,12 +10,15 @@ export const workspaceRoleSchema = z.enum(["admin", "member", "guest"], {
   errorMap: () => ({ message: "Role must be admin, member or guest." }),
 });
 
+/** What a workspace URL slug looks like; anything else names no workspace. */
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 export const slugSchema = z
   .string({ required_error: "URL slug is required." })
   .trim()
   .min(2, "URL slug must be at least 2 characters.")
   .max(40, "URL slug must be at most 40 characters.")
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "URL slug may use lower-case letters, digits and single hyphens between them.")
+  .regex(SLUG_PATTERN, "URL slug may use lower-case letters, digits and single hyphens between them.")
   .refine((s) => !RESERVED_SLUGS.has(s), { message: "This URL slug is reserved; choose another." });
 
 export const createWorkspaceSchema = z.object({

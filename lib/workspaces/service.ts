@@ -2,8 +2,8 @@ import type { Db } from "@/db/client";
 import { bumpSessionVersion, getUserByEmail } from "@/db/queries/users";
 import { changeMembership, insertMember, insertWorkspaceWithAdmin, listMembers } from "@/db/queries/workspaces";
 import type { Workspace, WorkspaceRole } from "@/db/schema";
-import { DispatchError } from "@/lib/errors";
-import { isUniqueViolation, parseInput } from "@/lib/validation";
+import { DispatchError, notFound } from "@/lib/errors";
+import { isUniqueViolation, isUuid, parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "./access";
 import { addMemberSchema, changeRoleSchema, createWorkspaceSchema } from "./schemas";
 
@@ -37,6 +37,7 @@ export async function addMember(db: Db, ctx: WorkspaceContext, input: unknown) {
 
 export async function changeMemberRole(db: Db, ctx: WorkspaceContext, userId: string, input: unknown): Promise<WorkspaceRole> {
   requireRole(ctx, "admin");
+  if (!isUuid(userId)) throw notFound("member", "This member");
   const { role } = parseInput(changeRoleSchema, input, "member");
   assertMembershipChanged(await changeMembership(db, { workspaceId: ctx.workspace.id, userId, role }));
   return role;
@@ -50,6 +51,7 @@ export async function changeMemberRole(db: Db, ctx: WorkspaceContext, userId: st
 export async function removeMember(db: Db, ctx: WorkspaceContext, userId: string): Promise<void> {
   const byAdmin = userId !== ctx.userId;
   if (byAdmin) requireRole(ctx, "admin");
+  if (!isUuid(userId)) throw notFound("member", "This member");
   await db.transaction(async (tx) => {
     assertMembershipChanged(await changeMembership(tx, { workspaceId: ctx.workspace.id, userId, role: null }));
     if (byAdmin) await bumpSessionVersion(tx, userId);

@@ -301,7 +301,8 @@ describe("sessions", () => {
     const two = await fixture(["member"]);
     const s = (await addComment(h.db, one.member!, one.issue, say("@claude go"), { queue })).sessions[0]!;
     expect((await listSessions(h.db, one.member!, one.issue.id)).map((x) => x.id)).toEqual([s.id]);
-    expect(await listSessions(h.db, two.member!, one.issue.id)).toEqual([]);
+    // Another workspace's issue is not an empty list but a 404, like any other id of theirs.
+    expect(await rejection(listSessions(h.db, two.member!, one.issue.id))).toMatchObject({ code: "not_found:issue", field: "issue_id" });
     expect(await rejection(getSessionOrThrow(h.db, two.member!, s.id))).toMatchObject({ code: "not_found:session" });
     expect(await rejection(cancelSession(h.db, two.member!, s.id, { queue, signal }))).toMatchObject({ code: "not_found:session" });
     expect(await rejection(listSessions(h.db, one.member!, null))).toMatchObject({ field: "issue_id" });

@@ -9,7 +9,7 @@ export async function cookieFor(userId: string) {
   return `next-auth.session-token=${token}`;
 }
 
-/** Calls a route handler with a real Request and a real next-auth session cookie (or none). */
+/** Calls a route handler with a real Request and a real next-auth session cookie (or none); `headers` add to or replace the JSON content type. */
 export async function call(
   handler: unknown,
   who: Who,

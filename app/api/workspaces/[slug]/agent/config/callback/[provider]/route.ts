@@ -1,12 +1,13 @@
 // GET /api/workspaces/[slug]/agent/config/callback/[provider] – the provider's OAuth redirect: store the tokens, then back to Agents settings with the outcome
 import { getDb } from "@/db/client";
+import { withRequest } from "@/lib/api/handler";
 import { appBaseUrl, completeAuthorization, settingsRedirect } from "@/lib/agents/oauth";
 import { getRequestUser } from "@/lib/auth/session";
 
 type P = { slug: string; provider: string };
 
-export async function GET(req: Request, route: { params: Promise<P> }): Promise<Response> {
-  const { slug, provider } = await route.params;
+export const GET = withRequest<P>(async (req, { params }) => {
+  const { slug, provider } = params;
   const query = new URL(req.url).searchParams;
   const base = appBaseUrl(req);
   const user = await getRequestUser(req);
@@ -19,4 +20,4 @@ export async function GET(req: Request, route: { params: Promise<P> }): Promise<
   });
   // 303: the browser follows with a GET, and the code in this URL is not kept in its history entry.
   return new Response(null, { status: 303, headers: { location: settingsRedirect(base, slug, provider, error), "cache-control": "no-store", "referrer-policy": "no-referrer" } });
-}
+});

@@ -9,6 +9,6 @@ export const dynamic = "force-dynamic";
 
 export const GET = withWorkspace<{ slug: string; id: string }>(async (req, { db, ctx, params }) => {
   const session = await getSessionOrThrow(db, ctx, params.id);
-  const body = sessionEventStream({ db, hub: getLiveHub(), session: { id: session.id, issueId: session.issueId }, afterSeq: lastEventId(req), signal: req.signal });
+  const body = sessionEventStream({ db, hub: getLiveHub(), session, afterSeq: lastEventId(req), signal: req.signal });
   return new Response(body, { headers: SSE_HEADERS });
 });
