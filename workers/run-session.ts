@@ -9,6 +9,7 @@ import { announce, type LiveBus } from "@/lib/bus/session-events";
 import { commentText, docFromText } from "@/lib/comments/body";
 import { getFreshAccessToken, ReconnectNeededError } from "@/lib/agents/credentials";
 import type { KeyRing } from "@/lib/crypto/token-box";
+import { describeError } from "@/lib/log/describe-error";
 import { redactDeep, redactSecrets } from "@/lib/secrets/redact";
 import { issueKey } from "@/lib/issues/schemas";
 import { renderMarkdown } from "@/lib/markdown/render";
@@ -66,7 +67,7 @@ export async function runSession(deps: RunnerDeps, sessionId: string): Promise<v
     if (err instanceof SessionFailure) {
       await run.fail(err.code, err.message);
     } else {
-      console.error(`[worker] session ${sessionId} crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      console.error(`[worker] session ${sessionId} crashed: ${describeError(err)}`);
       await run.fail("worker_error", `The worker failed while running the session (${err instanceof Error ? err.name : "error"}). The worker's log has the details; start the agent again.`);
     }
   } finally {
@@ -265,7 +266,7 @@ class SessionRun {
       const state = await collectCliState(homeDir, dirs, (s) => redactSecrets(s, this.secrets));
       if (state) await this.write(() => saveCliState(this.deps.db, this.sessionId, state));
     } catch (err) {
-      console.warn(`[worker] session ${this.sessionId}: keeping the CLI's conversation failed: ${err instanceof Error ? err.message : String(err)}`);
+      console.warn(`[worker] session ${this.sessionId}: keeping the CLI's conversation failed: ${describeError(err)}`);
     }
   }
 
@@ -413,7 +414,7 @@ class SessionRun {
 
   async cleanup() {
     await this.flush().catch(() => undefined);
-    if (this.container) await this.container.remove().catch((err: unknown) => console.error("[worker] remove failed:", err));
+    if (this.container) await this.container.remove().catch((err: unknown) => console.error(`[worker] removing the container failed: ${describeError(err)}`));
     await this.proxy?.close().catch(() => undefined);
     await fs.rm(this.dir, { recursive: true, force: true }).catch(() => undefined);
   }
@@ -422,6 +423,6 @@ class SessionRun {
 const gitFailureCode = (err: GitStepError): FailureCode =>
   err.step === "pull_request" ? "pull_request_failed" : err.step === "push" || err.step === "commit" ? "push_failed" : err.step === "access" ? "forge_access" : "clone_failed";
 
-const dbMessage = (err: unknown) => (err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err));
+const dbMessage = (err: unknown) => describeError(err);
 
 const sessionKeys = (s: { id: string; workspaceId: string; issueId: string }) => ({ workspaceId: s.workspaceId, issueId: s.issueId, sessionId: s.id });

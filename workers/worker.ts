@@ -8,6 +8,7 @@ import { heartbeat, removeWorker } from "@/db/queries/worker";
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import type { LiveBus } from "@/lib/bus/session-events";
 import { keyRing } from "@/lib/crypto/token-box";
+import { describeError } from "@/lib/log/describe-error";
 import { runSessionJobSchema, SESSION_QUEUE } from "@/lib/queue/jobs";
 import { BullSessionQueue, type MemorySessionQueue, type SessionQueue } from "@/lib/queue/session-queue";
 import type { Leadership } from "@/db/leader";
@@ -77,14 +78,14 @@ export async function startWorker(o: WorkerOptions) {
   };
 
   const beat = () =>
-    heartbeat(o.db, { id: workerId, hostname: os.hostname() }).catch((err: unknown) => console.error(`[worker] heartbeat failed: ${err instanceof Error ? err.message : String(err)}`));
+    heartbeat(o.db, { id: workerId, hostname: os.hostname() }).catch((err: unknown) => console.error(`[worker] heartbeat failed: ${describeError(err)}`));
   // Jobs go back into the queue this worker reads (the line lives in the database; see recoverLine).
   const producer: SessionQueue = "memory" in o.source ? o.source.memory : new BullSessionQueue(o.source.redisUrl);
   // Containers live on this worker's engine, so each worker sweeps its own (sessions are the reconciler's).
   const sweep = () =>
     reapContainers({ db: o.db, sandbox, ownWorkerId: workerId, ownActive: active })
       .then((removed) => removed && console.info(`[worker] removed ${removed} containers of sessions that are over`))
-      .catch((err: unknown) => console.error(`[worker] sweeping containers failed: ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err: unknown) => console.error(`[worker] sweeping containers failed: ${describeError(err)}`));
   await beat();
   await sweep();
   const timers = [setInterval(beat, o.heartbeatMs ?? num(process.env.WORKER_HEARTBEAT_MS, 5_000)), setInterval(sweep, o.reapEveryMs ?? 10_000)];

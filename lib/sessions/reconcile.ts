@@ -3,6 +3,7 @@ import { soleLeadership, type Leadership } from "@/db/leader";
 import { findLostSessions, removeSilentWorkers } from "@/db/queries/worker";
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import type { LiveBus } from "@/lib/bus/session-events";
+import { describeError } from "@/lib/log/describe-error";
 import type { SessionQueue } from "@/lib/queue/session-queue";
 import { recoverLine } from "./admission";
 import { workerLostMessage } from "./failure";
@@ -80,7 +81,7 @@ export function startReconciler(o: ReconcilerOptions): { stop: () => Promise<voi
       return result;
     } catch (err) {
       healthySince = null;
-      console.error(`[reconcile] pass failed: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(`[reconcile] pass failed: ${describeError(err)}`);
       return null;
     }
   };

@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import readline from "node:readline";
 import Docker from "dockerode";
+import { describeError } from "@/lib/log/describe-error";
 import { SessionFailure } from "@/lib/sessions/failure";
 import { installationId } from "./installation";
 import type { SandboxDriver, SandboxHandle, SandboxLine, SandboxSpec } from "./types";
@@ -44,7 +45,7 @@ export class DockerSandbox implements SandboxDriver {
       try {
         this.client = new Docker();
       } catch (err) {
-        console.error(`[worker] the Docker client could not be set up: ${err instanceof Error ? err.message : String(err)}`);
+        console.error(`[worker] the Docker client could not be set up: ${describeError(err)}`);
         throw new SessionFailure("docker_unreachable", "The worker's Docker settings are invalid (DOCKER_HOST or its TLS files). An operator can fix them on the worker.");
       }
     }
@@ -132,7 +133,7 @@ export class DockerSandbox implements SandboxDriver {
       kill: () =>
         this.call("stopping the container", () => container.kill({ signal: "SIGKILL" }))
           .then(() => undefined, ignoreGone)
-          .catch((err: unknown) => console.error(`[worker] killing container ${container.id.slice(0, 12)} failed: ${err instanceof Error ? err.message : String(err)}`)),
+          .catch((err: unknown) => console.error(`[worker] killing container ${container.id.slice(0, 12)} failed: ${describeError(err)}`)),
       remove: () => this.call("removing the container", () => container.remove({ force: true, v: true })).then(() => undefined, ignoreGone),
     };
   }
