@@ -231,7 +231,10 @@ describe("a session run by the worker", () => {
     const s = await getSessionOrThrow(h.db, adminCtx, id);
     expect(s.status).toBe("failed");
     expect(s.errorMessage).toContain("API Error: 500 Scripted overload");
-    expect(seen.get(id)!.at(-1)).toMatchObject({ type: "done", status: "failed" });
+    // The worker's proxy saw the API's 500: the failure is classified, and named once in the final comment.
+    expect(s.errorCode).toBe("model_error");
+    expect(s.errorMessage).toContain("Claude's API failed (HTTP 500)");
+    expect(seen.get(id)!.at(-1)).toMatchObject({ type: "done", status: "failed", code: "model_error" });
   });
 
   it("times out a reply that never ends within timeout + 2 s, keeping what streamed", async () => {
