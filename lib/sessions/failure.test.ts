@@ -30,5 +30,7 @@ describe("failure reasons", () => {
   it("writes the outcome comment with its status and reason", () => {
     expect(outcomeCommentMarkdown("failed", "The worker running this session stopped.")).toBe("**Failed** — The worker running this session stopped.");
     expect(outcomeCommentMarkdown("cancelled", null)).toBe("**Cancelled** — no reason was recorded.");
+    expect(outcomeCommentMarkdown("cancelled", "Cancelled by Ada Lovelace.")).toBe("**Cancelled by Ada Lovelace.**");
+    expect(outcomeCommentMarkdown("timed_out", timedOutMessage(5))).toBe("**Timed out after 5 minutes.** Raise the skill's or provider's time limit, or split the work.");
   });
 });

@@ -71,5 +71,12 @@ const TITLE: Record<"failed" | "cancelled" | "timed_out", string> = { failed: "F
 
 /** The one final comment of a session that ended without an answer of its own. */
 export function outcomeCommentMarkdown(status: "failed" | "cancelled" | "timed_out", message: string | null): string {
-  return `**${TITLE[status]}** — ${message ?? "no reason was recorded."}`;
+  const title = TITLE[status];
+  if (!message) return `**${title}** — no reason was recorded.`;
+  // "Cancelled by Ada." or "Timed out after 5 minutes. …" already say it: bold their first sentence instead of repeating the title.
+  if (message.toLowerCase().startsWith(title.toLowerCase())) {
+    const end = message.indexOf(". ");
+    return end < 0 ? `**${message}**` : `**${message.slice(0, end + 1)}**${message.slice(end + 1)}`;
+  }
+  return `**${title}** — ${message}`;
 }
