@@ -30,6 +30,7 @@ import { RedisLiveBus } from "../lib/bus/session-events";
 import { transitionSession } from "../lib/sessions/transitions";
 import { SESSION_COOKIE, signUpAndIn, uniqueEmail, type ApiClient } from "../tests/e2e/support/api-client";
 import { buildApp, buildIsStale, freePort, startNext } from "../tests/e2e/support/server";
+import { beatAsWorker } from "../tests/support/worker-beat";
 import { deleteKeysMatching } from "./support/redis-keys";
 import { benchText, hrMs, type ClientCommand, type ClientReply } from "./support/fanout-protocol";
 import { max, processTree, quantile } from "./support/stats";
@@ -309,6 +310,7 @@ async function main() {
   const bus = new RedisLiveBus(redisUrl, liveStreamName);
   const redis = new Redis(redisUrl);
   let server: Awaited<ReturnType<typeof startNext>> | undefined;
+  let stopBeating = () => {};
   const clients: Client[] = [];
   const failures: string[] = [];
   const rows: Row[] = [];
@@ -336,6 +338,8 @@ async function main() {
         ...(SNAPSHOTS && { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${SNAPSHOTS}`.trim() }),
       },
     });
+    // The sessions below are moved by this process as worker "bench": it beats like one.
+    stopBeating = beatAsWorker(handle.db, "bench");
     const serverPid = server.process.pid!;
     raiseNofile(serverPid);
 
@@ -477,6 +481,7 @@ async function main() {
     console.error("[bench] stopped:", err);
     failures.push(err instanceof Error ? err.message : String(err));
   } finally {
+    stopBeating();
     await server?.stop();
     await bus.close();
     await deleteKeysMatching(redis, `${prefix}:*`);

@@ -14,6 +14,7 @@ import { transitionSession } from "@/lib/sessions/transitions";
 import { gotoHydrated, launchChromium } from "./pages/browser";
 import { shotsDir } from "./pages/signed-in-browser";
 import { SESSION_COOKIE, signUpAndIn, uniqueEmail, type ApiClient } from "./support/api-client";
+import { beatAsWorker } from "../support/worker-beat";
 import { freePort, startNext, type RunningServer } from "./support/server";
 
 // Team scale in one browser: 12 running sessions across 3 issues, each issue open in its own tab
@@ -38,6 +39,7 @@ const pages: Page[] = [];
 let streaming = true;
 let streamer: Promise<void>;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-tabs-"));
+let stopBeating = () => {};
 
 beforeAll(async () => {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -88,7 +90,8 @@ beforeAll(async () => {
     issues.push({ key, sessions });
   }
   expect(issues.flatMap((i) => i.sessions)).toHaveLength(12);
-  // As the worker: claim and start every session.
+  // As the worker: beat like one (the web process's reconciler ends the sessions of a silent worker), claim and start every session.
+  stopBeating = beatAsWorker(handle.db, "tabs-test");
   for (const id of issues.flatMap((i) => i.sessions)) {
     expect(await transitionSession(handle.db, id, "provisioning", { workerId: "tabs-test" }, { bus })).toBeTruthy();
     await transitionSession(handle.db, id, "running", {}, { bus });
@@ -113,6 +116,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   streaming = false;
+  stopBeating();
   await streamer?.catch(() => undefined);
   await context?.close().catch(() => undefined);
   await browser?.close().catch(() => undefined);
