@@ -34,7 +34,8 @@ export default defineConfig({
           globalSetup: ["tests/integration/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 60_000,
-          poolOptions: { forks: { singleFork: true } },
+          // One file at a time (they restart shared servers), each in its own process (their module singletons must not meet).
+          fileParallelism: false,
         },
       },
       {
