@@ -136,6 +136,7 @@ const session = (id: string, status: TimelineSession["status"], over: Partial<Ti
   inputTokens: null,
   outputTokens: null,
   costUsd: null,
+  mentionIndex: 0,
   createdAt: "2026-11-25T10:00:00.000Z",
   startedAt: null,
   finishedAt: null,
@@ -176,6 +177,17 @@ describe("AgentStore", () => {
     hydrate(s, []);
     emitKind(FakeEventSource.all.at(-1)!, "activity", { issueId: ISSUE, seq: 1, type: "session.created", refId: "n", data: session("n", "queued") });
     expect([...s.sessions.keys()]).toEqual(["n"]);
+  });
+
+  it("orders a comment's cards by mention, whatever order they arrive in", () => {
+    const s = store();
+    hydrate(s, [session("z-opus", "queued", { mentionIndex: 0 })]);
+    const source = FakeEventSource.all.at(-1)!;
+    // Live activity may announce a comment's sessions in any order; ids sort against mention order.
+    emitKind(source, "activity", { issueId: ISSUE, seq: 1, type: "session.created", refId: "a-haiku", data: session("a-haiku", "queued", { mentionIndex: 2 }) });
+    emitKind(source, "activity", { issueId: ISSUE, seq: 2, type: "session.created", refId: "m-sonnet", data: session("m-sonnet", "queued", { mentionIndex: 1 }) });
+    s.addSessions([session("later", "queued", { createdAt: "2026-11-25T10:05:00.000Z" }), session("b-earlier", "queued", { createdAt: "2026-11-25T09:00:00.000Z" })]);
+    expect(s.sessionsForComment("c1").map((m) => m.id)).toEqual(["b-earlier", "z-opus", "m-sonnet", "a-haiku", "later"]);
   });
 
   it("applies each frame's events in one batch and settles into the stored card after done", async () => {

@@ -3,7 +3,7 @@ import type { ActionResult } from "@/lib/actions/result";
 import { parseMentionsFromDoc } from "@/lib/agents/mention-parser";
 import type { AgentPicker } from "@/lib/agents/picker";
 import { isTerminal } from "@/lib/sessions/status";
-import type { TimelineSession } from "@/lib/sessions/timeline";
+import { compareCards, type TimelineSession } from "@/lib/sessions/timeline";
 import { AgentSessionModel, type CardDeps } from "./agent-session.model";
 import type { IssueActivity, LiveConnection, LiveMessage } from "./live/live-client";
 import { liveConnectionFor } from "./live/shared-live";
@@ -149,14 +149,18 @@ export class AgentStore implements IAgentStore {
     for (const m of this.sessions.values()) m.setConnection(state);
   }
 
-  /** Cards under their trigger comment, in the order they were started. */
+  /** Cards under their trigger comment in mention order, however they arrived (page, live activity, own post). */
   sessionsForComment(commentId: string): AgentSessionModel[] {
-    return [...this.sessions.values()].filter((m) => m.session.triggerCommentId === commentId);
+    return this.ordered((m) => m.session.triggerCommentId === commentId);
   }
 
   /** Sessions whose trigger comment is gone (deleted): shown at the end rather than lost. */
   get orphanSessions(): AgentSessionModel[] {
-    return [...this.sessions.values()].filter((m) => !m.session.triggerCommentId);
+    return this.ordered((m) => !m.session.triggerCommentId);
+  }
+
+  private ordered(keep: (m: AgentSessionModel) => boolean): AgentSessionModel[] {
+    return [...this.sessions.values()].filter(keep).sort((a, b) => compareCards(a.session, b.session));
   }
 
   async cancel(id: string) {

@@ -5,8 +5,10 @@ import { useParams } from "next/navigation";
 import { useId, useState } from "react";
 import { formatCost, formatDuration, formatTokens, STATUS_LABEL } from "@/lib/sessions/format";
 import { isTerminal } from "@/lib/sessions/status";
+import { withoutFinalError } from "@/lib/sessions/transcript";
 import type { AgentSessionModel } from "@/stores/agent-session.model";
 import { useAgentStore } from "@/stores/store-provider";
+import { CollapsibleAnswer } from "./collapsible-answer";
 import { SessionDiffPanel, useSessionDiff } from "./diff-panel";
 import { Elapsed } from "./elapsed";
 import { ProviderMark } from "./provider-mark";
@@ -28,6 +30,9 @@ export const SessionCard = observer(function SessionCard({ model, canCancel }: {
   const slug = useParams<{ slug: string }>()?.slug ?? "";
   const diff = useSessionDiff(slug, s.id);
   const t = model.transcript;
+  // The failure banner is the one place for the reason: the run's log does not repeat it.
+  const finalError = active ? null : (s.error ?? t.done?.error ?? null);
+  const items = finalError ? withoutFinalError(t.items, finalError) : t.items;
   const usage = s.inputTokens !== null ? { inputTokens: s.inputTokens, outputTokens: s.outputTokens ?? 0, costUsd: s.costUsd } : t.usage;
 
   async function cancel() {
@@ -79,10 +84,9 @@ export const SessionCard = observer(function SessionCard({ model, canCancel }: {
         </header>
 
         <div className="space-y-3 px-4 py-3" aria-live={active ? "polite" : undefined}>
-          {settled && s.answerHtml ? (
-            <div className="prose-comment" data-testid="agent-answer" dangerouslySetInnerHTML={{ __html: s.answerHtml }} />
-          ) : null}
-          {(active || showWork || (!s.answerHtml && t.items.length > 0)) && <TranscriptView items={t.items} />}
+          {/* Streaming stays unclamped (the member is watching it); the finished answer collapses. */}
+          {settled && s.answerHtml ? <CollapsibleAnswer key={s.answerHtml} html={s.answerHtml} /> : null}
+          {(active || showWork || (!s.answerHtml && items.length > 0)) && <TranscriptView items={items} />}
           {active && t.items.length === 0 && <p className="text-sm text-slate-400">{t.statusMessage ?? (status === "pending" ? "Waiting for a worker…" : "Starting the agent…")}</p>}
           {settled && status !== "completed" && (
             <p role="alert" className={`rounded-md px-3 py-2 text-sm ${status === "cancelled" ? "bg-slate-50 text-slate-600" : "bg-red-50 text-red-700"}`}>

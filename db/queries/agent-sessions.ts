@@ -5,6 +5,9 @@ import { agentProviders, agentProviderVariants, agentSessions, agentSkills, comm
 
 export type NewSession = Omit<typeof agentSessions.$inferInsert, "id" | "status" | "triggerCommentId" | "createdAt" | "updatedAt">;
 
+/** Oldest first; the agents of one comment (one insert, one created_at) in the order they were mentioned. */
+const sessionOrder = [asc(agentSessions.createdAt), asc(agentSessions.mentionIndex), asc(agentSessions.id)] as const;
+
 export type LimitExceeded = { providerId: string; limit: number; active: number };
 
 /**
@@ -102,7 +105,7 @@ export async function listSessionsForIssue(db: Db, args: { workspaceId: string; 
     .select()
     .from(agentSessions)
     .where(and(eq(agentSessions.workspaceId, args.workspaceId), eq(agentSessions.issueId, args.issueId)))
-    .orderBy(asc(agentSessions.createdAt), asc(agentSessions.id));
+    .orderBy(...sessionOrder);
 }
 
 /** The conditional update behind every status change: it only happens if the row is still in one of `from`. */
@@ -170,6 +173,6 @@ export async function listSessionCards(db: Db, args: { workspaceId: string; issu
         args.id ? eq(agentSessions.id, args.id) : undefined,
       ),
     )
-    .orderBy(asc(agentSessions.createdAt), asc(agentSessions.id));
+    .orderBy(...sessionOrder);
   return rows.map(({ session, ...rest }) => ({ ...session, ...rest }));
 }

@@ -163,6 +163,8 @@ export const agentSessions = pgTable(
       .notNull()
       .references(() => agentProviderVariants.id),
     skillId: uuid("skill_id").references(() => agentSkills.id, { onDelete: "set null" }),
+    /** Place among the agents its comment started (0 = named first): sessions of one comment share created_at, so cards order by this. */
+    mentionIndex: integer("mention_index").notNull().default(0),
     modelId: text("model_id").notNull(),
     mode: skillMode("mode").notNull().default("autonomous"),
     status: sessionStatus("status").notNull().default("pending"),

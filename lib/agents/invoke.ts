@@ -68,6 +68,7 @@ export async function invokeAgents(
     providerId: a.provider.id,
     variantId: a.variant.id,
     skillId: a.skill?.id ?? null,
+    mentionIndex: i,
     modelId: a.variant.modelId,
     mode: a.skill?.mode ?? "autonomous",
     prompt,

@@ -29,6 +29,8 @@ export type TimelineSession = {
   costUsd: number | null;
   /** The last event of its log when read: a page that has the finished card needs none of it again. */
   eventSeq?: number;
+  /** Place among the agents its comment started (0 = named first). */
+  mentionIndex: number;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -59,8 +61,14 @@ export function toTimelineSession(s: SessionCardRow): TimelineSession {
     outputTokens: s.outputTokens,
     costUsd: s.costUsd === null ? null : Number(s.costUsd),
     eventSeq: s.eventSeq,
+    mentionIndex: s.mentionIndex,
     createdAt: s.createdAt.toISOString(),
     startedAt: s.startedAt?.toISOString() ?? null,
     finishedAt: s.finishedAt?.toISOString() ?? null,
   };
+}
+
+/** Card order, the same as the server's: oldest first, the agents of one comment in the order they were mentioned. */
+export function compareCards(a: TimelineSession, b: TimelineSession): number {
+  return a.createdAt.localeCompare(b.createdAt) || a.mentionIndex - b.mentionIndex || a.id.localeCompare(b.id);
 }

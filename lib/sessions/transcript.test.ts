@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SequencedEvent, SessionEvent } from "./events";
 import { MarkdownSequence } from "@/lib/markdown/incremental";
-import { applyEvents, emptyTranscript, type Transcript } from "./transcript";
+import { applyEvents, emptyTranscript, withoutFinalError, type Transcript } from "./transcript";
 
 const seq = (events: SessionEvent[], from = 1): SequencedEvent[] => events.map((e, i) => ({ ...e, seq: from + i }));
 
@@ -143,5 +143,37 @@ describe("a flood of text pieces", () => {
     expect(() => expectBeginning(["a", "b", "pc1"], want, true)).toThrow(/missing/);
     expect(() => expectBeginning(["a", "b", "c", "pc2"], want, false)).toThrow(/differs/);
     expect(() => expectBeginning(["a", "b", "pc1", "pc1", "c", "pc2"], want, true)).toThrow(/differs/);
+  });
+});
+
+describe("withoutFinalError", () => {
+  const apiError = "API Error: 500 Scripted overload: the model is unavailable.";
+  // What the worker stores: the proxy's diagnosis with the CLI's own words in parentheses.
+  const finalError = `Claude's model API answered 500. (${apiError})`;
+
+  it("drops the error row and the CLI's echo of the error, so the banner holds the reason once", () => {
+    const t = emptyTranscript();
+    applyEvents(t, seq([{ type: "text", text: apiError }, { type: "error", message: `${apiError}\n` }, { type: "done", status: "failed", error: finalError }]));
+    expect(t.items).toHaveLength(2);
+    expect(withoutFinalError(t.items, finalError)).toEqual([]);
+  });
+
+  it("keeps the agent's own work and other errors, and cuts only an echo at the end of its text", () => {
+    const t = emptyTranscript();
+    applyEvents(t, seq([
+      { type: "text", text: "I looked at the tests." },
+      { type: "error", message: "Model API error, retrying (attempt 1)" },
+      { type: "text", text: "Next, the fix." },
+      { type: "text", text: `\n\n${apiError}` },
+      { type: "error", message: apiError },
+      { type: "text", text: "the model" },
+    ]));
+    expect(withoutFinalError(t.items, finalError)).toEqual([
+      { kind: "text", text: "I looked at the tests." },
+      { kind: "error", message: "Model API error, retrying (attempt 1)" },
+      { kind: "text", text: "Next, the fix." },
+      { kind: "text", text: "the model" }, // in the reason, but too short to call an echo
+    ]);
+    expect(withoutFinalError(t.items, null)).toEqual(t.items);
   });
 });

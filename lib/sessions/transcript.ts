@@ -72,3 +72,34 @@ function findTool(items: TranscriptItem[], id: string) {
   }
   return undefined;
 }
+
+/**
+ * The items a finished card shows under its failure banner, without what only repeats the banner's
+ * reason: the CLI's error row, and its echo of the error as the assistant's last words (Claude Code
+ * writes an API error as a message, then reports it). The reason then appears once, in the banner.
+ * Short text that merely occurs in the reason stays: it is more likely the agent's own.
+ */
+export function withoutFinalError(items: readonly TranscriptItem[], finalError: string | null): TranscriptItem[] {
+  const reason = finalError?.trim();
+  if (!reason) return [...items];
+  const repeats = (s: string, minLength: number) => {
+    const t = s.trim();
+    return t === reason || (t.length >= minLength && reason.includes(t));
+  };
+  const out: TranscriptItem[] = [];
+  for (const item of items) {
+    if (item.kind === "error" && repeats(item.message, 1)) continue;
+    if (item.kind === "text") {
+      if (repeats(item.text, ECHO_MIN)) continue;
+      const cut = item.text.lastIndexOf("\n\n");
+      if (cut > 0 && repeats(item.text.slice(cut), ECHO_MIN)) {
+        out.push({ kind: "text", text: item.text.slice(0, cut) });
+        continue;
+      }
+    }
+    out.push(item);
+  }
+  return out;
+}
+
+const ECHO_MIN = 12;

@@ -255,6 +255,18 @@ describe("invoking agents from a comment", () => {
 });
 
 describe("sessions", () => {
+  it("lists the agents of one comment in the order they were mentioned (API list and cards)", async () => {
+    const { member, issue } = await fixture(["member"]);
+    // Sessions of one comment share created_at; several comments make a lucky id order unlikely.
+    const orders = [["opus", "sonnet", "haiku"], ["haiku", "opus", "sonnet"], ["sonnet", "haiku", "opus"]];
+    for (const o of orders) await addComment(h.db, member!, issue, say(o.map((v) => `@claude-${v}`).join(" ") + " look"), { queue });
+    const expected = orders.flat().map((v) => `claude-${v}`);
+    expect((await listSessions(h.db, member!, issue.id)).map((s) => s.modelId.replace(/-\d.*$/, ""))).toEqual(expected);
+    const cards = await getSessionCards(h.db, member!, issue.id);
+    expect(cards.map((c) => c.model.replace(/-\d.*$/, ""))).toEqual(expected);
+    expect(cards.map((c) => c.mentionIndex)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2]);
+  });
+
   it("members cancel an active session; cancelling again is a 409 naming its status; its job is gone", async () => {
     const { member, guest, issue } = await fixture();
     const s = (await addComment(h.db, member!, issue, say("@claude go"), { queue })).sessions[0]!;

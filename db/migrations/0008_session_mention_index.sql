@@ -1,0 +1,1 @@
+ALTER TABLE "agent_sessions" ADD COLUMN "mention_index" integer DEFAULT 0 NOT NULL;
