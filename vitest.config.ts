@@ -34,8 +34,8 @@ export default defineConfig({
           globalSetup: ["tests/integration/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 60_000,
-          // One file at a time (they restart shared servers), each in its own process (their module singletons must not meet).
-          fileParallelism: false,
+          // Each file in its own process (their module singletons must not meet); one file at a time,
+          // since they restart shared servers: `npm run test:faults` passes --no-file-parallelism.
         },
       },
       {
