@@ -108,7 +108,9 @@ export function CommentEditor({ initialContent, placeholder, submitLabel, pendin
     editor.setEditable(false);
     let saved = false;
     try {
-      saved = await onSubmit(editor.getJSON());
+      // ProseMirror's attrs objects have no prototype; a server action would pass them as opaque
+      // references, not data. A JSON copy is plain.
+      saved = await onSubmit(JSON.parse(JSON.stringify(editor.getJSON())) as JSONContent);
     } catch {
       setSendError("The comment could not be sent; your text is kept. Try again.");
     } finally {

@@ -17,6 +17,7 @@ const browserPage = signedInBrowser();
 let page: Page;
 let admin: ApiClient;
 let issueKey = "";
+let issueId = "";
 let issueUrl = "";
 
 const editor = () => page.getByRole("textbox", { name: "Comment" });
@@ -35,6 +36,7 @@ beforeAll(async () => {
   const issue = await admin.post(`/api/workspaces/${slug}/projects/WEB/issues`, { title: "Write without losing", description: "x" });
   expect(issue.status).toBe(201);
   issueKey = issue.body.issue.key;
+  issueId = issue.body.issue.id;
   issueUrl = `${baseUrl}/${slug}/issue/${issueKey}`;
   await connectProvider(admin, slug, "claude", `sk-ant-oat01-${randomBytes(69).toString("base64url")}AA`);
   page = await browserPage.open(baseUrl, admin);
@@ -103,4 +105,45 @@ describe("the comment editor keeps what was typed", () => {
       await expect.poll(() => editorText()).toBe("");
     }, 60_000);
   }
+});
+
+describe("mentions picked from the menu are chips", () => {
+  const chips = () => editor().locator('span[data-type="mention"]');
+
+  it("picking an agent makes one chip; one Backspace deletes it whole", async () => {
+    await editor().click();
+    await page.keyboard.type("@claude-op");
+    const menu = page.getByRole("listbox", { name: "Mention suggestions" });
+    await expect.poll(() => menu.getByRole("option").allInnerTexts()).toEqual([expect.stringContaining("Claude Opus")]);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => chips().count()).toBe(1);
+    expect(await chips().innerText()).toBe("@Claude Opus");
+    expect(await chips().getAttribute("data-provider")).toBe("claude");
+    expect(await chips().getAttribute("data-variant")).toBe("opus");
+    expect(await editorText()).toBe("@Claude Opus");
+    await page.keyboard.press("Backspace"); // the space after the chip
+    expect(await chips().count()).toBe(1);
+    await page.keyboard.press("Backspace");
+    expect(await chips().count()).toBe(0);
+    expect(await editorText()).toBe("");
+  }, 60_000);
+
+  it("a comment with a picked agent starts that agent's session", async () => {
+    await editor().click();
+    await page.keyboard.type("@claude-op");
+    await page.getByRole("listbox", { name: "Mention suggestions" }).getByRole("option").first().waitFor();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => chips().count()).toBe(1);
+    await page.keyboard.type("[script:plain] from a chip");
+    await page.getByRole("button", { name: "Send to 1 agent" }).click();
+    await expect.poll(() => editorText(), { timeout: 15_000 }).toBe("");
+
+    const comment = (await userComments()).at(-1);
+    expect(comment.body.content[0].content[0]).toMatchObject({ type: "mention", attrs: { kind: "agent", provider: "claude", variant: "opus", skill: null, label: "Claude Opus" } });
+    expect(comment.body_html).toContain('data-provider="claude"');
+    const sessions = (await admin.get(`/api/workspaces/${slug}/agent/sessions?issue_id=${issueId}`)).body.sessions.filter((s: Json) => s.trigger_comment_id === comment.id);
+    expect(sessions.map((s: Json) => s.model)).toEqual(["claude-opus-4-6"]);
+    // The timeline shows the sent comment with its chip.
+    await page.locator('.prose-comment span[data-type="mention"][data-provider="claude"]').first().waitFor();
+  }, 60_000);
 });
