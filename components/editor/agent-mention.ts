@@ -8,8 +8,9 @@ import { MentionMenu, type MentionMenuHandle } from "./mention-menu";
 type Options = { items: (query: string) => SuggestionItem[] };
 
 /**
- * `@` suggestions for people, agents and (after an agent, or `:`) skills. Picking inserts plain
- * text (`@claude-sonnet:fix-bug `): the saved comment stays ordinary text the server parses.
+ * `@` suggestions for people, agents and (after an agent, or `:`) skills. Picking a person or a
+ * complete agent inserts a chip (a `mention` node the server reads by its attributes); an agent
+ * with skills still to pick is typed text until then. Typed mentions keep working as text.
  */
 export const AgentMention = Extension.create<Options>({
   name: "agentMention",
@@ -22,7 +23,8 @@ export const AgentMention = Extension.create<Options>({
         char: "@",
         items: ({ query }) => this.options.items(query),
         command: ({ editor, range, props }) => {
-          editor.chain().focus().insertContentAt(range, props.insert).run();
+          const content = props.chip ? [{ type: "mention", attrs: props.chip }, { type: "text", text: " " }] : props.insert;
+          editor.chain().focus().insertContentAt(range, content).run();
         },
         render: () => {
           let renderer: ReactRenderer<MentionMenuHandle> | null = null;

@@ -3,10 +3,13 @@
 import type { JSONContent } from "@tiptap/core";
 import Placeholder from "@tiptap/extension-placeholder";
 import { EditorContent, useEditor, type Editor } from "@tiptap/react";
-import { useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { SuggestionItem } from "@/lib/agents/suggestions";
 import { commentExtensions } from "@/lib/editor/extensions";
 import { AgentMention } from "./agent-mention";
+import { loadDraft, saveDraft } from "./draft-storage";
+
+const DRAFT_SAVE_DELAY_MS = 300;
 
 type Props = {
   initialContent?: JSONContent;
@@ -24,15 +27,23 @@ type Props = {
   onDocChange?: (doc: JSONContent) => void;
   /** Shown left of the buttons when there is no error. */
   hint?: React.ReactNode;
+  /** localStorage key of the unsent draft (a new comment): restored on load, cleared once sent. */
+  draftKey?: string;
 };
 
-export function CommentEditor({ initialContent, placeholder, submitLabel, pending, error, onSubmit, onCancel, autoFocus, mentions, onDocChange, hint }: Props) {
+export function CommentEditor({ initialContent, placeholder, submitLabel, pending, error, onSubmit, onCancel, autoFocus, mentions, onDocChange, hint, draftKey }: Props) {
   // The editor is made once; the latest callbacks are read through refs.
   const mentionsRef = useRef(mentions);
   mentionsRef.current = mentions;
   const onDocRef = useRef(onDocChange);
   onDocRef.current = onDocChange;
   const hasMentions = !!mentions;
+  // While a comment is on its way the editor is read-only, so nothing typed meanwhile is cleared with it.
+  const [sending, setSending] = useState(false);
+  const sendingRef = useRef(false);
+  const [sendError, setSendError] = useState<string>();
+  const draftTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const flushDraft = useRef<() => void>(() => {});
   const extensions = useMemo(
     () => [
       ...commentExtensions(),
@@ -43,7 +54,27 @@ export function CommentEditor({ initialContent, placeholder, submitLabel, pendin
   );
   const editor = useEditor({
     extensions,
-    onUpdate: ({ editor }) => onDocRef.current?.(editor.getJSON()),
+    onUpdate: ({ editor }) => {
+      onDocRef.current?.(editor.getJSON());
+      if (!draftKey) return;
+      clearTimeout(draftTimer.current);
+      flushDraft.current = () => {
+        clearTimeout(draftTimer.current);
+        flushDraft.current = () => {};
+        saveDraft(draftKey, editor.isEmpty ? null : editor.getJSON());
+      };
+      draftTimer.current = setTimeout(() => flushDraft.current(), DRAFT_SAVE_DELAY_MS);
+    },
+    onCreate: ({ editor }) => {
+      const draft = draftKey && !initialContent ? loadDraft(draftKey) : null;
+      if (!draft) return;
+      try {
+        editor.commands.setContent(draft, false);
+        onDocRef.current?.(editor.getJSON());
+      } catch {
+        saveDraft(draftKey!, null); // a draft this schema cannot read
+      }
+    },
     content: initialContent ?? "",
     immediatelyRender: false,
     autofocus: autoFocus ? "end" : false,
@@ -59,21 +90,60 @@ export function CommentEditor({ initialContent, placeholder, submitLabel, pendin
     },
   });
 
+  // A reload or a closed tab within the save delay still keeps the last keystrokes.
+  useEffect(() => {
+    const flush = () => flushDraft.current();
+    window.addEventListener("pagehide", flush);
+    return () => {
+      window.removeEventListener("pagehide", flush);
+      flush();
+    };
+  }, []);
+
   async function submit() {
-    if (!editor || editor.isEmpty || pending) return;
-    const saved = await onSubmit(editor.getJSON());
-    if (saved && !initialContent) editor.commands.clearContent(true);
+    if (!editor || editor.isEmpty || pending || sendingRef.current) return;
+    sendingRef.current = true;
+    setSending(true);
+    setSendError(undefined);
+    editor.setEditable(false);
+    let saved = false;
+    try {
+      // ProseMirror's attrs objects have no prototype; a server action would pass them as opaque
+      // references, not data. A JSON copy is plain.
+      saved = await onSubmit(JSON.parse(JSON.stringify(editor.getJSON())) as JSONContent);
+    } catch {
+      setSendError("The comment could not be sent; your text is kept. Try again.");
+    } finally {
+      editor.setEditable(true);
+      sendingRef.current = false;
+      setSending(false);
+    }
+    // Cleared only once saved; on any error the text stays to be sent again.
+    if (saved && !initialContent) {
+      editor.commands.clearContent(true);
+      if (draftKey) {
+        flushDraft.current = () => {};
+        clearTimeout(draftTimer.current);
+        saveDraft(draftKey, null);
+      }
+    }
+    editor.commands.focus("end");
   }
+  const shownError = error ?? sendError;
 
   return (
     <div className="rounded-lg border border-slate-300 bg-white shadow-sm focus-within:border-indigo-500 focus-within:ring-2 focus-within:ring-indigo-500/20">
       <Toolbar editor={editor} />
-      <EditorContent editor={editor} />
+      <EditorContent editor={editor} aria-busy={sending} />
       <div className="flex items-center justify-between gap-3 border-t border-slate-100 px-3 py-2">
         <div className="min-w-0 text-sm">
-          {error ? (
+          {sending ? (
+            <p role="status" className="text-xs text-slate-500">
+              Sending…
+            </p>
+          ) : shownError ? (
             <p role="alert" className="text-red-600">
-              {error}
+              {shownError}
             </p>
           ) : (
             (hint ?? <p className="text-xs text-slate-400">Markdown shortcuts work · Ctrl+Enter to send</p>)
@@ -85,8 +155,8 @@ export function CommentEditor({ initialContent, placeholder, submitLabel, pendin
               Cancel
             </button>
           )}
-          <button type="button" className="btn-primary py-1.5" disabled={pending || !editor} onClick={() => void submit()}>
-            {pending ? "Saving…" : submitLabel}
+          <button type="button" className="btn-primary py-1.5" disabled={pending || sending || !editor} onClick={() => void submit()}>
+            {sending ? "Sending…" : pending ? "Saving…" : submitLabel}
           </button>
         </div>
       </div>

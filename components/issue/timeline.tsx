@@ -7,6 +7,7 @@ import { Fragment, useEffect, useLayoutEffect, useState } from "react";
 import { AgentModeBar } from "@/components/agents/agent-mode-bar";
 import { SessionCard } from "@/components/agents/session-card";
 import { CommentEditor } from "@/components/editor/comment-editor";
+import { draftKey } from "@/components/editor/draft-storage";
 import { Avatar } from "@/components/ui/avatar";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { AgentPicker } from "@/lib/agents/picker";
@@ -57,11 +58,18 @@ export const Timeline = observer(function Timeline({ slug, issueKey, issue, curr
   const agentCount = agents.countAgents(draft);
   async function onComment(doc: JSONContent) {
     setPending(true);
-    const result = await store.addComment(doc, agents.modeBar.request);
-    setPending(false);
-    setError(result.ok ? undefined : result.error.message);
-    if (result.ok) agents.modeBar.clear();
-    return result.ok;
+    try {
+      const result = await store.addComment(doc, agents.modeBar.request);
+      setError(result.ok ? undefined : result.error.message);
+      if (result.ok) agents.modeBar.clear();
+      return result.ok;
+    } catch {
+      // The request itself failed (network, server error): the editor keeps the text.
+      setError("The comment could not be sent; your text is kept. Try again.");
+      return false;
+    } finally {
+      setPending(false);
+    }
   }
 
   return (
@@ -99,6 +107,7 @@ export const Timeline = observer(function Timeline({ slug, issueKey, issue, curr
               onSubmit={onComment}
               mentions={(q) => suggestionItems(agents.picker, q)}
               onDocChange={setDraft}
+              draftKey={draftKey(slug, issueKey)}
               hint={<p className="text-xs text-slate-400">Type @ for people and agents · Ctrl+Enter to send</p>}
             />
           </>

@@ -34,14 +34,14 @@ describe("parseMentionsFromText", () => {
 });
 
 describe("parseMentionsFromDoc", () => {
-  it("reads agentMention nodes and typed text, skipping code marks and code blocks", () => {
+  it("reads mention chips and typed text, skipping code marks and code blocks", () => {
     const doc = {
       type: "doc",
       content: [
         {
           type: "paragraph",
           content: [
-            { type: "agentMention", attrs: { provider: "gemini", variant: "pro", skill: null } },
+            { type: "mention", attrs: { kind: "agent", label: "Gemini Pro", provider: "gemini", variant: "pro", skill: null } },
             { type: "text", text: " and @claude-opus:fix-bug, not " },
             { type: "text", text: "@claude-haiku", marks: [{ type: "code" }] },
           ],
@@ -95,5 +95,47 @@ describe("mention parser properties", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe("parseMentionsFromDoc with mention chips", () => {
+  const chip = (attrs: Record<string, unknown>, marks?: unknown[]) => ({ type: "mention", attrs: { id: null, label: "x", provider: null, variant: null, skill: null, ...attrs }, ...(marks ? { marks } : {}) });
+  const para = (...content: unknown[]) => ({ type: "paragraph", content });
+  const docOf = (...content: unknown[]) => ({ type: "doc", content });
+
+  it("reads agent chips by their attributes, in order with typed mentions", () => {
+    const doc = docOf(
+      para(chip({ kind: "agent", label: "Claude Opus", provider: "claude", variant: "opus", skill: "fix-bug" }), { type: "text", text: " then @gemini-flash and " }, chip({ kind: "agent", label: "", skill: "review" })),
+      para({ type: "text", text: "@claude again" }),
+    );
+    expect(parseMentionsFromDoc(doc, { providers: new Set(["claude", "gemini"]) })).toEqual([m("claude", "opus", "fix-bug"), m("gemini", "flash"), m(null, null, "review"), m("claude")]);
+  });
+
+  it("never reads the label: a person's chip, or an agent chip labelled like a mention, is what its attributes say", () => {
+    const doc = docOf(para(chip({ kind: "user", id: "u1", label: "claude-opus" }), { type: "text", text: " " }, chip({ kind: "agent", label: "@gemini-pro", provider: "claude", variant: null })));
+    expect(parseMentionsFromDoc(doc)).toEqual([m("claude")]);
+  });
+
+  it("drops agent chips of unknown providers, malformed parts, or nothing at all", () => {
+    const doc = docOf(
+      para(
+        chip({ kind: "agent", provider: "gpt", variant: "4" }),
+        chip({ kind: "agent", provider: "Claude" }),
+        chip({ kind: "agent", provider: "claude", variant: "a b" }),
+        chip({ kind: "agent" }),
+        chip({ kind: "robot", provider: "claude" }),
+      ),
+    );
+    expect(parseMentionsFromDoc(doc, { providers: new Set(["claude"]) })).toEqual([m("claude")]);
+  });
+
+  it("nothing in code is a mention: a chip with a code mark or inside a Markdown fence is not", () => {
+    const agent = chip({ kind: "agent", provider: "claude", variant: "opus" });
+    const doc = docOf(
+      para(chip({ kind: "agent", provider: "gemini" }, [{ type: "code" }])),
+      { type: "blockquote", content: [para({ type: "text", text: "```" }), para(agent), para({ type: "text", text: "```" })] },
+      para({ type: "text", text: "    " }, agent),
+    );
+    expect(parseMentionsFromDoc(doc)).toEqual([]);
   });
 });

@@ -41,6 +41,21 @@ function mentionsIn(text: string, chips: readonly Found[], options: Options): Fo
   return out.sort((a, b) => a.at - b.at);
 }
 
+const SLUG_ONLY = new RegExp(`^${SLUG}$`);
+const SKILL_ONLY = new RegExp(`^${SKILL}$`);
+
+/** An agent chip's mention, held to the same rules as a typed one; null for anything else. */
+function chipMention(attrs: Record<string, unknown> | undefined, options: Options): AgentMention | null {
+  if (!attrs || attrs.kind !== "agent") return null; // a person's chip starts nothing
+  const part = (v: unknown, re: RegExp) => (typeof v === "string" && re.test(v) ? v : null);
+  const provider = part(attrs.provider, SLUG_ONLY);
+  const variant = provider ? part(attrs.variant, SKILL_ONLY) : null;
+  const skill = part(attrs.skill, SKILL_ONLY);
+  if (!provider && !skill) return null;
+  if (provider && options.providers && !options.providers.has(provider)) return null;
+  return { provider, variant, skill };
+}
+
 /** Mentions in plain text (API clients, the editor's live count), in order of appearance, duplicates included. */
 export function parseMentionsFromText(text: string, options: Options = {}): AgentMention[] {
   if (typeof text !== "string") return [];
@@ -48,10 +63,11 @@ export function parseMentionsFromText(text: string, options: Options = {}): Agen
 }
 
 type Node = { type?: string; text?: string; attrs?: Record<string, unknown>; marks?: { type?: string }[]; content?: Node[] };
+const inCode = (node: Node) => Array.isArray(node.marks) && node.marks.some((m) => m?.type === "code");
 
 /**
  * Mentions in an editor document: typed text outside code marks and code blocks, read as
- * Markdown, plus structured `agentMention` nodes where a document has them.
+ * Markdown, plus agent chips (`mention` nodes of kind "agent") by their attributes.
  */
 export function parseMentionsFromDoc(doc: unknown, options: Options = {}): AgentMention[] {
   const out: AgentMention[] = [];
@@ -62,18 +78,20 @@ export function parseMentionsFromDoc(doc: unknown, options: Options = {}): Agent
     run = "";
     chips = [];
   };
-  const str = (v: unknown) => (typeof v === "string" && v ? v : null);
   const walk = (node: Node | undefined, depth: number) => {
     if (!node || typeof node !== "object" || depth > 100) return;
     switch (node.type) {
-      case "agentMention":
-        chips.push({ at: run.length, mention: { provider: str(node.attrs?.provider), variant: str(node.attrs?.variant), skill: str(node.attrs?.skill) } });
+      case "mention": {
+        // A chip picked from the menu: read from its attributes, never from its label; in code it is nothing.
+        const mention = inCode(node) ? null : chipMention(node.attrs, options);
+        if (mention) chips.push({ at: run.length, mention });
         run += OBJECT;
         return;
+      }
       case "codeBlock":
         return flush();
       case "text":
-        run += node.marks?.some((m) => m?.type === "code") ? OBJECT : typeof node.text === "string" ? node.text : "";
+        run += inCode(node) ? OBJECT : typeof node.text === "string" ? node.text : "";
         return;
       case "hardBreak":
         run += "\n";

@@ -37,4 +37,13 @@ describe("@ suggestions", () => {
     expect(suggestionItems(picker, "gpt:")).toEqual([]);
     expect(labels("zzz")).toEqual([]);
   });
+
+  it("a complete pick carries its chip: agent with skill, No skill, a person; an agent with skills to pick stays text", () => {
+    expect(suggestionItems(picker, "claude-sonnet:fi")[0]!.chip).toEqual({ kind: "agent", id: null, label: "Claude Sonnet", provider: "claude", variant: "sonnet", skill: "fix-bug" });
+    expect(suggestionItems(picker, "claude-opus")[0]!.chip).toEqual({ kind: "agent", id: null, label: "Claude Opus", provider: "claude", variant: "opus", skill: null });
+    expect(suggestionItems(picker, ":rev")[0]!.chip).toMatchObject({ kind: "agent", provider: null, skill: "review", label: "" });
+    expect(suggestionItems(picker, "ada")[0]!.chip).toEqual({ kind: "user", id: "u1", label: "Ada Lovelace", provider: null, variant: null, skill: null });
+    expect(suggestionItems(picker, "cla")[0]!.chip).toBeUndefined();
+    expect(suggestionItems({ ...picker, skills: [] }, "cla")[0]!.chip).toMatchObject({ kind: "agent", provider: "claude", variant: "opus", skill: null });
+  });
 });

@@ -48,4 +48,16 @@ describe("buildCommentBody", () => {
     const body = buildCommentBody(docFromText("first <script>x</script>\nsecond"));
     expect(body.html).toBe("<p>first &#x3C;script>x&#x3C;/script></p><p>second</p>");
   });
+
+  it("renders a mention chip as an inert span with data attributes and its @label, escaping what it carries", () => {
+    const chip = (attrs: Record<string, unknown>) => ({ type: "mention", attrs: { id: null, provider: null, variant: null, skill: null, ...attrs } });
+    const body = buildCommentBody(
+      doc(p(chip({ kind: "agent", label: "Claude Opus", provider: "claude", variant: "opus", skill: "fix-bug" }), text(" and "), chip({ kind: "user", id: "u1", label: '<img src=x onerror="alert(1)">' }))),
+    );
+    expect(body.html).toBe(
+      '<p><span data-type="mention" data-kind="agent" data-label="Claude Opus" data-provider="claude" data-variant="opus" data-skill="fix-bug">@Claude Opus :fix-bug</span> and ' +
+        '<span data-type="mention" data-kind="user" data-user-id="u1" data-label="<img src=x onerror=&#x22;alert(1)&#x22;>">@&#x3C;img src=x onerror="alert(1)"></span></p>',
+    );
+    expect(body.text).toBe('@Claude Opus :fix-bug and @<img src=x onerror="alert(1)">');
+  });
 });

@@ -9,6 +9,9 @@ const MAX_JSON_BYTES = 200_000;
 const extensions = commentExtensions();
 const schema = getSchema(extensions);
 
+/** A leaf's text: a mention chip's own ("@Claude Opus :fix-bug"), a space for anything else (a line break). */
+const leafText = (n: PmNode) => n.type.spec.leafText?.(n) ?? " ";
+
 export type CommentBody = { json: JSONContent; html: string; text: string };
 
 /** A plain-text comment from an API client: one paragraph per line. */
@@ -37,7 +40,7 @@ export function buildCommentBody(json: unknown, field = "body"): CommentBody {
   if (node.type.name !== "doc") {
     throw new DispatchError("bad_request:comment", "The comment is not a valid editor document.", { field });
   }
-  const text = node.textBetween(0, node.content.size, "\n", " ").trim();
+  const text = node.textBetween(0, node.content.size, "\n", leafText).trim();
   if (!text) throw new DispatchError("bad_request:comment", "Write something before sending the comment.", { field });
   const clean = node.toJSON() as JSONContent;
   return { json: clean, html: sanitizeHtml(generateHTML(clean, extensions)), text };
@@ -47,7 +50,7 @@ export function buildCommentBody(json: unknown, field = "body"): CommentBody {
 export function commentText(json: unknown): string {
   try {
     const node = PmNode.fromJSON(schema, json as Record<string, unknown>);
-    return node.textBetween(0, node.content.size, "\n", " ").trim();
+    return node.textBetween(0, node.content.size, "\n", leafText).trim();
   } catch {
     return "";
   }

@@ -1,6 +1,7 @@
 import type { Extensions } from "@tiptap/core";
 import Link from "@tiptap/extension-link";
 import StarterKit from "@tiptap/starter-kit";
+import { MentionChip } from "./mention-node";
 
 /**
  * The comment editor's document schema, without React: the browser editor and the server's
@@ -10,5 +11,6 @@ export function commentExtensions(): Extensions {
   return [
     StarterKit.configure({ heading: { levels: [2, 3] }, horizontalRule: false }),
     Link.configure({ openOnClick: false, autolink: true, protocols: ["http", "https", "mailto"] }),
+    MentionChip,
   ];
 }

@@ -47,4 +47,15 @@ describe("validateEditorDoc", () => {
     expect(refusal(nest(MAX_DOC_DEPTH))).toBeNull();
     expect(refusal(nest(MAX_DOC_DEPTH + 1))).toBe("body");
   });
+
+  it("accepts mention chips and types their attributes", () => {
+    const chip = (attrs: Record<string, unknown>) => doc(p({ type: "mention", attrs: { kind: "agent", id: null, label: "Claude Opus", provider: "claude", variant: "opus", skill: "fix-bug", ...attrs } }));
+    expect(refusal(chip({}))).toBeNull();
+    expect(refusal(chip({ kind: "user", id: "u1", provider: null, variant: null, skill: null }))).toBeNull();
+    expect(refusal(chip({ kind: "robot" }))).toBe("body.content.0.content.0.attrs.kind");
+    expect(refusal(chip({ provider: "Claude" }))).toBe("body.content.0.content.0.attrs.provider");
+    expect(refusal(chip({ variant: "a b" }))).toBe("body.content.0.content.0.attrs.variant");
+    expect(refusal(chip({ skill: 3 }))).toBe("body.content.0.content.0.attrs.skill");
+    expect(refusal(chip({ label: "x".repeat(101) }))).toBe("body.content.0.content.0.attrs.label");
+  });
 });

@@ -16,6 +16,9 @@ const integer = (min: number, max: number): AttrRule => (v) => (Number.isInteger
 /** An href the renderer can take: text, no spaces or control characters (its scheme is filtered when it renders). */
 const href: AttrRule = (v) => (typeof v === "string" && v.length > 0 && v.length <= 2048 && !/[\s\p{Cc}]/u.test(v) ? null : "must be a URL (text of at most 2,048 characters without spaces)");
 
+const slug = (pattern: RegExp): AttrRule => (v) => (v === null || (typeof v === "string" && v.length <= 60 && pattern.test(v)) ? null : `must be null or a slug like ${pattern.source}`);
+const oneOf = (...values: string[]): AttrRule => (v) => (typeof v === "string" && values.includes(v) ? null : `must be one of ${values.join(", ")}`);
+
 /** Attributes whose type the renderers rely on, by `node-or-mark.attribute`. */
 const RULES: Record<string, AttrRule> = {
   "link.href": href,
@@ -26,6 +29,13 @@ const RULES: Record<string, AttrRule> = {
   "codeBlock.language": shortString(40),
   "orderedList.start": integer(0, 1_000_000_000),
   "orderedList.type": shortString(10),
+  // A mention chip: the parser reads provider, variant and skill as a typed mention's parts.
+  "mention.kind": oneOf("agent", "user"),
+  "mention.id": shortString(100),
+  "mention.label": shortString(100),
+  "mention.provider": slug(/^[a-z][a-z0-9]*$/),
+  "mention.variant": slug(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
+  "mention.skill": slug(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
 };
 /** Anything else the schema declares (a later extension's attributes): a plain value. */
 const plainValue: AttrRule = (v) =>

@@ -5,7 +5,7 @@ import remarkGfm from "remark-gfm";
 import remarkParse from "remark-parse";
 import remarkRehype from "remark-rehype";
 import { unified } from "unified";
-import { rehypeSafeLinks, sanitizeSchema } from "./sanitize-schema";
+import { commentSanitizeSchema, rehypeSafeLinks, sanitizeSchema } from "./sanitize-schema";
 
 // Raw HTML inside markdown is dropped by remark-rehype (no allowDangerousHtml); the sanitizer runs last anyway.
 const markdownProcessor = unified()
@@ -19,7 +19,7 @@ const markdownProcessor = unified()
 
 const htmlProcessor = unified()
   .use(rehypeParse, { fragment: true })
-  .use(rehypeSanitize, sanitizeSchema)
+  .use(rehypeSanitize, commentSanitizeSchema)
   .use(rehypeSafeLinks)
   .use(rehypeStringify)
   .freeze();

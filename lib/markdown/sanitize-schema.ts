@@ -1,9 +1,18 @@
 import type { Element, Root } from "hast";
-import { defaultSchema } from "rehype-sanitize";
+import { defaultSchema, type Options as SanitizeSchema } from "rehype-sanitize";
 import { visit } from "unist-util-visit";
 
 /** GitHub's allow-list: no scripts, no event handlers, no javascript:/data: URLs, no iframes or SVG. */
 export const sanitizeSchema = defaultSchema;
+
+/** Comments rendered from editor documents also keep mention chips: a span with its data attributes (inert text). */
+export const commentSanitizeSchema: SanitizeSchema = {
+  ...defaultSchema,
+  attributes: {
+    ...defaultSchema.attributes,
+    span: [...(defaultSchema.attributes?.span ?? []), ["dataType", "mention"], "dataKind", "dataProvider", "dataVariant", "dataSkill", "dataUserId", "dataLabel"],
+  },
+};
 
 /**
  * Runs after the sanitizer. Images become links (a remote image is fetched without a click and can

@@ -60,7 +60,8 @@ describe("the agent timeline in the browser", () => {
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Enter");
     await page.keyboard.type("[script:plain] what is the answer?");
-    expect(await editor().innerText()).toBe("@claude-sonnet:explain [script:plain] what is the answer?");
+    // The picked agent and skill are one chip.
+    expect(await editor().innerText()).toBe("@Claude Sonnet :explain [script:plain] what is the answer?");
     await page.getByRole("button", { name: "Send to 1 agent" }).click();
 
     const c = card("Agent session Claude Sonnet :explain");
