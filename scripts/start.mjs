@@ -53,6 +53,12 @@ if (!process.env.DATABASE_URL) {
   }
 }
 
+// A self-hosted tracker sends nothing home by default: Next.js telemetry (build and server) stays
+// off unless the admin opts in with DISPATCH_NEXT_TELEMETRY=1 or NEXT_TELEMETRY_DISABLED=0. Next
+// reads any value of that variable, "0" too, as "disabled", so an explicit 0 is removed.
+if (process.env.NEXT_TELEMETRY_DISABLED === "0") delete process.env.NEXT_TELEMETRY_DISABLED;
+else if (process.env.DISPATCH_NEXT_TELEMETRY !== "1") process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+
 if (!fs.existsSync("node_modules/.package-lock.json")) {
   console.log("[start] installing dependencies (npm ci)…");
   run("npm", ["ci", "--no-audit", "--no-fund"]);
