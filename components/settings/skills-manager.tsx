@@ -39,9 +39,8 @@ export function SkillsManager({ slug, skills: fromServer, providers }: { slug: s
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between">
-        <p className="text-sm text-slate-500">
-          {skills.length === 0 ? "No skills yet." : `${skills.length} ${skills.length === 1 ? "skill" : "skills"}`}
-        </p>
+        {/* With no skills the empty state below says so; saying it here too showed "No skills yet" twice. */}
+        <p className="text-sm text-slate-500">{skills.length > 0 && `${skills.length} ${skills.length === 1 ? "skill" : "skills"}`}</p>
         {open !== "new" && (
           <button type="button" className="btn-primary" onClick={() => setOpen("new")}>
             New skill

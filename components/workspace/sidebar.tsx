@@ -20,50 +20,54 @@ export function WorkspaceSidebar({ workspace, role, user, projects }: Props) {
     return `flex items-center justify-between rounded-md px-2 py-1.5 text-sm ${active ? "bg-slate-200/70 font-medium text-slate-900" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"}`;
   };
   return (
-    <aside className="sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-slate-200 bg-slate-50/80 px-3 py-4">
-      <Link href="/" className="mb-5 px-2" aria-label="All workspaces">
-        <Logo />
-      </Link>
-      <div className="mb-4 px-2">
-        <p className="truncate text-sm font-semibold text-slate-900">{workspace.name}</p>
-        <p className="text-xs capitalize text-slate-500">{role}</p>
-      </div>
-      <nav className="space-y-0.5" aria-label="Workspace">
-        <Link href={`/${workspace.slug}`} className={link(`/${workspace.slug}`, true)}>
-          Projects
+    // The column carries the background and border and stretches to the page's full height; the
+    // sticky panel inside is one screen tall. On the panel itself they stopped after one screen.
+    <div className="w-60 shrink-0 border-r border-slate-200 bg-slate-50/80" data-testid="sidebar-column">
+      <aside className="sticky top-0 flex h-screen flex-col px-3 py-4">
+        <Link href="/" className="mb-5 px-2" aria-label="All workspaces">
+          <Logo />
         </Link>
-        <Link href={`/${workspace.slug}/members`} className={link(`/${workspace.slug}/members`)}>
-          Members
-        </Link>
-        {/* Not prefetched either: extra prefetches on a busy server delayed server actions of the page (see settings-nav.tsx). */}
-        <Link href={`/${workspace.slug}/agents`} className={link(`/${workspace.slug}/agents`)} title="Agent sessions across the workspace" prefetch={false}>
-          Agents
-        </Link>
-        <Link href={`/${workspace.slug}/settings/agents`} className={link(`/${workspace.slug}/settings/agents`)} title="Agent settings">
-          Settings
-        </Link>
-        {/* Not prefetched, like the settings tabs (see settings-nav.tsx). */}
-        <Link href={`/${workspace.slug}/settings/git`} className={link(`/${workspace.slug}/settings/git`)} title="Git settings" prefetch={false}>
-          Git
-        </Link>
-      </nav>
-      <p className="mb-1 mt-6 px-2 text-xs font-medium uppercase tracking-wide text-slate-400">Projects</p>
-      <nav className="min-h-0 flex-1 space-y-0.5 overflow-y-auto" aria-label="Projects">
-        {projects.length === 0 && <p className="px-2 text-xs text-slate-400">None yet</p>}
-        {projects.map((p) => (
-          <Link key={p.identifier} href={`/${workspace.slug}/projects/${p.identifier}`} className={link(`/${workspace.slug}/projects/${p.identifier}`)}>
-            <span className="truncate">{p.name}</span>
-            <span className="ml-2 text-xs tabular-nums text-slate-400">{p.openIssues}</span>
+        <div className="mb-4 px-2">
+          <p className="truncate text-sm font-semibold text-slate-900">{workspace.name}</p>
+          <p className="text-xs capitalize text-slate-500">{role}</p>
+        </div>
+        <nav className="space-y-0.5" aria-label="Workspace">
+          <Link href={`/${workspace.slug}`} className={link(`/${workspace.slug}`, true)}>
+            Projects
           </Link>
-        ))}
-      </nav>
-      <div className="mt-4 flex items-center gap-2 border-t border-slate-200 px-2 pt-3">
-        <Avatar name={user.name} size="sm" />
-        <span className="min-w-0 flex-1 truncate text-xs text-slate-600" title={user.email}>
-          {user.name}
-        </span>
-        <SignOutButton />
-      </div>
-    </aside>
+          <Link href={`/${workspace.slug}/members`} className={link(`/${workspace.slug}/members`)}>
+            Members
+          </Link>
+          {/* Not prefetched either: extra prefetches on a busy server delayed server actions of the page (see settings-nav.tsx). */}
+          <Link href={`/${workspace.slug}/agents`} className={link(`/${workspace.slug}/agents`)} title="Agent sessions across the workspace" prefetch={false}>
+            Agents
+          </Link>
+          <Link href={`/${workspace.slug}/settings/agents`} className={link(`/${workspace.slug}/settings/agents`)} title="Agent settings">
+            Settings
+          </Link>
+          {/* Not prefetched, like the settings tabs (see settings-nav.tsx). */}
+          <Link href={`/${workspace.slug}/settings/git`} className={link(`/${workspace.slug}/settings/git`)} title="Git settings" prefetch={false}>
+            Git
+          </Link>
+        </nav>
+        <p className="mb-1 mt-6 px-2 text-xs font-medium uppercase tracking-wide text-slate-400">Projects</p>
+        <nav className="min-h-0 flex-1 space-y-0.5 overflow-y-auto" aria-label="Projects">
+          {projects.length === 0 && <p className="px-2 text-xs text-slate-400">None yet</p>}
+          {projects.map((p) => (
+            <Link key={p.identifier} href={`/${workspace.slug}/projects/${p.identifier}`} className={link(`/${workspace.slug}/projects/${p.identifier}`)}>
+              <span className="truncate">{p.name}</span>
+              <span className="ml-2 text-xs tabular-nums text-slate-400">{p.openIssues}</span>
+            </Link>
+          ))}
+        </nav>
+        <div className="mt-4 flex items-center gap-2 border-t border-slate-200 px-2 pt-3">
+          <Avatar name={user.name} size="sm" />
+          <span className="min-w-0 flex-1 truncate text-xs text-slate-600" title={user.email}>
+            {user.name}
+          </span>
+          <SignOutButton />
+        </div>
+      </aside>
+    </div>
   );
 }

@@ -193,3 +193,37 @@ describe("npm start under a supervisor", () => {
     expect(await withTimeout(again.exit, 60_000, "the restarted server to stop")).toBe(0);
   }, 300_000);
 });
+
+describe("npm start and Next.js telemetry", () => {
+  /** The server's environment as the kernel holds it (its pid is in the data folder's lock file). */
+  const serverEnv = (dir: string) => {
+    const pid = fs.readFileSync(path.join(dir, "server.pid"), "utf8").trim();
+    return fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+  };
+  const stop = async (s: Started) => {
+    s.child.kill("SIGTERM");
+    expect(await withTimeout(s.exit, 60_000, "npm start to stop")).toBe(0);
+  };
+
+  it("is off unless DISPATCH_NEXT_TELEMETRY=1 or NEXT_TELEMETRY_DISABLED=0 says otherwise", async () => {
+    // Whatever this machine has set must not decide the answer.
+    delete process.env.NEXT_TELEMETRY_DISABLED;
+    delete process.env.DISPATCH_NEXT_TELEMETRY;
+    const dir = dataFolder();
+    const plain = await npmStart(dir);
+    await ready(plain);
+    expect(serverEnv(dir)).toContain("NEXT_TELEMETRY_DISABLED=1");
+    await stop(plain);
+
+    const optedIn = await npmStart(dir, { DISPATCH_NEXT_TELEMETRY: "1" });
+    await ready(optedIn);
+    expect(serverEnv(dir).filter((v) => v.startsWith("NEXT_TELEMETRY_DISABLED="))).toEqual([]);
+    await stop(optedIn);
+
+    // Next reads any value, "0" too, as "disabled": the opt-in arrives as no variable at all.
+    const explicit = await npmStart(dir, { NEXT_TELEMETRY_DISABLED: "0" });
+    await ready(explicit);
+    expect(serverEnv(dir).filter((v) => v.startsWith("NEXT_TELEMETRY_DISABLED="))).toEqual([]);
+    await stop(explicit);
+  }, 240_000);
+});

@@ -41,9 +41,12 @@ export function buildIsStale(root: string): boolean {
   return BUILD_SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
-/** `npx next build` in the foreground; throws when it fails (its output went to the terminal). */
+/**
+ * `npx next build` in the foreground; throws when it fails (its output went to the terminal).
+ * Without ESLint and the type check, as `npm start` builds (next.config.ts): `npm test` runs both first.
+ */
 export function buildApp(root: string): void {
-  const r = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit" });
+  const r = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit", env: { ...process.env, DISPATCH_FAST_BUILD: "1", NEXT_TELEMETRY_DISABLED: "1" } });
   if (r.status !== 0) throw new Error(`next build failed (exit ${r.status ?? r.signal})`);
 }
 
