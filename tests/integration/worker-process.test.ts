@@ -109,9 +109,11 @@ describe("the worker process", () => {
   it("after its only worker is killed mid-run, the session ends within 30 s with a reason, its done and one comment; the next worker removes the container", async () => {
     const f = await workspaceWithClaude();
     // What the web process runs: the reconciler, leading through the advisory lock, with no worker of its own.
+    // Other files' sessions share this database: keep only what is said about this test's session.
     const seen: SessionEvent[] = [];
+    let watched = "";
     const bus: LiveBus = {
-      publish: async (entries) => void entries.forEach((e) => e.kind === "session" && seen.push(...e.events)),
+      publish: async (entries) => void entries.forEach((e) => e.kind === "session" && e.sessionId === watched && seen.push(...e.events)),
       close: async () => undefined,
     };
     const reconciler = startReconciler({ db: h.db, queue, bus, leadership: advisoryLeadership(inject("databaseUrl"), `test-${randomBytes(4).toString("hex")}`), everyMs: 1000 });
@@ -124,6 +126,7 @@ describe("the worker process", () => {
     child.stderr!.on("data", (d: Buffer) => (log += d.toString()));
     try {
       const id = (await addComment(h.db, f.adminCtx, f.issue, { text: "@claude [script:hang] keep going" }, { queue })).sessions[0]!.id;
+      watched = id;
       await waitFor(async () => (await getSessionOrThrow(h.db, f.adminCtx, id)).status === "streaming", 60_000, `streaming (worker log: ${log})`);
       child.kill("SIGKILL");
       const killedAt = Date.now();
