@@ -12,6 +12,10 @@ const optional = z
   .optional()
   .transform((s) => s || undefined);
 
+/** A whole number within bounds, named in the error when it is not (worker settings). */
+const wholeNumber = (min: number, max: number, unit: string) =>
+  optional.pipe(z.coerce.number({ invalid_type_error: `must be a whole number of ${unit}` }).int(`must be a whole number of ${unit}`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).optional());
+
 const envSchema = z
   .object({
     DATABASE_URL: optionalUrl,
@@ -28,6 +32,15 @@ const envSchema = z
     // How many reverse proxies of ours append to X-Forwarded-For (lib/rate-limit/client-ip.ts); 0 or unset: none.
     DISPATCH_TRUST_PROXY: optional.pipe(z.string().regex(/^\d{1,2}$/, "must be a number of proxies (0, 1, 2, …)").optional()),
     DISPATCH_SSE_HEARTBEAT_MS: optional.pipe(z.coerce.number().int("must be a whole number of milliseconds").min(10).max(3_600_000).optional()),
+    // The worker's settings (workers/worker.ts, workers/sandbox/docker-sandbox.ts): a bad value stops start-up instead of falling back.
+    WORKER_CONCURRENCY: wholeNumber(1, 256, "sessions"),
+    WORKER_HEARTBEAT_MS: wholeNumber(200, 60_000, "milliseconds"),
+    WORKER_STALE_SECONDS: wholeNumber(2, 3_600, "seconds"),
+    WORKER_GRACE_MS: wholeNumber(0, 3_600_000, "milliseconds"),
+    DISPATCH_DOCKER_TIMEOUT_MS: wholeNumber(100, 600_000, "milliseconds"),
+    AGENT_MEMORY_MB: wholeNumber(64, 1_048_576, "megabytes"),
+    AGENT_PIDS: wholeNumber(16, 1_000_000, "processes"),
+    AGENT_CPUS: optional.pipe(z.coerce.number({ invalid_type_error: "must be a positive number of CPUs" }).positive("must be a positive number of CPUs").max(1_024).optional()),
   })
   .superRefine((env, ctx) => {
     const pairs: [keyof typeof env, keyof typeof env][] = [

@@ -12,7 +12,12 @@ import { onStopSignal } from "@/lib/stop-signal";
 import { startWorker } from "./worker";
 
 scrubConsole();
-env();
+try {
+  env();
+} catch (err) {
+  console.error(`[worker] cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
 const redisUrl = process.env.REDIS_URL;
 const databaseUrl = process.env.DATABASE_URL;
 if (!redisUrl || !databaseUrl) {
