@@ -114,6 +114,15 @@ describe("AgentsBoardStore", () => {
     expect(ids(store)).toEqual([oldActive.id, c.id, b.id]);
   });
 
+  it("a re-read that was in flight when a run ended live does not bring it back to running", () => {
+    const s = row(1, { status: "running" });
+    const store = new AgentsBoardStore();
+    store.hydrate([s], NO_FILTERS);
+    store.upsert({ ...s, status: "failed" }); // the live row arrives first…
+    store.hydrate([s], NO_FILTERS); // …then the snapshot read just before the run ended
+    expect(store.rows[0]!.status).toBe("failed");
+  });
+
   it("hydrate replaces the rows and the filters", () => {
     const store = new AgentsBoardStore();
     store.hydrate([row(1), row(2)], NO_FILTERS);

@@ -29,9 +29,15 @@ export class AgentsBoardStore implements IAgentsBoardStore {
   }
 
   hydrate(rows: BoardRow[], filters: BoardFilters) {
+    // A re-read races the live rows that arrive while it is in flight: a session the stream already
+    // showed as ended stays ended even if the snapshot was taken just before (terminal states never change).
+    const ended = new Map([...this.rowsById].filter(([, r]) => isTerminal(r.status)));
     this.filters = filters;
     this.rowsById.clear();
-    for (const r of rows) this.rowsById.set(r.id, r);
+    for (const r of rows) {
+      const held = ended.get(r.id);
+      this.rowsById.set(r.id, held && !isTerminal(r.status) ? held : r);
+    }
   }
 
   /**
