@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import { DispatchError } from "@/lib/errors";
-import { clientIp } from "@/lib/rate-limit/client-ip";
+import { clientIp, UNKNOWN_ADDRESS } from "@/lib/rate-limit/client-ip";
 import { getRateLimiter, hashedSubject, LIMITS, type Counter } from "@/lib/rate-limit/failure-limiter";
 import { authenticate, signUp, type PublicUser } from "@/lib/users/service";
 import { signInRefusalCode } from "./sign-in-error";
@@ -9,17 +9,20 @@ import { signInRefusalCode } from "./sign-in-error";
 // The attempts someone could repeat to guess a secret or probe who has an account, each under
 // its failure limits (10 failures in 15 minutes, see lib/rate-limit/failure-limiter.ts).
 
-function signInCounters(email: string, ip: string): { account: Counter; address: Counter } {
-  return {
-    account: { limit: LIMITS.signInAccount, subject: hashedSubject(email) },
-    address: { limit: LIMITS.signInAddress, subject: ip },
-  };
+/**
+ * Per-address counters only for a known address: without one (no DISPATCH_TRUST_PROXY) every client
+ * would share a single counter, and ten wrong passwords from anyone would lock everyone out.
+ */
+const byAddress = (limit: Counter["limit"], ip: string): Counter[] => (ip === UNKNOWN_ADDRESS ? [] : [{ limit, subject: ip }]);
+
+function signInCounters(email: string, ip: string): { account: Counter; address: Counter[] } {
+  return { account: { limit: LIMITS.signInAccount, subject: hashedSubject(email) }, address: byAddress(LIMITS.signInAddress, ip) };
 }
 
 /** A password sign-in. Wrong passwords count for the account and the address; the right one clears the account's count. */
 export async function signInWithPassword(db: Db, args: { email: string; password: string; ip: string }): Promise<PublicUser | null> {
   const { account, address } = signInCounters(args.email, args.ip);
-  return getRateLimiter().attempt([account, address], "signin", () => authenticate(db, args.email, args.password), {
+  return getRateLimiter().attempt([account, ...address], "signin", () => authenticate(db, args.email, args.password), {
     failed: (user) => !user,
     resetOnSuccess: [account],
   });
@@ -35,7 +38,7 @@ export async function refuseSignInOverLimit(req: Request): Promise<Response | nu
   if (!email) return null;
   const { account, address } = signInCounters(email, clientIp(req.headers));
   try {
-    await getRateLimiter().assertAllowed([account, address], "signin");
+    await getRateLimiter().assertAllowed([account, ...address], "signin");
     return null;
   } catch (err) {
     if (!(err instanceof DispatchError) || err.retryAfterSeconds === undefined) throw err;
@@ -57,7 +60,7 @@ async function emailOf(req: Request): Promise<string | undefined> {
 
 /** Sign-up answers "this email has an account": refused sign-ups count per address. */
 export async function signUpWithLimit(db: Db, input: unknown, ip: string): Promise<PublicUser> {
-  return getRateLimiter().attempt([{ limit: LIMITS.signUpAddress, subject: ip }], "signup", () => signUp(db, input));
+  return getRateLimiter().attempt(byAddress(LIMITS.signUpAddress, ip), "signup", () => signUp(db, input));
 }
 
 /** Pasting a provider or GitHub token: rejected tokens count per workspace and address. */
