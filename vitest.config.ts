@@ -46,6 +46,8 @@ export default defineConfig({
           globalSetup: ["tests/e2e/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 180_000,
+          // A page on a busy 2-core machine can take seconds to show what a 1 s default poll expects.
+          expect: { poll: { timeout: 10_000 } },
           poolOptions: { forks: { singleFork: true } },
         },
       },

@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { workspaceAction } from "@/lib/actions/client";
 import { pasteTokenWithLimit } from "@/lib/auth/limited-attempts";
@@ -11,9 +10,8 @@ import { DispatchError } from "@/lib/errors";
 import { clientIp } from "@/lib/rate-limit/client-ip";
 
 // The agent settings page's mutations. Each returns the changed provider or skill (never a token),
-// which the page shows at once, and revalidates the page so a reload agrees.
-
-const settingsPath = (slug: string) => `/${slug}/settings/agents`;
+// which the page shows at once. None calls revalidatePath: on Next 15 a revalidating action can
+// leave the caller's transition pending for good (vercel/next.js#95714); the pages are dynamic anyway.
 
 /** Dates as ISO strings, the way the page hands them to its components. */
 const isoConfig = (c: ProviderConfigJson) => ({
@@ -41,7 +39,6 @@ export async function updateProviderSettingsAction(slug: string, providerSlug: s
       }
       throw err;
     }
-    revalidatePath(settingsPath(slug));
     return isoConfig(await getProviderConfig(db, ctx, providerSlug));
   });
 }
@@ -49,7 +46,6 @@ export async function updateProviderSettingsAction(slug: string, providerSlug: s
 export async function connectWithTokenAction(slug: string, providerSlug: string, input: { token: string }) {
   return workspaceAction(slug, async ({ db, ctx }) => {
     const config = await pasteTokenWithLimit(ctx.workspace.id, clientIp(await headers()), () => connectWithToken(db, ctx, providerSlug, input));
-    revalidatePath(settingsPath(slug));
     return isoConfig(config);
   });
 }
@@ -57,7 +53,6 @@ export async function connectWithTokenAction(slug: string, providerSlug: string,
 export async function disconnectAction(slug: string, providerSlug: string) {
   return workspaceAction(slug, async ({ db, ctx }) => {
     const config = await disconnect(db, ctx, providerSlug);
-    revalidatePath(settingsPath(slug));
     return isoConfig(config);
   });
 }
@@ -65,7 +60,6 @@ export async function disconnectAction(slug: string, providerSlug: string) {
 export async function createSkillAction(slug: string, input: unknown) {
   return workspaceAction(slug, async ({ db, ctx }) => {
     const skill = skillJson(await createSkill(db, ctx, input));
-    revalidatePath(settingsPath(slug));
     return skill;
   });
 }
@@ -73,7 +67,6 @@ export async function createSkillAction(slug: string, input: unknown) {
 export async function editSkillAction(slug: string, id: string, input: unknown) {
   return workspaceAction(slug, async ({ db, ctx }) => {
     const skill = skillJson(await editSkill(db, ctx, id, input));
-    revalidatePath(settingsPath(slug));
     return skill;
   });
 }
@@ -81,7 +74,6 @@ export async function editSkillAction(slug: string, id: string, input: unknown) 
 export async function deleteSkillAction(slug: string, id: string) {
   return workspaceAction(slug, async ({ db, ctx }) => {
     await removeSkill(db, ctx, id);
-    revalidatePath(settingsPath(slug));
     return { id };
   });
 }

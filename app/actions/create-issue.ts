@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { workspaceAction } from "@/lib/actions/client";
 import { createIssue } from "@/lib/issues/service";
 import { issueKey } from "@/lib/issues/schemas";
@@ -10,7 +9,6 @@ export async function createIssueAction(slug: string, identifier: string, input:
   return workspaceAction(slug, async ({ db, ctx }) => {
     const project = await getProjectOrThrow(db, ctx, identifier);
     const issue = await createIssue(db, ctx, project, input);
-    revalidatePath(`/${slug}`, "layout");
     return { key: issueKey(project.identifier, issue.number) };
   });
 }

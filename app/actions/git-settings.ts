@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { workspaceAction } from "@/lib/actions/client";
 import { pasteTokenWithLimit } from "@/lib/auth/limited-attempts";
@@ -10,15 +9,12 @@ import { setProjectRepository } from "@/lib/projects/service";
 import { clientIp } from "@/lib/rate-limit/client-ip";
 
 // Settings → Git's mutations (admins; the services check the role). Each returns what the page
-// shows next, never a token, and revalidates the page so a reload agrees. Connecting by OAuth
+// shows next, never a token (the page is dynamic, so a reload reads it anew). Connecting by OAuth
 // goes through POST /api/workspaces/[slug]/git/connect, since the browser leaves for GitHub.
-
-const settingsPath = (slug: string) => `/${slug}/settings/git`;
 
 export async function connectGitWithTokenAction(slug: string, input: { token: string }) {
   return workspaceAction(slug, async ({ db, ctx }) => {
     const connection = await pasteTokenWithLimit(ctx.workspace.id, clientIp(await headers()), () => connectGitWithToken(db, ctx, input));
-    revalidatePath(settingsPath(slug));
     return connection;
   });
 }
@@ -26,7 +22,6 @@ export async function connectGitWithTokenAction(slug: string, input: { token: st
 export async function disconnectGitAction(slug: string) {
   return workspaceAction(slug, async ({ db, ctx }) => {
     const connection = await disconnectGit(db, ctx);
-    revalidatePath(settingsPath(slug));
     return connection;
   });
 }
@@ -35,7 +30,6 @@ export async function disconnectGitAction(slug: string) {
 export async function setProjectRepositoryAction(slug: string, identifier: string, input: { repository: string; default_branch: string }) {
   return workspaceAction(slug, async ({ db, ctx }) => {
     const project = await setProjectRepository(db, ctx, identifier, input);
-    revalidatePath(settingsPath(slug));
     return { repository: project.repository, default_branch: project.defaultBranch, check: project.repository ? await checkProjectRepository(db, ctx, identifier) : null };
   });
 }

@@ -1,6 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { workspaceAction } from "@/lib/actions/client";
 import { editIssue, getIssueByKeyOrThrow } from "@/lib/issues/service";
 import { renderMarkdown } from "@/lib/markdown/render";
@@ -9,7 +8,6 @@ export async function updateIssueAction(slug: string, key: string, patch: { titl
   return workspaceAction(slug, async ({ db, ctx }) => {
     const { issue } = await getIssueByKeyOrThrow(db, ctx, key);
     const updated = await editIssue(db, ctx, issue.id, patch);
-    revalidatePath(`/${slug}`, "layout");
     return { title: updated.title, description: updated.description, descriptionHtml: renderMarkdown(updated.description), state: updated.state };
   });
 }

@@ -30,7 +30,10 @@ function NewIssueDialog({ slug, identifier, onClose }: { slug: string; identifie
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const result = await action.run({ title: String(f.get("title") ?? ""), description: String(f.get("description") ?? ""), state: String(f.get("state")) });
-    if (result.ok) router.push(`/${slug}/issue/${result.data.key}`);
+    if (!result.ok) return;
+    router.push(`/${slug}/issue/${result.data.key}`);
+    // The sidebar's open-issue counts live in the workspace layout, kept across navigations.
+    router.refresh();
   }
 
   return (

@@ -18,7 +18,10 @@ export function CreateProjectForm({ slug }: { slug: string }) {
       repository: String(f.get("repository") ?? ""),
       default_branch: String(f.get("default_branch") ?? ""),
     });
-    if (result.ok) router.push(`/${slug}/projects/${result.data.identifier}`);
+    if (!result.ok) return;
+    router.push(`/${slug}/projects/${result.data.identifier}`);
+    // The sidebar (the workspace layout, kept across navigations) lists the new project.
+    router.refresh();
   }
 
   return (

@@ -1,5 +1,6 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { disconnectGitAction } from "@/app/actions/git-settings";
 import { FormError } from "@/components/ui/field";
@@ -19,6 +20,7 @@ export function GitConnectionCard({ slug, connection: fromServer }: { slug: stri
     setRendered(fromServer);
     setConnection(fromServer);
   }
+  const router = useRouter();
   const headingId = useId();
   const reasonId = useId();
   const remove = useServerAction((_: void) => disconnectGitAction(slug));
@@ -32,6 +34,8 @@ export function GitConnectionCard({ slug, connection: fromServer }: { slug: stri
     if (result.ok) {
       setPasting(false);
       setConnection(result.data);
+      // The repository checks below are the server's: they change with the connection.
+      router.refresh();
     }
   }
 
@@ -85,6 +89,7 @@ export function GitConnectionCard({ slug, connection: fromServer }: { slug: stri
             onConnected={(next) => {
               setPasting(false);
               setConnection(next);
+              router.refresh();
             }}
           />
         </div>
