@@ -4,7 +4,7 @@ import path from "node:path";
 import { Worker as BullWorker } from "bullmq";
 import { Redis } from "ioredis";
 import { dataDir, type Db } from "@/db/client";
-import { heartbeat, removeWorker } from "@/db/queries/worker";
+import { heartbeat, removeWorker } from "@/db/queries/workers";
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import type { LiveBus } from "@/lib/bus/session-events";
 import { keyRing } from "@/lib/crypto/token-box";
