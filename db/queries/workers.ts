@@ -1,4 +1,4 @@
-import { and, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agentSessions, agentWorkers, type SessionStatus } from "../schema";
 

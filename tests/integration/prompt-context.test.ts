@@ -9,7 +9,7 @@ import { commentText, docFromText } from "@/lib/comments/body";
 import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { MemorySessionQueue } from "@/lib/queue/session-queue";
-import { buildPrompt } from "@/lib/sessions/prompt";
+import { buildPrompt } from "@/workers/run/prompt";
 import { changeMemberRole, removeMember } from "@/lib/workspaces/service";
 import { makeWorkspace, openTestPostgres } from "./helpers";
 
