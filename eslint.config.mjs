@@ -5,6 +5,8 @@ import { FlatCompat } from "@eslint/eslintrc";
 /** One restriction object, repeated in each block below: a later block's rule replaces an earlier one, it does not add to it. */
 const drizzleOnlyInDb = { group: ["drizzle-orm", "drizzle-orm/*"], message: "Import drizzle-orm only inside db/." };
 
+const noWorkers = { group: ["@/workers", "@/workers/*", "**/workers/*"], message: "Web code never imports workers/ (the bridge is instrumentation-background.ts)." };
+
 const compat = new FlatCompat({ baseDirectory: dirname(fileURLToPath(import.meta.url)) });
 
 const config = [
@@ -24,8 +26,13 @@ const config = [
   },
   {
     // Web code never imports the worker; the one bridge (instrumentation-background.ts) sits outside these folders.
-    files: ["app/**/*.ts", "app/**/*.tsx", "components/**/*.ts", "components/**/*.tsx", "lib/**/*.ts", "lib/**/*.tsx", "stores/**/*.ts", "stores/**/*.tsx"],
-    rules: { "no-restricted-imports": ["error", { patterns: [drizzleOnlyInDb, { group: ["@/workers", "@/workers/*", "**/workers/*"], message: "Web code never imports workers/ (the bridge is instrumentation-background.ts)." }] }] },
+    files: ["lib/**/*.ts", "lib/**/*.tsx", "stores/**/*.ts", "stores/**/*.tsx"],
+    rules: { "no-restricted-imports": ["error", { patterns: [drizzleOnlyInDb, noWorkers] }] },
+  },
+  {
+    // Pages, routes and components reach data through lib/ services, never the queries themselves.
+    files: ["app/**/*.ts", "app/**/*.tsx", "components/**/*.ts", "components/**/*.tsx"],
+    rules: { "no-restricted-imports": ["error", { patterns: [drizzleOnlyInDb, noWorkers, { group: ["@/db/queries/*"], message: "Call a lib/ service; db/queries is theirs." }] }] },
   },
   {
     // The worker must not depend on the web app. A rule set here replaces the one above for these files, so it repeats it.
