@@ -1,8 +1,8 @@
+// A run's CLI conversation files (gzip'd, secrets redacted), kept for its follow-up to resume (workers/run/conversation.ts).
 import { eq } from "drizzle-orm";
 import type { Db } from "../client";
 import { agentSessionCliStates } from "../schema";
 
-/** A run's CLI conversation files (gzip'd, secrets redacted), kept for its follow-up to resume. */
 export async function saveCliState(db: Db, sessionId: string, filesGzBase64: string) {
   await db
     .insert(agentSessionCliStates)

@@ -1,3 +1,4 @@
+// What the worker reads once when it takes a session (workers/run/prepare.ts).
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import {

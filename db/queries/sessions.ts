@@ -1,3 +1,4 @@
+// Agent sessions: created with their comment, read for cards and the API, their fields set by the worker.
 import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { appendIssueActivity, type ActivityEntry } from "./issue-events";

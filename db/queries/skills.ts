@@ -1,3 +1,4 @@
+// A workspace's skills (workspace-wide or per project).
 import { and, asc, eq, isNull, or } from "drizzle-orm";
 import type { Db } from "../client";
 import { agentSkills, type AgentSkill } from "../schema";

@@ -1,3 +1,4 @@
+// Worker processes: heartbeats, and the sessions of workers that stopped beating (lib/sessions/reconcile.ts).
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agentSessions, agentWorkers, type SessionStatus } from "../schema";
