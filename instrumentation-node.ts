@@ -22,7 +22,7 @@ export async function startServer() {
   }
   const { startLoopLagLog } = await import("./lib/perf/loop-lag");
   startLoopLagLog();
-  const { startBackground } = await import("./lib/embedded-worker");
+  const { startBackground } = await import("./instrumentation-background");
   const { describeError } = await import("./lib/log/describe-error");
   const background = await startBackground().catch((err: unknown) => {
     console.error(`[dispatch] the embedded worker did not start: ${describeError(err)}`);

@@ -1,14 +1,14 @@
 import Link from "next/link";
 import { getDb } from "@/db/client";
-import { listWorkspacesForUser } from "@/db/queries/workspaces";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { Logo } from "@/components/ui/logo";
 import { CreateWorkspaceForm } from "@/components/workspace/create-workspace-form";
 import { requireUser } from "@/lib/auth/session";
+import { getMyWorkspaces } from "@/lib/workspaces/service";
 
 export default async function HomePage() {
   const user = await requireUser();
-  const workspaces = await listWorkspacesForUser(getDb(), user.id);
+  const workspaces = await getMyWorkspaces(getDb(), user.id);
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">

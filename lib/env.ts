@@ -40,6 +40,7 @@ const envSchema = z
     DISPATCH_DOCKER_TIMEOUT_MS: wholeNumber(100, 600_000, "milliseconds"),
     AGENT_MEMORY_MB: wholeNumber(64, 1_048_576, "megabytes"),
     AGENT_PIDS: wholeNumber(16, 1_000_000, "processes"),
+    DISPATCH_WORK_DIR: optional,
     AGENT_CPUS: optional.pipe(z.coerce.number({ invalid_type_error: "must be a positive number of CPUs" }).positive("must be a positive number of CPUs").max(1_024).optional()),
   })
   .superRefine((env, ctx) => {

@@ -6,7 +6,7 @@ import { prepareDatabase } from "@/db/migrate";
 import { getCancelSignal } from "@/lib/bus/cancel-signal";
 import { getLiveBus } from "@/lib/bus/session-events";
 import { env } from "@/lib/env";
-import { warnAboutRedisDurability } from "@/lib/queue/redis-durability";
+import { warnAboutRedisDurability } from "./redis-durability";
 import { scrubConsole } from "@/lib/secrets/scrub-console";
 import { onStopSignal } from "@/lib/stop-signal";
 import { startWorker } from "./worker";

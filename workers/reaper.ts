@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { getSessionStatuses } from "@/db/queries/worker";
+import { getSessionStatuses } from "@/db/queries/sessions";
 import { isTerminal } from "@/lib/sessions/status";
 import type { SandboxDriver } from "./sandbox/types";
 

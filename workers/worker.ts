@@ -4,19 +4,21 @@ import path from "node:path";
 import { Worker as BullWorker } from "bullmq";
 import { Redis } from "ioredis";
 import { dataDir, type Db } from "@/db/client";
-import { heartbeat, removeWorker } from "@/db/queries/worker";
+import { heartbeat, removeWorker } from "@/db/queries/workers";
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import type { LiveBus } from "@/lib/bus/session-events";
 import { keyRing } from "@/lib/crypto/token-box";
 import { describeError } from "@/lib/log/describe-error";
-import { runSessionJobSchema, SESSION_QUEUE } from "@/lib/queue/jobs";
+import { env } from "@/lib/env";
+import { LOCK_DURATION_MS, queuePrefix, SESSION_QUEUE, workerConcurrency } from "@/lib/queue/config";
+import { runSessionJobSchema } from "@/lib/queue/jobs";
 import { BullSessionQueue, type MemorySessionQueue, type SessionQueue } from "@/lib/queue/session-queue";
 import type { Leadership } from "@/db/leader";
 import { workerStoppedMessage } from "@/lib/sessions/failure";
 import { startReconciler } from "@/lib/sessions/reconcile";
 import { transitionSession } from "@/lib/sessions/transitions";
 import { reapContainers } from "./reaper";
-import { runSession, type RunnerDeps } from "./run-session";
+import { runSession, type RunnerDeps } from "./run/run-session";
 import { DockerSandbox } from "./sandbox/docker-sandbox";
 import type { SandboxDriver } from "./sandbox/types";
 
@@ -44,12 +46,12 @@ export type WorkerOptions = {
   runner?: Partial<RunnerDeps>;
 };
 
-const num = (v: string | undefined, fallback: number) => (v && Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : fallback);
-
 /** The worker loop, shared by `npm run worker` and the embedded default. */
 export async function startWorker(o: WorkerOptions) {
+  // Validated at start-up (lib/env.ts): a bad value has already stopped the process naming it.
+  const settings = env();
   const workerId = o.workerId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
-  const concurrency = o.concurrency ?? num(process.env.WORKER_CONCURRENCY, 4);
+  const concurrency = o.concurrency ?? workerConcurrency();
   const sandbox = o.sandbox ?? new DockerSandbox();
   const active = new Set<string>();
   const deps: RunnerDeps = {
@@ -59,11 +61,11 @@ export async function startWorker(o: WorkerOptions) {
     cancel: o.cancel,
     keyRing: keyRing(dataDir()),
     workerId,
-    workRoot: process.env.DISPATCH_WORK_DIR ?? path.join(os.tmpdir(), "dispatch-sessions"),
+    workRoot: settings.DISPATCH_WORK_DIR ?? path.join(os.tmpdir(), "dispatch-sessions"),
     limits: {
-      memoryMb: num(process.env.AGENT_MEMORY_MB, 2048),
-      cpus: num(process.env.AGENT_CPUS, 1),
-      pids: num(process.env.AGENT_PIDS, 512),
+      memoryMb: settings.AGENT_MEMORY_MB ?? 2048,
+      cpus: settings.AGENT_CPUS ?? 1,
+      pids: settings.AGENT_PIDS ?? 512,
     },
     ...o.runner,
   };
@@ -88,7 +90,7 @@ export async function startWorker(o: WorkerOptions) {
       .catch((err: unknown) => console.error(`[worker] sweeping containers failed: ${describeError(err)}`));
   await beat();
   await sweep();
-  const timers = [setInterval(beat, o.heartbeatMs ?? num(process.env.WORKER_HEARTBEAT_MS, 5_000)), setInterval(sweep, o.reapEveryMs ?? 10_000)];
+  const timers = [setInterval(beat, o.heartbeatMs ?? settings.WORKER_HEARTBEAT_MS ?? 5_000), setInterval(sweep, o.reapEveryMs ?? 10_000)];
   const reconciler =
     o.reconcile === false
       ? null
@@ -98,7 +100,7 @@ export async function startWorker(o: WorkerOptions) {
           bus: o.events,
           cancel: o.cancel,
           leadership: o.reconcile?.leadership,
-          staleSeconds: o.staleSeconds ?? num(process.env.WORKER_STALE_SECONDS, 20),
+          staleSeconds: o.staleSeconds ?? settings.WORKER_STALE_SECONDS ?? 20,
           everyMs: o.reconcile?.everyMs,
           local: { workerId, active: () => active, sole: o.reconcile?.sole },
         });
@@ -114,7 +116,7 @@ export async function startWorker(o: WorkerOptions) {
         if (!parsed.success) return console.error(`[worker] dropping malformed job ${job.id}`);
         await processSession(parsed.data.sessionId);
       },
-      { connection, concurrency, prefix: process.env.BULLMQ_PREFIX || "bull", lockDuration: 60_000, autorun: true },
+      { connection, concurrency, prefix: queuePrefix(), lockDuration: LOCK_DURATION_MS, autorun: true },
     );
     bull.on("error", (err) => console.error("[worker] queue error:", err.message));
   } else {
@@ -147,7 +149,7 @@ export async function startWorker(o: WorkerOptions) {
       timers.forEach(clearInterval);
       await reconciler?.stop();
       const closing = bull?.close() ?? Promise.resolve();
-      const deadline = Date.now() + (o.graceMs ?? num(process.env.WORKER_GRACE_MS, 30_000));
+      const deadline = Date.now() + (o.graceMs ?? settings.WORKER_GRACE_MS ?? 30_000);
       while (active.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       for (const id of active) {
         await transitionSession(o.db, id, "cancelled", { errorCode: "worker_stopped", errorMessage: workerStoppedMessage }, { bus: o.events });

@@ -54,3 +54,14 @@ export async function deleteOwnComment(db: Db, args: { workspaceId: string; id: 
     .returning({ id: comments.id });
   return rows.length > 0;
 }
+
+/** The agent's answer as a comment; a retried finish finds the one it already posted. */
+export async function insertAgentComment(db: Db, v: { workspaceId: string; issueId: string; sessionId: string; bodyJson: unknown; bodyHtml: string }): Promise<{ id: string; created: boolean }> {
+  const [existing] = await db.select({ id: comments.id }).from(comments).where(eq(comments.authorSessionId, v.sessionId));
+  if (existing) return { id: existing.id, created: false };
+  const [row] = await db
+    .insert(comments)
+    .values({ workspaceId: v.workspaceId, issueId: v.issueId, authorSessionId: v.sessionId, bodyJson: v.bodyJson, bodyHtml: v.bodyHtml })
+    .returning({ id: comments.id });
+  return { id: row!.id, created: true };
+}

@@ -86,3 +86,20 @@ export async function getIssueById(db: Db, args: { workspaceId: string; id: stri
   const [row] = await db.select().from(issues).where(and(eq(issues.workspaceId, args.workspaceId), eq(issues.id, args.id)));
   return row;
 }
+
+/** The issues a live connection asks for that belong to the workspace, with their activity counters. */
+export async function loadWatchedIssues(db: Db, args: { workspaceId: string; ids: string[] }) {
+  if (args.ids.length === 0) return [];
+  return db
+    .select({ id: issues.id, activitySeq: issues.activitySeq })
+    .from(issues)
+    .where(and(eq(issues.workspaceId, args.workspaceId), inArray(issues.id, args.ids)));
+}
+
+export async function getIssueFields(db: Db, args: { workspaceId: string; id: string }) {
+  const [row] = await db
+    .select({ id: issues.id, title: issues.title, state: issues.state, description: issues.description, updatedAt: issues.updatedAt })
+    .from(issues)
+    .where(and(eq(issues.workspaceId, args.workspaceId), eq(issues.id, args.id)));
+  return row;
+}

@@ -1,6 +1,6 @@
 import type { InferSelectModel } from "drizzle-orm";
 import { pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { agentSessions, connectionStatus } from "./agents";
+import { connectionStatus } from "./agents";
 import { users, workspaces } from "./host";
 
 /**
@@ -31,15 +31,3 @@ export const workspaceGitConnections = pgTable(
   (t) => [uniqueIndex("workspace_git_connections_workspace_key").on(t.workspaceId)],
 );
 export type GitConnection = InferSelectModel<typeof workspaceGitConnections>;
-
-/**
- * The CLI's own conversation state after a run (its transcript files under HOME), kept so a
- * follow-up can resume the conversation in a new container. gzip'd JSON of path → content.
- */
-export const agentSessionCliStates = pgTable("agent_session_cli_states", {
-  sessionId: uuid("session_id")
-    .primaryKey()
-    .references(() => agentSessions.id, { onDelete: "cascade" }),
-  filesGzBase64: text("files_gz_base64").notNull(),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-});

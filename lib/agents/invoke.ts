@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { insertCommentAndSessions, latestSessionOfAgent, type NewSession } from "@/db/queries/agent-sessions";
+import { insertCommentAndSessions, latestSessionOfAgent, type NewSession } from "@/db/queries/sessions";
 import { loadCatalog } from "@/db/queries/agents";
 import type { AgentSession, Comment } from "@/db/schema";
 import { getComment } from "@/db/queries/comments";

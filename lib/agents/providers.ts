@@ -90,7 +90,6 @@ export async function getAgentOverview(db: Db, ctx: WorkspaceContext) {
       variants: variantsJson(p),
     }));
 }
-export type ProviderOverviewJson = Awaited<ReturnType<typeof getAgentOverview>>[number];
 
 const providerConfigSchema = z.object({
   provider_slug: z.string({ required_error: "provider_slug is required." }),

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
-import { listSkills, loadCatalog, type CatalogProvider } from "@/db/queries/agents";
+import { loadCatalog, type CatalogProvider } from "@/db/queries/agents";
+import { listSkills } from "@/db/queries/skills";
 import type { AgentProviderVariant, AgentSkill } from "@/db/schema";
 import { DispatchError } from "@/lib/errors";
 import { formatMention, type AgentMention } from "./mention-parser";

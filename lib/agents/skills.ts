@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { deleteSkill, getSkill, insertSkill, listSkills, loadCatalog, updateSkill } from "@/db/queries/agents";
+import { loadCatalog } from "@/db/queries/agents";
+import { deleteSkill, getSkill, insertSkill, listSkills, updateSkill } from "@/db/queries/skills";
 import { getProjectById } from "@/db/queries/projects";
 import type { AgentSkill } from "@/db/schema";
 import { DispatchError, notFound } from "@/lib/errors";

@@ -1,5 +1,4 @@
 import { Octokit } from "@octokit/rest";
-import { GitStepError } from "./git-cli";
 import { githubConfig } from "./github-config";
 
 /** The REST client, pointed at the configured API (github.com, Enterprise, or a test stand-in). */
@@ -49,18 +48,5 @@ export async function tokenLogin(token: string): Promise<string | null> {
     return data.login;
   } catch {
     return null;
-  }
-}
-
-export async function openPullRequest(
-  token: string,
-  args: { fullName: string; title: string; body: string; head: string; base: string },
-): Promise<{ number: number; url: string }> {
-  const [owner, repo] = args.fullName.split("/") as [string, string];
-  try {
-    const { data } = await githubClient(token).rest.pulls.create({ owner, repo, title: args.title, body: args.body, head: args.head, base: args.base });
-    return { number: data.number, url: data.html_url };
-  } catch (err) {
-    throw new GitStepError("pull_request", `Opening the pull request failed: ${githubMessage(err)}`);
   }
 }

@@ -7,7 +7,7 @@ import { getProjectOrThrow } from "@/lib/projects/service";
 import type { WorkspaceContext } from "@/lib/workspaces/access";
 import { getIssueByKeyOrThrow, type IssueWithProject } from "./service";
 
-export { getIssues } from "./service";
+export { getIssueCounts, getIssues } from "./service";
 
 /** Page loaders: a missing project or issue renders the 404 page. */
 async function orNotFound<T>(load: Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { withIssueActivity } from "@/lib/live/activity";
 import type { Db } from "@/db/client";
-import { getIssueByNumber, insertIssue, listIssues, updateIssue } from "@/db/queries/issues";
+import { countIssuesByState, getIssueByNumber, insertIssue, listIssues, updateIssue } from "@/db/queries/issues";
 import { getProjectByIdentifier } from "@/db/queries/projects";
 import type { Issue, Project } from "@/db/schema";
 import { notFound } from "@/lib/errors";
@@ -20,6 +20,11 @@ const stateFilterSchema = z.array(issueStateSchema).optional();
 export async function getIssues(db: Db, ctx: WorkspaceContext, project: Project, states?: unknown) {
   const parsed = parseInput(stateFilterSchema, states, "issue");
   return listIssues(db, { workspaceId: ctx.workspace.id, projectId: project.id, states: parsed });
+}
+
+/** How many of the project's issues are in each state (the project page's tabs). */
+export function getIssueCounts(db: Db, ctx: WorkspaceContext, project: Project) {
+  return countIssuesByState(db, { workspaceId: ctx.workspace.id, projectId: project.id });
 }
 
 export type IssueWithProject = { issue: NonNullable<Awaited<ReturnType<typeof getIssueByNumber>>>; project: Project };

@@ -31,7 +31,6 @@ export const createProjectSchema = z.object({
     .transform((s) => s || "main")
     .pipe(z.string().regex(branchName, "Default branch is not a valid git branch name.")),
 }).transform(({ default_branch, ...rest }) => ({ ...rest, defaultBranch: default_branch }));
-export type CreateProjectInput = z.input<typeof createProjectSchema>;
 
 /** Settings → Git: the GitHub repository agents deliver to (owner/name; empty clears it) and its default branch. */
 export const projectRepositorySchema = z

@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { SESSION_QUEUE, type RunSessionJob } from "./jobs";
+import { queuePrefix, SESSION_JOB_OPTIONS, SESSION_QUEUE } from "./config";
+import type { RunSessionJob } from "./jobs";
 import { describeError } from "@/lib/log/describe-error";
 
 export interface SessionQueue {
@@ -25,12 +26,11 @@ export class BullSessionQueue implements SessionQueue {
   constructor(redisUrl: string, name = SESSION_QUEUE) {
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null, connectionName: `dispatch-queue-${process.pid}` });
     this.connection.on("error", (err) => console.error(`[queue] redis error: ${describeError(err)}`));
-    // BULLMQ_PREFIX keeps several installations (or test runs) apart on one Redis.
-    this.queue = new Queue<RunSessionJob>(name, { connection: this.connection, prefix: process.env.BULLMQ_PREFIX || "bull" });
+    this.queue = new Queue<RunSessionJob>(name, { connection: this.connection, prefix: queuePrefix() });
   }
 
   async enqueue(sessionId: string) {
-    await this.queue.add("run-session", { sessionId }, { jobId: sessionId, attempts: 1, removeOnComplete: 1000, removeOnFail: 5000 });
+    await this.queue.add("run-session", { sessionId }, { jobId: sessionId, ...SESSION_JOB_OPTIONS });
   }
 
   async requeue(sessionId: string) {

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { admittedWaiting, joinLine, lockLine, markAdmitted, providersWithWaitingSessions, setQueuePosition } from "@/db/queries/admission";
+import { admittedWaiting, joinLine, lockLine, markAdmitted, providersWithWaitingSessions, setQueuePosition } from "@/db/queries/session-line";
 import { appendSessionEvents } from "@/db/queries/session-events";
 import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
 import type { LiveEntry } from "@/lib/live/entries";

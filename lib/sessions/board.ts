@@ -1,7 +1,7 @@
 import { ordinal, WAITING_FOR_WORKER } from "./format";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { getBoardOptions, listBoardDailyTotals, listBoardRows, type BoardOptions, type BoardQueryRow, type BoardWhere } from "@/db/queries/agents-board";
+import { getBoardOptions, listBoardDailyTotals, listBoardRows, type BoardOptions, type BoardQueryRow, type BoardWhere } from "@/db/queries/session-board";
 import { sessionStatus, type SessionStatus } from "@/db/schema";
 import { DispatchError, notFound } from "@/lib/errors";
 import { issueKey } from "@/lib/issues/schemas";

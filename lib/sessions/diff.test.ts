@@ -174,7 +174,7 @@ describe("parseUnifiedDiff", () => {
   });
 
   it("reads the truncation note: flags the diff and marks where the cut happened", () => {
-    // lib/git/checkout.ts cuts at 1 MB, possibly mid-line, and appends this line.
+    // workers/git/checkout.ts cuts at 1 MB, possibly mid-line, and appends this line.
     const cut = `${PATCH.slice(0, PATCH.indexOf("-line4"))}-li\n… (diff truncated at 1 MB)\n`;
     const parsed = parseUnifiedDiff(cut);
     expect(parsed.truncated).toBe(true);

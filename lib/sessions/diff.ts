@@ -26,7 +26,7 @@ export type ParsedDiff = { files: DiffFile[]; truncated: boolean };
 /** The body of GET …/agent/sessions/[id]/diff. */
 export type SessionDiff = ParsedDiff & { commit_sha: string | null; branch: string | null };
 
-/** The line lib/git/checkout.ts appends when it cuts a patch at its size limit. */
+/** The line workers/git/checkout.ts appends when it cuts a patch at its size limit. */
 const TRUNCATION_NOTE = /^…\s*\(diff truncated\b[^)]*\)\s*$/;
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 

@@ -16,8 +16,6 @@ export type SessionEvent =
   | { type: "error"; message: string }
   | { type: "done"; status: SessionStatus; answer?: string; error?: string; code?: string };
 
-export type SessionEventType = SessionEvent["type"];
-
 /** An event as stored and streamed: numbered per session from 1, without gaps. */
 export type SequencedEvent = SessionEvent & { seq: number };
 

@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
 import { soleLeadership, type Leadership } from "@/db/leader";
-import { findLostSessions, removeSilentWorkers } from "@/db/queries/worker";
+import { findLostSessions, removeSilentWorkers } from "@/db/queries/workers";
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import type { LiveBus } from "@/lib/bus/session-events";
 import { describeError } from "@/lib/log/describe-error";

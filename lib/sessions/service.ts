@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { getSession, listSessionCards, listSessionsForIssue } from "@/db/queries/agent-sessions";
+import { getSession, listSessionCards, listSessionsForIssue } from "@/db/queries/sessions";
 import { getIssueById } from "@/db/queries/issues";
 import { getUserById } from "@/db/queries/users";
 import type { AgentSession } from "@/db/schema";

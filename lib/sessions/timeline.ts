@@ -1,4 +1,4 @@
-import type { SessionCardRow } from "@/db/queries/agent-sessions";
+import type { SessionCardRow } from "@/db/queries/sessions";
 import type { SessionStatus } from "@/db/schema";
 
 export type FileChange = { path: string; additions: number; deletions: number };

@@ -1,8 +1,8 @@
 import type { Db } from "@/db/client";
-import { updateSessionStatus } from "@/db/queries/agent-sessions";
+import { updateSessionStatus } from "@/db/queries/sessions";
 import { appendIssueActivity } from "@/db/queries/issue-events";
 import { appendSessionEvents } from "@/db/queries/session-events";
-import { insertAgentComment } from "@/db/queries/worker";
+import { insertAgentComment } from "@/db/queries/comments";
 import type { AgentSession, SessionStatus } from "@/db/schema";
 import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
 import { docFromText } from "@/lib/comments/body";

@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
 import { bumpSessionVersion, getUserByEmail } from "@/db/queries/users";
-import { changeMembership, insertMember, insertWorkspaceWithAdmin, listMembers } from "@/db/queries/workspaces";
+import { changeMembership, insertMember, insertWorkspaceWithAdmin, listMembers, listWorkspacesForUser } from "@/db/queries/workspaces";
 import type { Workspace, WorkspaceRole } from "@/db/schema";
 import { DispatchError, notFound } from "@/lib/errors";
 import { isUniqueViolation, isUuid, parseInput } from "@/lib/validation";
@@ -17,6 +17,11 @@ export async function createWorkspace(db: Db, userId: string, input: unknown): P
     }
     throw err;
   }
+}
+
+/** The workspaces a user belongs to, with their role in each. */
+export function getMyWorkspaces(db: Db, userId: string) {
+  return listWorkspacesForUser(db, userId);
 }
 
 export async function getMembers(db: Db, ctx: WorkspaceContext) {

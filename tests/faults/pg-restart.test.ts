@@ -18,7 +18,7 @@ import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { MemorySessionQueue } from "@/lib/queue/session-queue";
 import { getSessionOrThrow } from "@/lib/sessions/service";
-import { runSession } from "@/workers/run-session";
+import { runSession } from "@/workers/run/run-session";
 import { DockerSandbox } from "@/workers/sandbox/docker-sandbox";
 import { startAnthropicApi, type ModelApi } from "../support/anthropic-api";
 import { makeWorkspace, openTestPostgres } from "../integration/helpers";

@@ -24,7 +24,7 @@ import * as streamRoute from "@/app/api/workspaces/[slug]/agent/sessions/[id]/st
 import * as skillRoute from "@/app/api/workspaces/[slug]/agent/skills/[id]/route";
 import * as skillsRoute from "@/app/api/workspaces/[slug]/agent/skills/route";
 import * as commentsRoute from "@/app/api/workspaces/[slug]/issues/[key]/comments/route";
-import { insertAgentComment } from "@/db/queries/worker";
+import { insertAgentComment } from "@/db/queries/comments";
 import { docFromText } from "@/lib/comments/body";
 import { makeWorkspace } from "./helpers";
 import { call, cookieFor } from "./route-client";

@@ -15,7 +15,7 @@ import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { MemorySessionQueue } from "@/lib/queue/session-queue";
 import { getSessionOrThrow } from "@/lib/sessions/service";
-import { runSession, type RunnerDeps } from "@/workers/run-session";
+import { runSession, type RunnerDeps } from "@/workers/run/run-session";
 import { DockerSandbox } from "@/workers/sandbox/docker-sandbox";
 import { makeWorkspace, openTestPostgres } from "./helpers";
 

@@ -18,7 +18,7 @@ import { createSkill } from "@/lib/agents/skills";
 import { createProject, setProjectRepository } from "@/lib/projects/service";
 import { MemorySessionQueue } from "@/lib/queue/session-queue";
 import { getSessionOrThrow } from "@/lib/sessions/service";
-import { runSession, type RunnerDeps } from "@/workers/run-session";
+import { runSession, type RunnerDeps } from "@/workers/run/run-session";
 import { DockerSandbox, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
 import { startAnthropicApi, type ModelApi } from "../support/anthropic-api";
 import { startGeminiApi, type GeminiApi } from "../support/gemini-api";

@@ -11,7 +11,7 @@ import { Redis } from "ioredis";
 import { getDbHandle } from "@/db/client";
 import { prepareDatabase } from "@/db/migrate";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
-import { loadWatchedIssues } from "@/db/queries/live";
+import { loadWatchedIssues } from "@/db/queries/issues";
 import { appendSessionEvents } from "@/db/queries/session-events";
 import { getLiveBus } from "@/lib/bus/session-events";
 import { getLiveHub } from "@/lib/bus/live-hub";

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
-import { insertAgentComment, loadRunContext } from "@/db/queries/worker";
+import { insertAgentComment } from "@/db/queries/comments";
+import { loadRunContext } from "@/db/queries/session-run-context";
 import { createSkill } from "@/lib/agents/skills";
 import { addComment } from "@/lib/comments/service";
 import { commentText, docFromText } from "@/lib/comments/body";
 import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { MemorySessionQueue } from "@/lib/queue/session-queue";
-import { buildPrompt } from "@/lib/sessions/prompt";
+import { buildPrompt } from "@/workers/run/prompt";
 import { changeMemberRole, removeMember } from "@/lib/workspaces/service";
 import { makeWorkspace, openTestPostgres } from "./helpers";
 

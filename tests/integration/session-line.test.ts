@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
 import { listEventsAfter, toSequenced } from "@/db/queries/session-events";
-import { insertCommentAndSessions } from "@/db/queries/agent-sessions";
+import { insertCommentAndSessions } from "@/db/queries/sessions";
 import { invokeFromRequest } from "@/lib/agents/invoke";
 import { recoverLine } from "@/lib/sessions/admission";
 import { connectWithToken } from "@/lib/agents/connection";

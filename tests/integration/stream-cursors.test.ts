@@ -17,7 +17,7 @@ import { createProject } from "@/lib/projects/service";
 import { MemorySessionQueue } from "@/lib/queue/session-queue";
 import type { SessionEvent } from "@/lib/sessions/events";
 import { transitionSession } from "@/lib/sessions/transitions";
-import { getSession } from "@/db/queries/agent-sessions";
+import { getSession } from "@/db/queries/sessions";
 import * as streamRoute from "@/app/api/workspaces/[slug]/agent/sessions/[id]/stream/route";
 import * as liveRoute from "@/app/api/workspaces/[slug]/live/route";
 import { readSseFrames, type SseFrame } from "../support/sse-frames";

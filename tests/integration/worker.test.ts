@@ -18,7 +18,7 @@ import { MemorySessionQueue } from "@/lib/queue/session-queue";
 import type { SequencedEvent } from "@/lib/sessions/events";
 import { cancelSession, getSessionOrThrow } from "@/lib/sessions/service";
 import { PROXY_CREDENTIAL } from "@/workers/cli";
-import { runSession, type RunnerDeps } from "@/workers/run-session";
+import { runSession, type RunnerDeps } from "@/workers/run/run-session";
 import { DockerSandbox, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
 import type { SandboxDriver, SandboxSpec } from "@/workers/sandbox/types";
 import { SCRIPT_USAGE, startAnthropicApi, type ModelApi } from "../support/anthropic-api";

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { heartbeat } from "@/db/queries/worker";
+import { heartbeat } from "@/db/queries/workers";
 
 /**
  * For tests and benches that move sessions themselves, as the worker: beat like a live worker,

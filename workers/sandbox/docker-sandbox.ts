@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import readline from "node:readline";
 import Docker from "dockerode";
+import { env } from "@/lib/env";
 import { describeError } from "@/lib/log/describe-error";
 import { SessionFailure } from "@/lib/sessions/failure";
 import { installationId } from "./installation";
@@ -34,7 +35,7 @@ export class DockerSandbox implements SandboxDriver {
     docker?: Docker,
     /** Containers are labelled with it and `list` sees only these. */
     private readonly installation = installationId(),
-    private readonly deadlineMs = Number(process.env.DISPATCH_DOCKER_TIMEOUT_MS) > 0 ? Number(process.env.DISPATCH_DOCKER_TIMEOUT_MS) : 30_000,
+    private readonly deadlineMs = env().DISPATCH_DOCKER_TIMEOUT_MS ?? 30_000,
   ) {
     this.client = docker ?? null;
   }

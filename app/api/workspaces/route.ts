@@ -1,11 +1,10 @@
 // GET /api/workspaces – the workspaces I belong to; POST – create one (I become its admin)
-import { listWorkspacesForUser } from "@/db/queries/workspaces";
 import { readJson, withUser } from "@/lib/api/handler";
 import { workspaceJson } from "@/lib/api/serialize";
-import { createWorkspace } from "@/lib/workspaces/service";
+import { createWorkspace, getMyWorkspaces } from "@/lib/workspaces/service";
 
 export const GET = withUser(async (_req, { user, db }) => {
-  const rows = await listWorkspacesForUser(db, user.id);
+  const rows = await getMyWorkspaces(db, user.id);
   return Response.json({ workspaces: rows.map((w) => workspaceJson(w, w.role)) });
 });
 

@@ -1,12 +1,11 @@
 import Link from "next/link";
 import { getDb } from "@/db/client";
-import { countIssuesByState } from "@/db/queries/issues";
 import type { IssueState } from "@/db/schema";
 import { NewIssueButton } from "@/components/issue/new-issue-form";
 import { STATE_LABELS, StateIcon } from "@/components/issue/state";
 import { EmptyState, PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { getIssues, getProjectOrThrowForPage } from "@/lib/issues/page";
+import { getIssueCounts, getIssues, getProjectOrThrowForPage } from "@/lib/issues/page";
 import { ISSUE_STATES, issueKey } from "@/lib/issues/schemas";
 import { hasRole } from "@/lib/workspaces/access";
 import { requireWorkspacePage } from "@/lib/workspaces/page-context";
@@ -28,7 +27,7 @@ export default async function ProjectPage({
   const raw = (await searchParams).state;
   const filter: Filter = raw === "all" || (ISSUE_STATES as readonly string[]).includes(raw ?? "") ? (raw as Filter) : "open";
   const issues = await getIssues(db, ctx, project, filter === "all" ? undefined : filter === "open" ? OPEN : [filter]);
-  const counts = await countIssuesByState(db, { workspaceId: ctx.workspace.id, projectId: project.id });
+  const counts = await getIssueCounts(db, ctx, project);
   const openCount = OPEN.reduce((n, s) => n + (counts[s] ?? 0), 0);
   const total = Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
   const tabs: { value: Filter; label: string; count: number }[] = [

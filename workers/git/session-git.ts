@@ -1,15 +1,16 @@
 import path from "node:path";
 import type { Db } from "@/db/client";
-import type { loadDeliveryContext } from "@/db/queries/session-delivery";
+import type { RunContext } from "@/db/queries/session-run-context";
 import type { KeyRing } from "@/lib/crypto/token-box";
-import { commitChanges, prepareCheckout, pushBranch, type Checkout, type FileChange } from "@/lib/git/checkout";
 import { getFreshGitToken, GitReconnectNeededError } from "@/lib/git/connection";
-import { GitStepError } from "@/lib/git/git-cli";
-import { openPullRequest } from "@/lib/git/github";
 import { branchUrl, cloneUrl, githubConfig } from "@/lib/git/github-config";
 import { agentBranchName, githubFullName } from "@/lib/git/repository-name";
+import { commitChanges, prepareCheckout, pushBranch, type Checkout, type FileChange } from "./checkout";
+import { GitStepError } from "./git-cli";
+import { openPullRequest } from "./pull-request";
 
-type DeliveryContext = Awaited<ReturnType<typeof loadDeliveryContext>>;
+/** The run this one follows up, if any: its branch and pull request carry on. */
+type Parent = Pick<NonNullable<RunContext["parent"]>, "branch" | "pullRequestUrl"> | null;
 
 export type Delivery =
   | { kind: "no_changes" }
@@ -48,7 +49,7 @@ export class SessionGit {
     session: { id: string; workspaceId: string };
     project: { repository: string | null; defaultBranch: string };
     issueKey: string;
-    delivery: DeliveryContext;
+    parent: Parent;
   }): Promise<SessionGit | null> {
     const repository = githubFullName(args.project.repository, githubConfig().webUrl);
     if (!repository) return null;
@@ -60,7 +61,7 @@ export class SessionGit {
       throw err;
     }
     if (!creds) throw new GitStepError("access", `This project's repository ${repository} needs GitHub: ask a workspace admin to connect GitHub in Settings → Git.`);
-    const parentBranch = args.delivery.parent?.branch ?? null;
+    const parentBranch = args.parent?.branch ?? null;
     const checkout = await prepareCheckout({
       remoteUrl: cloneUrl(githubConfig(), repository),
       auth: { token: creds.token },
@@ -70,7 +71,7 @@ export class SessionGit {
       gitDir: path.join(args.sessionDir, "git"),
       workTree: args.workDir,
     });
-    return new SessionGit(checkout, creds.token, repository, parentBranch ? (args.delivery.parent?.pullRequestUrl ?? null) : null, !!parentBranch);
+    return new SessionGit(checkout, creds.token, repository, parentBranch ? (args.parent?.pullRequestUrl ?? null) : null, !!parentBranch);
   }
 
   /** A follow-up's branch and pull request, which are its own even when it adds nothing. */

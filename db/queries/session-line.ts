@@ -1,3 +1,4 @@
+// The line of sessions waiting for a slot under a provider's concurrency limit (lib/sessions/admission.ts).
 import { and, asc, count, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agentProviders, agentSessions, workspaceAgentConfigs, type SessionStatus } from "../schema";

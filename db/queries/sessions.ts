@@ -1,3 +1,4 @@
+// Agent sessions: created with their comment, read for cards and the API, their fields set by the worker.
 import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { appendIssueActivity, type ActivityEntry } from "./issue-events";
@@ -175,4 +176,41 @@ export async function listSessionCards(db: Db, args: { workspaceId: string; issu
     )
     .orderBy(...sessionOrder);
   return rows.map(({ session, ...rest }) => ({ ...session, ...rest }));
+}
+
+export async function getSessionStatus(db: Db, id: string): Promise<SessionStatus | undefined> {
+  const [row] = await db.select({ status: agentSessions.status }).from(agentSessions).where(eq(agentSessions.id, id));
+  return row?.status;
+}
+
+export async function getSessionStatuses(db: Db, ids: string[]): Promise<Map<string, SessionStatus>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: agentSessions.id, status: agentSessions.status }).from(agentSessions).where(inArray(agentSessions.id, ids));
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+
+/** Fields that are not the status (container id, CLI session id); never moves a terminal session. */
+export async function setSessionFields(db: Db, id: string, patch: Partial<Pick<AgentSession, "containerId" | "workerId" | "cliSessionId">>) {
+  await db.update(agentSessions).set({ ...patch, updatedAt: sql`now()` }).where(eq(agentSessions.id, id));
+}
+
+export type DeliveryFields = {
+  branch?: string | null;
+  commitSha?: string | null;
+  pullRequestUrl?: string | null;
+  filesChanged?: { path: string; additions: number; deletions: number }[] | null;
+  diffPatch?: string | null;
+};
+
+export async function setDeliveryFields(db: Db, id: string, fields: DeliveryFields) {
+  await db.update(agentSessions).set({ ...fields, updatedAt: new Date() }).where(eq(agentSessions.id, id));
+}
+
+/** Every session of those issues, with where its log ends. */
+export async function loadWatchedSessions(db: Db, args: { workspaceId: string; issueIds: string[] }): Promise<{ id: string; issueId: string; status: SessionStatus; eventSeq: number }[]> {
+  if (args.issueIds.length === 0) return [];
+  return db
+    .select({ id: agentSessions.id, issueId: agentSessions.issueId, status: agentSessions.status, eventSeq: agentSessions.eventSeq })
+    .from(agentSessions)
+    .where(and(eq(agentSessions.workspaceId, args.workspaceId), inArray(agentSessions.issueId, args.issueIds)));
 }

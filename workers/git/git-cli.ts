@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import type { FailureCode } from "@/lib/sessions/failure";
 
 /** A git step that failed, named so the session can say which one (clone, push, …) and why. */
 export class GitStepError extends Error {
@@ -10,6 +11,10 @@ export class GitStepError extends Error {
     this.name = "GitStepError";
   }
 }
+
+/** The failure a session ends with when this step fails. */
+export const gitFailureCode = (err: GitStepError): FailureCode =>
+  err.step === "pull_request" ? "pull_request_failed" : err.step === "push" || err.step === "commit" ? "push_failed" : err.step === "access" ? "forge_access" : "clone_failed";
 
 export type GitAuth = { token: string } | null;
 

@@ -1,3 +1,4 @@
+// The Agents page: sessions across the workspace, filtered, and runs/tokens/cost per day.
 import { and, asc, desc, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../client";
 import {
