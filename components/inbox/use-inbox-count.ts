@@ -23,9 +23,12 @@ export function useInboxCount(slug: string, initial: number): number {
 
   useEffect(() => {
     let stopped = false;
+    // A read that started before the inbox page changed the count would bring the old number back.
+    let changes = 0;
     const refresh = async () => {
+      const before = changes;
       const r = await inboxApi.unread(slug);
-      if (!r || stopped) return;
+      if (!r || stopped || before !== changes) return;
       setUnread(r.unread);
       const known = seen.current;
       seen.current = new Set(r.items.map((i) => i.id));
@@ -35,7 +38,10 @@ export function useInboxCount(slug: string, initial: number): number {
     void refresh();
     const timer = setInterval(refresh, REFRESH_MS);
     const onVisible = () => document.visibilityState === "visible" && void refresh();
-    const onChanged = (e: Event) => setUnread((e as CustomEvent<number>).detail);
+    const onChanged = (e: Event) => {
+      changes++;
+      setUnread((e as CustomEvent<number>).detail);
+    };
     document.addEventListener("visibilitychange", onVisible);
     window.addEventListener(INBOX_CHANGED, onChanged);
     return () => {
