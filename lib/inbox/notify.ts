@@ -71,6 +71,10 @@ export type AssigneeChange =
 
 /**
  * The assignee's item for a change on their issue (nothing when they made it themselves).
+ * Issues have no assignee column yet; once they do, call it in the transaction of each change:
+ * the issue update (a state change: `{ what: "state" }`, the new assignee: `{ what: "assigned" }`),
+ * a comment written by someone else (lib/comments/service.ts addComment), and an agent ending on
+ * the issue (transitionSession, beside notifySessionEnded; skip when the assignee started it).
  * `eventKey` names the happening uniquely, e.g. the issue's activity seq (`issue:<id>:<seq>`),
  * so a retry of the same write does not notify twice. Call it in the change's transaction.
  */

@@ -7,8 +7,9 @@ import { DockerSandbox } from "../sandbox/docker-sandbox";
 import type { SandboxDriver } from "../sandbox/types";
 import { buildImage, type ImageSpec } from "./build-image";
 
+/** What to do about it, under the banner's title "Docker is not reachable: agents cannot run yet". */
 export const DOCKER_MISSING_MESSAGE =
-  "Docker is not reachable from this server, so agents cannot run. Install Docker Engine (https://docs.docker.com/engine/install/) or Docker Desktop and start it — or point DOCKER_HOST at a running engine — then restart Dispatch; the agent images are built then.";
+  "Install Docker Engine (https://docs.docker.com/engine/install/) or Docker Desktop and start it, or point DOCKER_HOST at a running engine, then restart Dispatch: the agent images are built at start-up.";
 
 /** The seeded providers' images and their build folders (docker/agent-<cli>), as `npm run images` builds them. */
 export async function providerImageSpecs(db: Db, root = process.cwd()): Promise<ImageSpec[]> {
@@ -31,7 +32,7 @@ export async function prepareAgentImages(o: { db: Db; sandbox?: SandboxDriver; s
       exists = await sandbox.imageExists(spec.image);
     } catch (err) {
       if (!(err instanceof SessionFailure)) throw err;
-      console.error(`[images] ${DOCKER_MISSING_MESSAGE}`);
+      console.error(`[images] Docker is not reachable from this server, so agents cannot run. ${DOCKER_MISSING_MESSAGE}`);
       for (const s of specs) await recordImageBuild(o.db, { image: s.image, label: s.label, state: "docker_unreachable", percent: 0, message: DOCKER_MISSING_MESSAGE });
       return;
     }
