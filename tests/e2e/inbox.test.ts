@@ -118,4 +118,37 @@ describe("the inbox", () => {
     expect(await page.locator('li[data-read="false"]').count()).toBe(0);
     expect(await badgeText()).toBe("");
   });
+
+  it("with notifications allowed, an agent that ends while the tab is hidden raises a browser notification", async () => {
+    // The browser's notification centre is outside the app: record what the page asks it to show,
+    // and let the test say when the tab is hidden.
+    await page.context().addInitScript(() => {
+      const w = window as unknown as { __hidden?: boolean; __notes: { title: string; body?: string }[] };
+      w.__notes = [];
+      Object.defineProperty(Document.prototype, "hidden", { configurable: true, get: () => w.__hidden === true });
+      class RecordedNotification {
+        static permission = "granted";
+        static requestPermission = async () => "granted";
+        onclick: (() => void) | null = null;
+        constructor(title: string, options?: { body?: string }) {
+          w.__notes.push({ title, body: options?.body });
+        }
+        close() {}
+      }
+      Object.defineProperty(window, "Notification", { configurable: true, value: RecordedNotification });
+    });
+    await gotoHydrated(page, `${baseUrl}/${slug}/inbox`);
+    expect(await page.getByText("Browser notifications on").count()).toBe(1);
+    const notes = () => page.evaluate(() => (window as unknown as { __notes: unknown[] }).__notes);
+    await page.evaluate(() => ((window as unknown as { __hidden: boolean }).__hidden = true));
+
+    const r = await comment(ivy, "@claude [script:plain] and now?");
+    await waitForSession(ivy, slug, r.body.sessions[0].id, ["completed"], 90_000);
+    // The count is re-read every 20 s: the next read finds the new item and tells the browser.
+    await expect.poll(notes, { timeout: 45_000, interval: 1_000 }).toEqual([{ title: "Claude Sonnet finished", body: `${key} Totals are off by a cent` }]);
+    // Mentions do not raise notifications, and an item is told once.
+    expect((await comment(max, "@IvyLead one more")).status).toBe(201);
+    await page.waitForTimeout(22_000);
+    expect(await notes()).toHaveLength(1);
+  }, 180_000);
 });
