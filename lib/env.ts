@@ -41,6 +41,8 @@ const envSchema = z
     AGENT_MEMORY_MB: wholeNumber(64, 1_048_576, "megabytes"),
     AGENT_PIDS: wholeNumber(16, 1_000_000, "processes"),
     DISPATCH_WORK_DIR: optional,
+    // Build missing agent images in the background at start-up (workers/images): npm start sets 1 unless given.
+    DISPATCH_AUTO_BUILD_IMAGES: optional.pipe(z.enum(["0", "1"], { message: "must be 1 (build missing agent images at start-up) or 0" }).optional()),
     AGENT_CPUS: optional.pipe(z.coerce.number({ invalid_type_error: "must be a positive number of CPUs" }).positive("must be a positive number of CPUs").max(1_024).optional()),
   })
   .superRefine((env, ctx) => {

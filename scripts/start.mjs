@@ -75,6 +75,10 @@ if (!fs.existsSync(buildId) || fs.statSync(buildId).mtimeMs < newestMtime(source
   console.log(`[start] build done in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
+// A newcomer's first mention should just work: the server builds missing agent images in the
+// background (progress in this log and in Settings → Agents). DISPATCH_AUTO_BUILD_IMAGES=0 turns it off.
+process.env.DISPATCH_AUTO_BUILD_IMAGES ??= "1";
+
 const port = process.env.PORT ?? "3000";
 process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
 // Node runs Next directly (no npx or shell in between that would swallow signals); Next leaves

@@ -17,6 +17,7 @@ import type { Leadership } from "@/db/leader";
 import { workerStoppedMessage } from "@/lib/sessions/failure";
 import { startReconciler } from "@/lib/sessions/reconcile";
 import { transitionSession } from "@/lib/sessions/transitions";
+import { startImagePreparation } from "./images/prepare-images";
 import { reapContainers } from "./reaper";
 import { runSession, type RunnerDeps } from "./run/run-session";
 import { DockerSandbox } from "./sandbox/docker-sandbox";
@@ -90,6 +91,7 @@ export async function startWorker(o: WorkerOptions) {
       .catch((err: unknown) => console.error(`[worker] sweeping containers failed: ${describeError(err)}`));
   await beat();
   await sweep();
+  startImagePreparation({ db: o.db, sandbox });
   const timers = [setInterval(beat, o.heartbeatMs ?? settings.WORKER_HEARTBEAT_MS ?? 5_000), setInterval(sweep, o.reapEveryMs ?? 10_000)];
   const reconciler =
     o.reconcile === false

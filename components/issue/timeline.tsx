@@ -123,6 +123,7 @@ export const Timeline = observer(function Timeline({ slug, issueKey, issue, curr
 
 const CommentItem = observer(function CommentItem({ comment, isAuthor }: { comment: TimelineComment; isAuthor: boolean }) {
   const store = useIssueStore();
+  const agents = useAgentStore();
   const [editing, setEditing] = useState(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
@@ -143,7 +144,7 @@ const CommentItem = observer(function CommentItem({ comment, isAuthor }: { comme
   }
 
   return (
-    <li className="relative flex gap-3" aria-label={`Comment by ${comment.authorName}`}>
+    <li id={`comment-${comment.id}`} className="relative flex scroll-mt-6 gap-3" aria-label={`Comment by ${comment.authorName}`}>
       <span className="z-10 rounded-full ring-4 ring-slate-50">
         <Avatar name={comment.authorName} />
       </span>
@@ -176,6 +177,7 @@ const CommentItem = observer(function CommentItem({ comment, isAuthor }: { comme
               error={error}
               onSubmit={onSave}
               onCancel={() => (setEditing(false), setError(undefined))}
+              mentions={(q) => suggestionItems(agents.picker, q)}
               autoFocus
             />
           </div>

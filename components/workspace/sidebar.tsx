@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { useInboxCount } from "@/components/inbox/use-inbox-count";
 import { Avatar } from "@/components/ui/avatar";
 import { Logo } from "@/components/ui/logo";
 
@@ -11,10 +12,13 @@ type Props = {
   role: "admin" | "member" | "guest";
   user: { name: string; email: string };
   projects: { identifier: string; name: string; openIssues: number }[];
+  /** Unread inbox items when the page was rendered; kept fresh by useInboxCount. */
+  unread: number;
 };
 
-export function WorkspaceSidebar({ workspace, role, user, projects }: Props) {
+export function WorkspaceSidebar({ workspace, role, user, projects, unread: initialUnread }: Props) {
   const pathname = usePathname();
+  const unread = useInboxCount(workspace.slug, initialUnread);
   const link = (href: string, exact = false) => {
     const active = exact ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);
     return `flex items-center justify-between rounded-md px-2 py-1.5 text-sm ${active ? "bg-slate-200/70 font-medium text-slate-900" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900"}`;
@@ -32,6 +36,14 @@ export function WorkspaceSidebar({ workspace, role, user, projects }: Props) {
           <p className="text-xs capitalize text-slate-500">{role}</p>
         </div>
         <nav className="space-y-0.5" aria-label="Workspace">
+          <Link href={`/${workspace.slug}/inbox`} className={link(`/${workspace.slug}/inbox`)} prefetch={false} aria-label={unread ? `Inbox, ${unread} unread` : "Inbox"}>
+            <span>Inbox</span>
+            {unread > 0 && (
+              <span className="rounded-full bg-indigo-600 px-1.5 py-px text-[11px] font-semibold tabular-nums text-white" data-testid="inbox-unread">
+                {unread > 99 ? "99+" : unread}
+              </span>
+            )}
+          </Link>
           <Link href={`/${workspace.slug}`} className={link(`/${workspace.slug}`, true)}>
             Projects
           </Link>

@@ -9,6 +9,7 @@ import { getProjectById } from "@/db/queries/projects";
 import { assertRepositoryReachable } from "@/lib/git/connection";
 import { buildCommentBody, docFromText, type CommentBody } from "@/lib/comments/body";
 import { DispatchError, notFound } from "@/lib/errors";
+import { notifyMentionedPeopleAfterCommit } from "@/lib/inbox/notify";
 import { describeError } from "@/lib/log/describe-error";
 import { parseInput } from "@/lib/validation";
 import type { SessionQueue } from "@/lib/queue/session-queue";
@@ -98,6 +99,10 @@ export async function invokeAgents(
   // line; a job may only exist for a session that exists. A session whose job could not be queued
   // is failed at once rather than left waiting forever.
   await announce(getLiveBus(), result.activity);
+  if (args.source.kind === "new") {
+    const c = result.comment;
+    await notifyMentionedPeopleAfterCommit(db, { workspaceId: c.workspaceId, issueId: c.issueId, commentId: c.id, authorUserId: ctx.userId, doc: c.bodyJson });
+  }
   for (const providerId of new Set(result.sessions.map((s) => s.providerId))) {
     try {
       await admitWaiting(db, { workspaceId: ctx.workspace.id, providerId, queue: args.queue });

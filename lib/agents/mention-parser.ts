@@ -65,16 +65,17 @@ export function parseMentionsFromText(text: string, options: Options = {}): Agen
 type Node = { type?: string; text?: string; attrs?: Record<string, unknown>; marks?: { type?: string }[]; content?: Node[] };
 const inCode = (node: Node) => Array.isArray(node.marks) && node.marks.some((m) => m?.type === "code");
 
+type Chip = { at: number; attrs: Record<string, unknown> | undefined };
+
 /**
- * Mentions in an editor document: typed text outside code marks and code blocks, read as
- * Markdown, plus agent chips (`mention` nodes of kind "agent") by their attributes.
+ * Reads an editor document as the Markdown texts it stands for: each text (code-marked text and
+ * chips replaced by one placeholder character each) with the chips placed in it (not those in code).
  */
-export function parseMentionsFromDoc(doc: unknown, options: Options = {}): AgentMention[] {
-  const out: AgentMention[] = [];
+function visitDocTexts(doc: unknown, visit: (text: string, chips: Chip[]) => void): void {
   let run = "";
-  let chips: Found[] = [];
+  let chips: Chip[] = [];
   const flush = () => {
-    if (run) out.push(...mentionsIn(run, chips, options).map((f) => f.mention));
+    if (run) visit(run, chips);
     run = "";
     chips = [];
   };
@@ -83,8 +84,7 @@ export function parseMentionsFromDoc(doc: unknown, options: Options = {}): Agent
     switch (node.type) {
       case "mention": {
         // A chip picked from the menu: read from its attributes, never from its label; in code it is nothing.
-        const mention = inCode(node) ? null : chipMention(node.attrs, options);
-        if (mention) chips.push({ at: run.length, mention });
+        if (!inCode(node)) chips.push({ at: run.length, attrs: node.attrs });
         run += OBJECT;
         return;
       }
@@ -117,7 +117,40 @@ export function parseMentionsFromDoc(doc: unknown, options: Options = {}): Agent
   };
   walk(doc as Node, 0);
   flush();
+}
+
+/**
+ * Mentions in an editor document: typed text outside code marks and code blocks, read as
+ * Markdown, plus agent chips (`mention` nodes of kind "agent") by their attributes.
+ */
+export function parseMentionsFromDoc(doc: unknown, options: Options = {}): AgentMention[] {
+  const out: AgentMention[] = [];
+  visitDocTexts(doc, (text, chips) => {
+    const agentChips = chips.flatMap((c) => {
+      const mention = chipMention(c.attrs, options);
+      return mention ? [{ at: c.at, mention }] : [];
+    });
+    out.push(...mentionsIn(text, agentChips, options).map((f) => f.mention));
+  });
   return out;
+}
+
+// `@AdaLovelace`, `@ada.l`: a person typed by name (spaces left out) or by the part of their e-mail before `@`.
+const PERSON = /(?<![\p{L}\p{N}_.@\\/:=+%~#&?-])@(\p{L}[\p{L}\p{N}_.-]*[\p{L}\p{N}_]|\p{L})/gu;
+
+/**
+ * People a document mentions, read the way agent mentions are (nothing in code counts): the user
+ * ids of person chips, and the handles typed as `@name` for the caller to match against members.
+ */
+export function personMentionsFromDoc(doc: unknown): { userIds: string[]; handles: string[] } {
+  const userIds: string[] = [];
+  const handles: string[] = [];
+  visitDocTexts(doc, (text, chips) => {
+    const visible = blankRanges(text, markdownRanges(text, CODE));
+    for (const c of chips) if (c.attrs?.kind === "user" && typeof c.attrs.id === "string" && visible[c.at] === OBJECT) userIds.push(c.attrs.id);
+    for (const m of visible.matchAll(PERSON)) handles.push(m[1]!);
+  });
+  return { userIds, handles };
 }
 
 export function formatMention(m: AgentMention): string {

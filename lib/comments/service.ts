@@ -9,6 +9,7 @@ import { agentRequestSchema, invokeAgents, knownProviderSlugs, toMention } from 
 import { parseMentionsFromDoc } from "@/lib/agents/mention-parser";
 import type { SessionQueue } from "@/lib/queue/session-queue";
 import type { CommentRow } from "@/db/queries/comments";
+import { notifyMentionedPeople } from "@/lib/inbox/notify";
 import { withIssueActivity } from "@/lib/live/activity";
 import { validateEditorDoc } from "@/lib/editor/validate-doc";
 import { buildCommentBody, docFromText, type CommentBody } from "./body";
@@ -57,7 +58,12 @@ export async function addComment(
     sessions = result.sessions;
   } else {
     const values = { workspaceId: ctx.workspace.id, issueId: issue.id, authorUserId: ctx.userId, bodyJson: body.json, bodyHtml: body.html };
-    commentId = (await withIssueActivity(db, { issueId: issue.id, type: "comment.created", refId: (c: { id: string }) => c.id }, (tx) => insertComment(tx, values)))!.id;
+    const written = await withIssueActivity(db, { issueId: issue.id, type: "comment.created", refId: (c: { id: string }) => c.id }, async (tx) => {
+      const c = await insertComment(tx, values);
+      await notifyMentionedPeople(tx, { workspaceId: c.workspaceId, issueId: c.issueId, commentId: c.id, authorUserId: ctx.userId, doc: c.bodyJson });
+      return c;
+    });
+    commentId = written!.id;
   }
   const comment = await getComment(db, { workspaceId: ctx.workspace.id, id: commentId });
   if (!comment) throw new Error("addComment: the new comment vanished");
@@ -79,9 +85,12 @@ export async function editComment(db: Db, ctx: WorkspaceContext, id: string, inp
   requireRole(ctx, "member");
   const existing = await getOwnCommentOrThrow(db, ctx, id);
   const body = commentBodyFromInput(input);
-  const updated = await withIssueActivity(db, { issueId: existing.issueId, type: "comment.updated", refId: () => id }, (tx) =>
-    updateOwnComment(tx, { workspaceId: ctx.workspace.id, id, authorUserId: ctx.userId, bodyJson: body.json, bodyHtml: body.html }),
-  );
+  const updated = await withIssueActivity(db, { issueId: existing.issueId, type: "comment.updated", refId: () => id }, async (tx) => {
+    const c = await updateOwnComment(tx, { workspaceId: ctx.workspace.id, id, authorUserId: ctx.userId, bodyJson: body.json, bodyHtml: body.html });
+    // People mentioned before already have their item (one per comment): only newly mentioned ones get one.
+    if (c) await notifyMentionedPeople(tx, { workspaceId: c.workspaceId, issueId: c.issueId, commentId: c.id, authorUserId: ctx.userId, doc: c.bodyJson });
+    return c;
+  });
   if (!updated) throw notFound("comment", "This comment");
   return (await getComment(db, { workspaceId: ctx.workspace.id, id }))!;
 }

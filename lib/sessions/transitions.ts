@@ -7,6 +7,7 @@ import type { AgentSession, SessionStatus } from "@/db/schema";
 import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
 import { docFromText } from "@/lib/comments/body";
 import type { LiveEntry } from "@/lib/live/entries";
+import { notifySessionEnded } from "@/lib/inbox/notify";
 import { describeError } from "@/lib/log/describe-error";
 import { renderMarkdown } from "@/lib/markdown/render";
 import type { SessionQueue } from "@/lib/queue/session-queue";
@@ -52,6 +53,8 @@ export async function transitionSession(db: Db, id: string, to: SessionStatus, p
         const activity = await appendIssueActivity(tx, row.issueId, "comment.created", comment.id);
         if (activity) entries.push(activity);
       }
+      // The starter's inbox item: here, so every way a session ends (worker, cancel, reconciler) writes exactly one.
+      await notifySessionEnded(tx, row);
       events.push({
         type: "done",
         status: to,

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db/client";
+import { ImageBanner } from "@/components/settings/image-banner";
 import { OAuthBanner, readOAuthOutcome } from "@/components/settings/oauth-banner";
 import { ProviderCard } from "@/components/settings/provider-card";
 import { ReadOnlyProviders, ReadOnlySkills } from "@/components/settings/read-only-agents";
@@ -8,6 +9,7 @@ import { SkillsManager } from "@/components/settings/skills-manager";
 import type { ProviderChoice, ProviderSettings, SkillSettings } from "@/components/settings/types";
 import { PageHeader } from "@/components/ui/page-header";
 import { listPasteHints } from "@/lib/agents/connection";
+import { getImageNotices } from "@/lib/agents/image-status";
 import { oauthSetup, oauthSetupHint } from "@/lib/agents/oauth-config";
 import { getAgentConfig, getAgentOverview } from "@/lib/agents/providers";
 import { getSkills, skillJson } from "@/lib/agents/skills";
@@ -50,7 +52,8 @@ export default async function AgentSettingsPage({
   const { ctx } = await requireWorkspacePage(slug, `/${slug}/settings/agents`);
   const db = getDb();
   const isAdmin = hasRole(ctx, "admin");
-  const skills: SkillSettings[] = (await getSkills(db, ctx, null)).map(skillJson);
+  const [skills, notices] = await Promise.all([getSkills(db, ctx, null).then((rows): SkillSettings[] => rows.map(skillJson)), getImageNotices(db)]);
+  const images = <ImageBanner slug={slug} notices={notices} />;
   const header = (
     <>
       <PageHeader title="Agents" subtitle={`Providers, connections, limits and skills of ${ctx.workspace.name}`} />
@@ -65,6 +68,7 @@ export default async function AgentSettingsPage({
       <>
         {header}
         <main className="mx-auto max-w-4xl space-y-10 px-8 py-8">
+          {images}
           <p className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600">Only workspace admins can change agent settings.</p>
           <Section id="providers-heading" title="Providers" description="Agents you can mention in comments, and whether they are connected.">
             <ReadOnlyProviders providers={providers} />
@@ -97,6 +101,7 @@ export default async function AgentSettingsPage({
       {header}
       <main className="mx-auto max-w-4xl space-y-10 px-8 py-8">
         {outcome && <OAuthBanner outcome={outcome} dismissHref={`/${slug}/settings/agents`} />}
+        {images}
         <Section id="providers-heading" title="Providers" description="Connect each provider with OAuth (never an API key), choose its models and cap its runs.">
           <div className="space-y-6">
             {providers.map((p) => (
