@@ -7,7 +7,7 @@ import { getSessionStatus, loadRunContext, setSessionFields, type RunContext } f
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import { announce, type LiveBus } from "@/lib/bus/session-events";
 import { commentText, docFromText } from "@/lib/comments/body";
-import { getFreshAccessToken, ReconnectNeededError } from "@/lib/agents/credentials";
+import { getFreshToken, ReconnectNeededError } from "@/lib/connections/fresh-token";
 import type { KeyRing } from "@/lib/crypto/token-box";
 import { describeError } from "@/lib/log/describe-error";
 import { redactDeep, redactSecrets } from "@/lib/secrets/redact";
@@ -272,10 +272,8 @@ class SessionRun {
 
   /** The access token, refreshed first when it is about to expire; a connection that cannot be renewed says so. */
   private async credential(ctx: RunContext): Promise<string | { reconnect: string } | null> {
-    const c = ctx.config;
-    if (!c || c.connectionStatus === "disconnected" || !c.accessTokenCiphertext || !c.tokenKeyId) return null;
     try {
-      return await getFreshAccessToken(this.deps.db, this.deps.keyRing, { workspaceId: c.workspaceId, providerId: c.providerId });
+      return (await getFreshToken(this.deps.db, this.deps.keyRing, { workspaceId: ctx.session.workspaceId, kind: ctx.provider.slug }))?.token ?? null;
     } catch (err) {
       if (err instanceof ReconnectNeededError) return { reconnect: err.message };
       throw err;

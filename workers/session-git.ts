@@ -3,7 +3,7 @@ import type { Db } from "@/db/client";
 import type { loadDeliveryContext } from "@/db/queries/session-delivery";
 import type { KeyRing } from "@/lib/crypto/token-box";
 import { commitChanges, prepareCheckout, pushBranch, type Checkout, type FileChange } from "@/lib/git/checkout";
-import { getFreshGitToken, GitReconnectNeededError } from "@/lib/git/connection";
+import { getFreshToken, ReconnectNeededError } from "@/lib/connections/fresh-token";
 import { GitStepError } from "@/lib/git/git-cli";
 import { openPullRequest } from "@/lib/git/github";
 import { branchUrl, cloneUrl, githubConfig } from "@/lib/git/github-config";
@@ -54,9 +54,9 @@ export class SessionGit {
     if (!repository) return null;
     let creds: { token: string } | null;
     try {
-      creds = await getFreshGitToken(args.db, args.keyRing, args.session.workspaceId);
+      creds = await getFreshToken(args.db, args.keyRing, { workspaceId: args.session.workspaceId, kind: "github" });
     } catch (err) {
-      if (err instanceof GitReconnectNeededError) throw new GitStepError("access", err.message);
+      if (err instanceof ReconnectNeededError) throw new GitStepError("access", err.message);
       throw err;
     }
     if (!creds) throw new GitStepError("access", `This project's repository ${repository} needs GitHub: ask a workspace admin to connect GitHub in Settings → Git.`);

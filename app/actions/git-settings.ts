@@ -1,35 +1,14 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
 import { workspaceAction } from "@/lib/actions/client";
-import { pasteTokenWithLimit } from "@/lib/auth/limited-attempts";
 import { checkProjectRepository } from "@/lib/git/access";
-import { connectGitWithToken, disconnectGit } from "@/lib/git/connection";
 import { setProjectRepository } from "@/lib/projects/service";
-import { clientIp } from "@/lib/rate-limit/client-ip";
 
 // Settings → Git's mutations (admins; the services check the role). Each returns what the page
-// shows next, never a token, and revalidates the page so a reload agrees. Connecting by OAuth
-// goes through POST /api/workspaces/[slug]/git/connect, since the browser leaves for GitHub.
+// shows next and revalidates the page so a reload agrees. The GitHub connection's are in connections.ts.
 
 const settingsPath = (slug: string) => `/${slug}/settings/git`;
-
-export async function connectGitWithTokenAction(slug: string, input: { token: string }) {
-  return workspaceAction(slug, async ({ db, ctx }) => {
-    const connection = await pasteTokenWithLimit(ctx.workspace.id, clientIp(await headers()), () => connectGitWithToken(db, ctx, input));
-    revalidatePath(settingsPath(slug));
-    return connection;
-  });
-}
-
-export async function disconnectGitAction(slug: string) {
-  return workspaceAction(slug, async ({ db, ctx }) => {
-    const connection = await disconnectGit(db, ctx);
-    revalidatePath(settingsPath(slug));
-    return connection;
-  });
-}
 
 /** Sets (or clears, with "") the project's repository, then asks GitHub whether the connection can push to it. */
 export async function setProjectRepositoryAction(slug: string, identifier: string, input: { repository: string; default_branch: string }) {

@@ -1,4 +1,4 @@
 export * from "./host";
 export * from "./agents";
-export * from "./oauth";
+export * from "./connections";
 export * from "./git";

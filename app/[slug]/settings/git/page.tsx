@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db/client";
-import { GitConnectionCard } from "@/components/settings/git/connection-card";
-import { GitOAuthBanner, readGitOAuthOutcome } from "@/components/settings/git/git-oauth-banner";
+import { OutcomeBanner, readOAuthOutcome } from "@/components/settings/connection/outcome-banner";
+import { GitHubCard } from "@/components/settings/git/github-card";
 import { ReadOnlyGitConnection, ReadOnlyRepositories } from "@/components/settings/git/read-only-git";
 import { RepositoriesCard, type ProjectRepository } from "@/components/settings/git/repositories-card";
 import { SettingsNav } from "@/components/settings/settings-nav";
 import { PageHeader } from "@/components/ui/page-header";
 import { checkProjectRepository, type RepositoryCheckJson } from "@/lib/git/access";
-import { getGitConnectionView } from "@/lib/git/connection";
+import { getConnectionView } from "@/lib/connections/service";
 import { getProjects } from "@/lib/projects/service";
 import { hasRole } from "@/lib/workspaces/access";
 import { requireWorkspacePage } from "@/lib/workspaces/page-context";
@@ -41,7 +41,7 @@ export default async function GitSettingsPage({
   const isAdmin = hasRole(ctx, "admin");
   // Guests may not ask GitHub about a repository (the check is for members and up); they see the names only.
   const canCheck = hasRole(ctx, "member");
-  const [connection, projectRows] = await Promise.all([getGitConnectionView(db, ctx), getProjects(db, ctx)]);
+  const [connection, projectRows] = await Promise.all([getConnectionView(db, ctx, "github"), getProjects(db, ctx)]);
 
   // Each check is a call to GitHub: made side by side, and one that fails is shown on its row, not as a broken page.
   const checkOf = async (identifier: string): Promise<RepositoryCheckJson | null> => {
@@ -88,14 +88,23 @@ export default async function GitSettingsPage({
     );
   }
 
-  const outcome = readGitOAuthOutcome(await searchParams);
+  const outcome = readOAuthOutcome(await searchParams, { github: "GitHub" });
   return (
     <>
       {header}
       <main className="mx-auto max-w-4xl space-y-10 px-8 py-8">
-        {outcome && <GitOAuthBanner outcome={outcome} login={connection.login} dismissHref={`/${slug}/settings/git`} />}
+        {outcome && (
+          <OutcomeBanner
+            outcome={outcome}
+            login={connection.login}
+            testId="git-oauth-banner"
+            nowWorks={`Agents can now clone this workspace's repositories, push their branches and open pull requests${connection.login ? ` as ${connection.login}` : ""}. Check each project's repository below.`}
+            operatorSettings="DISPATCH_GITHUB_CLIENT_ID, DISPATCH_GITHUB_CLIENT_SECRET and DISPATCH_GITHUB_URL"
+            dismissHref={`/${slug}/settings/git`}
+          />
+        )}
         <Section id="connection-heading" title="Connection" description="Connect GitHub with OAuth or a GitHub App installation token (never a personal access token). Agents use it on the worker; their containers never see it.">
-          <GitConnectionCard slug={slug} connection={connection} />
+          <GitHubCard slug={slug} connection={connection} />
         </Section>
         <Section id="repositories-heading" title="Repositories" description={repositoriesDescription}>
           <RepositoriesCard slug={slug} projects={projects} connected={connection.status === "connected"} />
