@@ -36,7 +36,7 @@ export async function listConnections(db: Db, workspaceId: string): Promise<Conn
  */
 export async function storeConnection(
   db: Db,
-  args: { workspaceId: string; kind: string; connectedBy: string; tokenType: string; login: string | null } & TokenSet,
+  args: { workspaceId: string; kind: string; connectedBy: string | null; tokenType: string; login: string | null } & TokenSet,
 ): Promise<void> {
   const now = new Date();
   const values = {

@@ -1,5 +1,5 @@
 import { dataDir, type Db } from "@/db/client";
-import { deleteConnection, getConnection, storeConnection, type ConnectionRow } from "@/db/queries/connections";
+import { deleteConnection, getConnection, storeConnection } from "@/db/queries/connections";
 import { consumeOAuthState, insertOAuthState } from "@/db/queries/oauth-states";
 import { keyRing, open, seal } from "@/lib/crypto/token-box";
 import { DispatchError, notFound } from "@/lib/errors";
