@@ -18,6 +18,7 @@ import { keyRing, open, seal } from "@/lib/crypto/token-box";
 import * as callbackRoute from "@/app/api/workspaces/[slug]/connections/[kind]/callback/route";
 import * as connectRoute from "@/app/api/workspaces/[slug]/connections/[kind]/connect/route";
 import * as connectionRoute from "@/app/api/workspaces/[slug]/connections/[kind]/connection/route";
+import * as oldCallbackRoute from "@/app/api/workspaces/[slug]/agent/config/callback/[provider]/route";
 import { consent, startOAuthServer, type OAuthTestServer } from "../support/oauth-server";
 import { makeWorkspace } from "./helpers";
 import { call, cookieFor } from "./route-client";
@@ -160,6 +161,18 @@ describe("connecting a provider by OAuth", () => {
     const location = await callback(back);
     expect(location.searchParams.get("oauth_error")).toBe("denied");
     expect(location.searchParams.get("provider")).toBe("claude");
+  });
+
+  it("an authorization sent to the older callback path completes there (OAuth apps registered with it keep working)", async () => {
+    const auth = new URL(await startConnect());
+    const old = `/api/workspaces/${w.slug}/agent/config/callback/claude`;
+    auth.searchParams.set("redirect_uri", `http://dispatch.test:3000${old}`);
+    const back = await consent(auth.toString(), "allow");
+    expect(back.pathname).toBe(old);
+    const res = await oldCallbackRoute.GET(new Request(back, { headers: { cookie: w.admin } }), { params: Promise.resolve({ slug: w.slug, provider: "claude" }) });
+    expect(res.status).toBe(303);
+    expect(outcome(new URL(res.headers.get("location")!))).toBe("connected");
+    expect((await row()).connectionStatus).toBe("connected");
   });
 
   it("members cannot start a connection", async () => {
