@@ -4,6 +4,7 @@ import { OutcomeBanner, readOAuthOutcome } from "@/components/settings/connectio
 import { ProviderCard } from "@/components/settings/provider-card";
 import { ReadOnlyProviders, ReadOnlySkills } from "@/components/settings/read-only-agents";
 import { SettingsNav } from "@/components/settings/settings-nav";
+import { SettingsSection } from "@/components/settings/settings-section";
 import { SkillsManager } from "@/components/settings/skills-manager";
 import type { ProviderChoice, ProviderSettings, SkillSettings } from "@/components/settings/types";
 import { PageHeader } from "@/components/ui/page-header";
@@ -21,20 +22,6 @@ const choicesOf = (providers: { provider_slug: string; name: string; variants: {
     { value: p.provider_slug, label: `${p.name} (default variant)` },
     ...p.variants.map((v) => ({ value: `${p.provider_slug}-${v.slug}`, label: v.name })),
   ]);
-
-function Section({ id, title, description, children }: { id: string; title: string; description: string; children: React.ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="space-y-4">
-      <div>
-        <h2 id={id} className="text-base font-semibold">
-          {title}
-        </h2>
-        <p className="text-sm text-slate-500">{description}</p>
-      </div>
-      {children}
-    </section>
-  );
-}
 
 export default async function AgentSettingsPage({
   params,
@@ -63,12 +50,12 @@ export default async function AgentSettingsPage({
         {header}
         <main className="mx-auto max-w-4xl space-y-10 px-8 py-8">
           <p className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600">Only workspace admins can change agent settings.</p>
-          <Section id="providers-heading" title="Providers" description="Agents you can mention in comments, and whether they are connected.">
+          <SettingsSection id="providers-heading" title="Providers" description="Agents you can mention in comments, and whether they are connected.">
             <ReadOnlyProviders providers={providers} />
-          </Section>
-          <Section id="skills-heading" title="Skills" description="Reusable instructions: mention them after an agent, as @claude:fix-bug.">
+          </SettingsSection>
+          <SettingsSection id="skills-heading" title="Skills" description="Reusable instructions: mention them after an agent, as @claude:fix-bug.">
             <ReadOnlySkills skills={skills} providers={choicesOf(providers)} />
-          </Section>
+          </SettingsSection>
         </main>
       </>
     );
@@ -95,16 +82,16 @@ export default async function AgentSettingsPage({
             dismissHref={`/${slug}/settings/agents`}
           />
         )}
-        <Section id="providers-heading" title="Providers" description="Connect each provider with OAuth (never an API key), choose its models and cap its runs.">
+        <SettingsSection id="providers-heading" title="Providers" description="Connect each provider with OAuth (never an API key), choose its models and cap its runs.">
           <div className="space-y-6">
             {providers.map(({ settings, oauth }) => (
               <ProviderCard key={settings.provider_slug} slug={slug} provider={settings} oauth={oauth} />
             ))}
           </div>
-        </Section>
-        <Section id="skills-heading" title="Skills" description="Reusable instructions: mention them after an agent, as @claude:fix-bug.">
+        </SettingsSection>
+        <SettingsSection id="skills-heading" title="Skills" description="Reusable instructions: mention them after an agent, as @claude:fix-bug.">
           <SkillsManager slug={slug} skills={skills} providers={choicesOf(providers.map((p) => p.settings))} />
-        </Section>
+        </SettingsSection>
       </main>
     </>
   );

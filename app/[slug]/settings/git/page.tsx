@@ -5,6 +5,7 @@ import { GitHubCard } from "@/components/settings/git/github-card";
 import { ReadOnlyGitConnection, ReadOnlyRepositories } from "@/components/settings/git/read-only-git";
 import { RepositoriesCard, type ProjectRepository } from "@/components/settings/git/repositories-card";
 import { SettingsNav } from "@/components/settings/settings-nav";
+import { SettingsSection } from "@/components/settings/settings-section";
 import { PageHeader } from "@/components/ui/page-header";
 import { checkProjectRepository, type RepositoryCheckJson } from "@/lib/git/access";
 import { getConnectionView } from "@/lib/connections/service";
@@ -13,20 +14,6 @@ import { hasRole } from "@/lib/workspaces/access";
 import { requireWorkspacePage } from "@/lib/workspaces/page-context";
 
 export const metadata: Metadata = { title: "Git settings" };
-
-function Section({ id, title, description, children }: { id: string; title: string; description: string; children: React.ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="space-y-4">
-      <div>
-        <h2 id={id} className="text-base font-semibold">
-          {title}
-        </h2>
-        <p className="text-sm text-slate-500">{description}</p>
-      </div>
-      {children}
-    </section>
-  );
-}
 
 export default async function GitSettingsPage({
   params,
@@ -76,13 +63,13 @@ export default async function GitSettingsPage({
         {header}
         <main className="mx-auto max-w-4xl space-y-10 px-8 py-8">
           <p className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600">Only workspace admins can change Git settings.</p>
-          <Section id="connection-heading" title="Connection" description="How agents reach GitHub.">
+          <SettingsSection id="connection-heading" title="Connection" description="How agents reach GitHub.">
             {/* Like the agents page: who connected it and when is for admins only. */}
             <ReadOnlyGitConnection connection={{ ...connection, connected_by: null, connected_at: null, expires_at: null }} />
-          </Section>
-          <Section id="repositories-heading" title="Repositories" description={repositoriesDescription}>
+          </SettingsSection>
+          <SettingsSection id="repositories-heading" title="Repositories" description={repositoriesDescription}>
             <ReadOnlyRepositories projects={projects} showChecks={canCheck} connected={connection.status === "connected"} />
-          </Section>
+          </SettingsSection>
         </main>
       </>
     );
@@ -103,12 +90,12 @@ export default async function GitSettingsPage({
             dismissHref={`/${slug}/settings/git`}
           />
         )}
-        <Section id="connection-heading" title="Connection" description="Connect GitHub with OAuth or a GitHub App installation token (never a personal access token). Agents use it on the worker; their containers never see it.">
+        <SettingsSection id="connection-heading" title="Connection" description="Connect GitHub with OAuth or a GitHub App installation token (never a personal access token). Agents use it on the worker; their containers never see it.">
           <GitHubCard slug={slug} connection={connection} />
-        </Section>
-        <Section id="repositories-heading" title="Repositories" description={repositoriesDescription}>
+        </SettingsSection>
+        <SettingsSection id="repositories-heading" title="Repositories" description={repositoriesDescription}>
           <RepositoriesCard slug={slug} projects={projects} connected={connection.status === "connected"} />
-        </Section>
+        </SettingsSection>
       </main>
     </>
   );
