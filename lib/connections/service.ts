@@ -27,9 +27,10 @@ async function kindOrThrow(db: Db, kind: string): Promise<ConnectionKind> {
   return described;
 }
 
-/** Any member: the workspace's connection of this kind. */
+/** Any member: the workspace's connection of this kind. Who connected it and when it expires are for admins only. */
 export async function getConnectionView(db: Db, ctx: WorkspaceContext, kind: string): Promise<ConnectionJson> {
-  return connectionJson(await getConnection(db, { workspaceId: ctx.workspace.id, kind }), !!(await kindOrThrow(db, kind)).oauth);
+  const json = connectionJson(await getConnection(db, { workspaceId: ctx.workspace.id, kind }), !!(await kindOrThrow(db, kind)).oauth);
+  return hasRole(ctx, "admin") ? json : { ...json, connected_by: null, connected_at: null, expires_at: null };
 }
 
 /** What a change answers: the connection, and whatever else the kind shows beside it. */

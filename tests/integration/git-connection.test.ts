@@ -94,6 +94,9 @@ describe("Connect GitHub (OAuth with PKCE)", () => {
 
     const view = await call(connectionRoute.GET, w.member, { slug: w.slug, kind: "github" });
     expect(view.body!.connection).toMatchObject({ status: "connected", kind: "oauth", login: "octocat", oauth_configured: true });
+    // Who connected it and when is for admins.
+    expect(view.body!.connection).toMatchObject({ connected_by: null, connected_at: null });
+    expect((await call(connectionRoute.GET, w.admin, { slug: w.slug, kind: "github" })).body!.connection.connected_by).toBe("Admin");
     const [row] = await db().select().from(workspaceConnections).where(and(eq(workspaceConnections.workspaceId, w.workspaceId), eq(workspaceConnections.kind, "github")));
     expect(JSON.stringify(view.body)).not.toMatch(/gho_/);
     expect(row!.accessTokenCiphertext).not.toMatch(/gho_/);

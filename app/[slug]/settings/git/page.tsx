@@ -64,8 +64,8 @@ export default async function GitSettingsPage({
         <main className="mx-auto max-w-4xl space-y-10 px-8 py-8">
           <p className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600">Only workspace admins can change Git settings.</p>
           <SettingsSection id="connection-heading" title="Connection" description="How agents reach GitHub.">
-            {/* Like the agents page: who connected it and when is for admins only. */}
-            <ReadOnlyGitConnection connection={{ ...connection, connected_by: null, connected_at: null, expires_at: null }} />
+            {/* Like the agents page: who connected it and when is for admins only (getConnectionView leaves it out). */}
+            <ReadOnlyGitConnection connection={connection} />
           </SettingsSection>
           <SettingsSection id="repositories-heading" title="Repositories" description={repositoriesDescription}>
             <ReadOnlyRepositories projects={projects} showChecks={canCheck} connected={connection.status === "connected"} />
