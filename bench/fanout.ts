@@ -34,6 +34,7 @@ import { beatAsWorker } from "../tests/support/worker-beat";
 import { deleteKeysMatching } from "./support/redis-keys";
 import { benchText, hrMs, type ClientCommand, type ClientReply } from "./support/fanout-protocol";
 import { max, processTree, quantile } from "./support/stats";
+import { connectForTest } from "../tests/support/connections";
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -352,7 +353,8 @@ async function main() {
     const project = await api.post(`/api/workspaces/${slug}/projects`, { name: "Web", identifier: "WEB" });
     if (project.status !== 201) throw new Error(`creating the project answered ${project.status}: ${JSON.stringify(project.body)}`);
     const claude = (await loadCatalog(handle.db, workspaceId)).find((p) => p.slug === "claude")!;
-    await upsertAgentConfig(handle.db, { workspaceId, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: POOL } });
+    await upsertAgentConfig(handle.db, { workspaceId, providerId: claude.id, patch: { maxConcurrentSessions: POOL } });
+    await connectForTest(handle.db, { workspaceId, kind: claude.slug });
     const setup0 = hrMs();
     const pool = await pooled(POOL, 6, async (i): Promise<Target> => createTarget(api, slug, workspaceId, i));
     await pooled(POOL, 6, async (i) => {

@@ -31,6 +31,7 @@ import { deleteKeysMatching } from "./support/redis-keys";
 import { installNameShim, installProbes, type CardTexts } from "./support/page-probes";
 import { planSession, seeded, wordsOf, type Rand, type SessionPlan } from "./support/plan";
 import { max, processTree, quantile, spread, sum } from "./support/stats";
+import { connectForTest } from "../tests/support/connections";
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 5);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
@@ -391,7 +392,8 @@ async function main() {
     const project = await api.post(`/api/workspaces/${slug}/projects`, { name: "Web", identifier: "WEB" });
     if (project.status !== 201) throw new Error(`creating the project answered ${project.status}: ${JSON.stringify(project.body)}`);
     const claude = (await loadCatalog(handle.db, ws.body.workspace.id)).find((p) => p.slug === "claude")!;
-    await upsertAgentConfig(handle.db, { workspaceId: ws.body.workspace.id, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 10 } });
+    await upsertAgentConfig(handle.db, { workspaceId: ws.body.workspace.id, providerId: claude.id, patch: { maxConcurrentSessions: 10 } });
+    await connectForTest(handle.db, { workspaceId: ws.body.workspace.id, kind: claude.slug });
 
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });

@@ -26,6 +26,7 @@ import { DockerSandbox } from "../workers/sandbox/docker-sandbox";
 import type { SandboxDriver, SandboxHandle, SandboxSpec } from "../workers/sandbox/types";
 import { startWorker } from "../workers/worker";
 import { startAnthropicApi } from "../tests/support/anthropic-api";
+import { connectForTest } from "../tests/support/connections";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const IMAGE = "dispatch/agent-claude:latest";
@@ -104,9 +105,9 @@ async function main() {
     const project = await createProject(db, ctx, { name: "Bench", identifier: "BEN" });
     const issue = await createIssue(db, ctx, project, { title: "Bench" });
     const claude = (await loadCatalog(db, ws.id)).find((p) => p.slug === "claude")!;
-    await upsertAgentConfig(db, { workspaceId: ws.id, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 100 } });
+    await upsertAgentConfig(db, { workspaceId: ws.id, providerId: claude.id, patch: { maxConcurrentSessions: 100 } });
     const sealed = seal(parseKeyRing(keys), "sk-ant-oat01-bench");
-    await db.execute(sql`update workspace_agent_configs set access_token_ciphertext = ${sealed.ciphertext}, token_key_id = ${sealed.keyId}`);
+    await connectForTest(db, { workspaceId: ws.id, kind: claude.slug, sealed });
 
     const worker = await startWorker({ db, events, cancel: new MemoryCancelSignal(), source: { redisUrl }, concurrency: 1, sandbox });
     const started: number[] = [];

@@ -1,24 +1,13 @@
 "use server";
 
-import { headers } from "next/headers";
 import { workspaceAction } from "@/lib/actions/client";
-import { pasteTokenWithLimit } from "@/lib/auth/limited-attempts";
-import { connectWithToken, disconnect } from "@/lib/agents/connection";
-import { getProviderConfig, updateAgentConfig, type ProviderConfigJson } from "@/lib/agents/providers";
+import { getProviderConfig, updateAgentConfig } from "@/lib/agents/providers";
 import { createSkill, editSkill, removeSkill, skillJson } from "@/lib/agents/skills";
 import { DispatchError } from "@/lib/errors";
-import { clientIp } from "@/lib/rate-limit/client-ip";
 
 // The agent settings page's mutations. Each returns the changed provider or skill (never a token),
 // which the page shows at once. None calls revalidatePath: on Next 15 a revalidating action can
 // leave the caller's transition pending for good (vercel/next.js#95714); the pages are dynamic anyway.
-
-/** Dates as ISO strings, the way the page hands them to its components. */
-const isoConfig = (c: ProviderConfigJson) => ({
-  ...c,
-  connected_at: c.connected_at?.toISOString() ?? null,
-  token_expires_at: c.token_expires_at?.toISOString() ?? null,
-});
 
 export type ProviderSettingsInput = {
   enabled?: boolean;
@@ -39,21 +28,7 @@ export async function updateProviderSettingsAction(slug: string, providerSlug: s
       }
       throw err;
     }
-    return isoConfig(await getProviderConfig(db, ctx, providerSlug));
-  });
-}
-
-export async function connectWithTokenAction(slug: string, providerSlug: string, input: { token: string }) {
-  return workspaceAction(slug, async ({ db, ctx }) => {
-    const config = await pasteTokenWithLimit(ctx.workspace.id, clientIp(await headers()), () => connectWithToken(db, ctx, providerSlug, input));
-    return isoConfig(config);
-  });
-}
-
-export async function disconnectAction(slug: string, providerSlug: string) {
-  return workspaceAction(slug, async ({ db, ctx }) => {
-    const config = await disconnect(db, ctx, providerSlug);
-    return isoConfig(config);
+    return getProviderConfig(db, ctx, providerSlug);
   });
 }
 

@@ -1,17 +1,35 @@
 "use client";
 
-import { useId, useState } from "react";
-import { disconnectAction, updateProviderSettingsAction, type ProviderSettingsInput } from "@/app/actions/agent-settings";
+import { useState } from "react";
+import { updateProviderSettingsAction, type ProviderSettingsInput } from "@/app/actions/agent-settings";
 import { ProviderMark } from "@/components/agents/provider-mark";
 import { FormError } from "@/components/ui/field";
-import { RelativeTime } from "@/components/ui/relative-time";
 import { useServerAction } from "@/components/ui/use-server-action";
-import { ConnectionBadge } from "./badges";
-import type { OAuthAvailability } from "./connect-oauth-button";
-import { ConnectTokenForm } from "./connect-token-form";
+import { WithCode } from "./badges";
+import { ConnectionCard } from "./connection/connection-card";
+import type { OAuthAvailability } from "./connection/oauth-button";
+import type { PasteWords } from "./connection/token-form";
 import { LimitsForm } from "./limits-form";
 import { Switch } from "./switch";
 import type { ProviderSettings } from "./types";
+
+/** How a provider's pasted token is asked for, from its paste rule. */
+function pasteWords(provider: ProviderSettings): PasteWords | null {
+  const paste = provider.paste;
+  if (!paste) return null;
+  return {
+    formLabel: `Connect ${provider.name}`,
+    fieldLabel: `${provider.name} OAuth token`,
+    placeholder: paste.shape,
+    submitLabel: "Connect",
+    hint: (
+      <>
+        <WithCode text={`${paste.howTo.charAt(0).toUpperCase()}${paste.howTo.slice(1)}`} /> (<code className="font-mono">{paste.shape}</code>).
+        {paste.expiresInMinutes ? ` It stops working after ${paste.expiresInMinutes} minutes.` : ""} API keys are not accepted.
+      </>
+    ),
+  };
+}
 
 /** An admin's card for one provider: on/off, connection, variants and limits. */
 export function ProviderCard({ slug, provider: fromServer, oauth }: { slug: string; provider: ProviderSettings; oauth: OAuthAvailability }) {
@@ -23,13 +41,9 @@ export function ProviderCard({ slug, provider: fromServer, oauth }: { slug: stri
     setProvider(fromServer);
   }
   const update = (next: Omit<ProviderSettings, "paste">) => setProvider((p) => ({ ...next, paste: p.paste }));
-  const headingId = useId();
   const toggle = useServerAction((input: ProviderSettingsInput) => updateProviderSettingsAction(slug, provider.provider_slug, input));
-  const remove = useServerAction((_: void) => disconnectAction(slug, provider.provider_slug));
   // Switches move at once; a refused change puts them back.
   const [overrides, setOverrides] = useState<Record<string, boolean>>({});
-  const [replacing, setReplacing] = useState(false);
-  const connected = provider.connection_status === "connected";
   const enabled = overrides[""] ?? provider.enabled;
 
   async function flip(key: string, next: boolean, input: ProviderSettingsInput) {
@@ -42,61 +56,32 @@ export function ProviderCard({ slug, provider: fromServer, oauth }: { slug: stri
     });
   }
 
-  async function onDisconnect() {
-    if (!window.confirm(`Disconnect ${provider.name}? Its token is deleted and its agents cannot run until someone connects it again.`)) return;
-    const result = await remove.run();
-    if (result.ok) {
-      setReplacing(false);
-      update(result.data);
-    }
-  }
-
   return (
-    <section aria-labelledby={headingId} className="card divide-y divide-slate-100">
-      <header className="flex items-center gap-3 px-5 py-4">
-        <ProviderMark provider={provider.provider_slug} />
-        <div className="min-w-0 flex-1">
-          <div className="flex flex-wrap items-center gap-2">
-            <h3 id={headingId} className="font-semibold">
-              {provider.name}
-            </h3>
-            <ConnectionBadge status={provider.connection_status} />
-          </div>
-          <p className="text-xs text-slate-500">{provider.group}</p>
-        </div>
+    <ConnectionCard
+      slug={slug}
+      kind={provider.provider_slug}
+      name={provider.name}
+      mark={<ProviderMark provider={provider.provider_slug} />}
+      connection={provider.connection}
+      oauth={oauth}
+      paste={pasteWords(provider)}
+      onChanged={(change) => change.provider && update(change.provider)}
+      words={{
+        subtitle: provider.group,
+        connectLabel: "Connect with OAuth",
+        reconnectLabel: "Reconnect with OAuth",
+        oauthTitle: `Sign in at ${provider.name} and allow Dispatch to use it`,
+        disconnected: `${provider.name} agents cannot run until the provider is connected.`,
+        disconnectQuestion: `Disconnect ${provider.name}? Its token is deleted and its agents cannot run until someone connects it again.`,
+        replaceLabel: "Replace token",
+      }}
+      headerExtra={
         <label className="flex items-center gap-2 text-sm text-slate-600">
           <span aria-hidden>{enabled ? "Enabled" : "Disabled"}</span>
           <Switch label={`Enable ${provider.name}`} checked={enabled} disabled={toggle.pending} onChange={(next) => flip("", next, { enabled: next })} />
         </label>
-      </header>
-
-      <div className="space-y-3 px-5 py-4">
-        <h4 className="text-xs font-medium uppercase tracking-wide text-slate-400">Connection</h4>
-        <ConnectionDetails provider={provider} />
-        <FormError message={remove.error?.message} />
-        {connected && !replacing ? (
-          <div className="flex flex-wrap gap-2">
-            <button type="button" className="btn-secondary" onClick={() => setReplacing(true)}>
-              Replace token
-            </button>
-            <button type="button" className="btn-danger" onClick={onDisconnect} disabled={remove.pending}>
-              {remove.pending ? "Disconnecting…" : "Disconnect"}
-            </button>
-          </div>
-        ) : (
-          <ConnectTokenForm
-            slug={slug}
-            provider={provider}
-            oauth={oauth}
-            onCancel={connected ? () => setReplacing(false) : undefined}
-            onConnected={(config) => {
-              setReplacing(false);
-              update(config);
-            }}
-          />
-        )}
-      </div>
-
+      }
+    >
       <div className="px-5 py-4">
         <h4 className="mb-2 text-xs font-medium uppercase tracking-wide text-slate-400">Variants</h4>
         <ul className="divide-y divide-slate-100" aria-label={`${provider.name} variants`}>
@@ -125,33 +110,7 @@ export function ProviderCard({ slug, provider: fromServer, oauth }: { slug: stri
         <h4 className="mb-3 text-xs font-medium uppercase tracking-wide text-slate-400">Limits</h4>
         <LimitsForm slug={slug} provider={provider} onSaved={update} />
       </div>
-    </section>
+    </ConnectionCard>
   );
 }
 
-function ConnectionDetails({ provider }: { provider: ProviderSettings }) {
-  if (provider.connection_status === "disconnected") {
-    return <p className="text-sm text-slate-500">{provider.name} agents cannot run until the provider is connected.</p>;
-  }
-  const expires = provider.token_expires_at ? new Date(provider.token_expires_at) : null;
-  const expired = !!expires && expires.getTime() <= Date.now();
-  return (
-    <p className="text-sm text-slate-600">
-      {provider.connection_status === "needs_reconnect" && <span className="text-amber-800">The token expired and could not be renewed; reconnect {provider.name} to run its agents again. </span>}
-      {provider.connected_by ? <>Connected by <span className="font-medium text-slate-900">{provider.connected_by.name}</span></> : "Connected"}
-      {provider.connected_at && (
-        <>
-          {" "}
-          <RelativeTime date={provider.connected_at} />
-        </>
-      )}
-      {expires && (
-        <span className={expired ? "text-red-600" : undefined}>
-          {" · "}
-          {expired ? "Token expired " : "Token expires "}
-          <RelativeTime date={expires} />
-        </span>
-      )}
-    </p>
-  );
-}

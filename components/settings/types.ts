@@ -1,4 +1,5 @@
-import type { PasteHint } from "@/lib/agents/connection";
+import type { ConnectionJson } from "@/lib/connections/json";
+import type { PasteHint } from "@/lib/connections/pasted-tokens";
 
 // What the settings page hands its client components: plain JSON (dates as ISO strings), never a token.
 
@@ -15,6 +16,7 @@ export type ProviderSettings = {
   connected_at: string | null;
   connected_by: { id: string; name: string } | null;
   token_expires_at: string | null;
+  connection: ConnectionJson;
   max_concurrent_sessions: number;
   timeout_minutes: number;
   /** At the limit: wait in line (default) or refuse the mention. */

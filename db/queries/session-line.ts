@@ -1,7 +1,7 @@
 // The line of sessions waiting for a slot under a provider's concurrency limit (lib/sessions/admission.ts).
 import { and, asc, count, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { agentProviders, agentSessions, workspaceAgentConfigs, type SessionStatus } from "../schema";
+import { agentProviders, agentSessions, workspaceAgentConfigs, workspaceConnections, type SessionStatus } from "../schema";
 
 /**
  * Under the provider config's row lock: the limit, how many sessions hold a slot, and who waits
@@ -9,7 +9,7 @@ import { agentProviders, agentSessions, workspaceAgentConfigs, type SessionStatu
  */
 export async function lockLine(db: Db, args: { workspaceId: string; providerId: string; activeStatuses: readonly SessionStatus[] }) {
   const [config] = await db
-    .select({ max: workspaceAgentConfigs.maxConcurrentSessions, connection: workspaceAgentConfigs.connectionStatus })
+    .select({ max: workspaceAgentConfigs.maxConcurrentSessions })
     .from(workspaceAgentConfigs)
     .where(and(eq(workspaceAgentConfigs.workspaceId, args.workspaceId), eq(workspaceAgentConfigs.providerId, args.providerId)))
     .for("update");
@@ -38,8 +38,12 @@ export async function lockLine(db: Db, args: { workspaceId: string; providerId: 
     // Those already in line keep their order; newcomers join behind them in the order they were written.
     .orderBy(sql`${agentSessions.queuedAt} asc nulls last`, asc(agentSessions.createdAt), asc(agentSessions.id))
     .for("update");
-  const [provider] = await db.select({ name: agentProviders.name }).from(agentProviders).where(eq(agentProviders.id, args.providerId));
-  return { limit: config?.max ?? 0, held: held?.n ?? 0, waiting, providerName: provider?.name ?? "Agent", needsReconnect: config?.connection === "needs_reconnect" };
+  const [provider] = await db
+    .select({ name: agentProviders.name, connection: workspaceConnections.connectionStatus })
+    .from(agentProviders)
+    .leftJoin(workspaceConnections, and(eq(workspaceConnections.workspaceId, args.workspaceId), eq(workspaceConnections.kind, agentProviders.slug)))
+    .where(eq(agentProviders.id, args.providerId));
+  return { limit: config?.max ?? 0, held: held?.n ?? 0, waiting, providerName: provider?.name ?? "Agent", needsReconnect: provider?.connection === "needs_reconnect" };
 }
 
 /**

@@ -58,9 +58,7 @@ export const agentProviderVariants = pgTable(
 );
 export type AgentProviderVariant = InferSelectModel<typeof agentProviderVariants>;
 
-export const connectionStatus = pgEnum("agent_connection_status", ["disconnected", "connected", "needs_reconnect"]);
-
-/** One row per workspace and provider: its OAuth connection (encrypted) and its limits. */
+/** One row per workspace and provider: its toggles and limits (its connection is in workspace_connections). */
 export const workspaceAgentConfigs = pgTable(
   "workspace_agent_configs",
   {
@@ -75,14 +73,6 @@ export const workspaceAgentConfigs = pgTable(
     disabledVariants: text("disabled_variants").array().notNull().default([]),
     maxConcurrentSessions: integer("max_concurrent_sessions").notNull().default(3),
     timeoutMinutes: integer("timeout_minutes").notNull().default(15),
-    connectionStatus: connectionStatus("connection_status").notNull().default("disconnected"),
-    /** AES-256-GCM ciphertexts; the key that sealed them is named by tokenKeyId. */
-    accessTokenCiphertext: text("access_token_ciphertext"),
-    refreshTokenCiphertext: text("refresh_token_ciphertext"),
-    tokenKeyId: text("token_key_id"),
-    tokenExpiresAt: timestamp("token_expires_at", { withTimezone: true }),
-    connectedBy: uuid("connected_by").references(() => users.id, { onDelete: "set null" }),
-    connectedAt: timestamp("connected_at", { withTimezone: true }),
     /** Opt-out of the credential proxy: direct network and the token in the container's environment. */
     directNetwork: boolean("direct_network").notNull().default(false),
     /** At the limit: `queue` accepts the mention and waits for a slot; `refuse` answers 429. */

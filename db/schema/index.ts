@@ -1,5 +1,4 @@
 export * from "./host";
 export * from "./agents";
-export * from "./oauth";
-export * from "./git";
+export * from "./connections";
 export * from "./inbox";

@@ -6,7 +6,7 @@ import type { AgentSession, Comment } from "@/db/schema";
 import { getComment } from "@/db/queries/comments";
 import { getIssueById } from "@/db/queries/issues";
 import { getProjectById } from "@/db/queries/projects";
-import { assertRepositoryReachable } from "@/lib/git/connection";
+import { assertRepositoryReachable } from "@/lib/git/access";
 import { buildCommentBody, docFromText, type CommentBody } from "@/lib/comments/body";
 import { DispatchError, notFound } from "@/lib/errors";
 import { notifyMentionedPeopleAfterCommit } from "@/lib/inbox/notify";

@@ -1,7 +1,9 @@
 import { admitWaiting } from "@/lib/sessions/admission";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { listConnectors, loadCatalog, upsertAgentConfig, type CatalogProvider } from "@/db/queries/agents";
+import { loadCatalog, upsertAgentConfig, type CatalogProvider } from "@/db/queries/agents";
+import { connectionJson } from "@/lib/connections/json";
+import { oauthSetup } from "@/lib/connections/oauth-config";
 import { DispatchError, notFound } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
@@ -19,28 +21,28 @@ export async function listAvailableProviders(db: Db, ctx: WorkspaceContext) {
       name: p.name,
       group: p.groupName,
       enabled: isProviderEnabled(p),
-      connected: p.config?.connectionStatus === "connected",
+      connected: p.connection?.connectionStatus === "connected",
       variants: p.variants
         .filter((v) => isVariantEnabled(p, v))
         .map((v) => ({ slug: v.slug, name: v.name, model: v.modelId, is_default: v.isDefault })),
     }));
 }
 
-type Connector = { id: string; name: string };
-
 const variantsJson = (p: CatalogProvider) =>
   p.variants.map((v) => ({ slug: v.slug, name: v.name, model: v.modelId, is_default: v.isDefault, enabled: isVariantEnabled(p, v) }));
 
 /** An admin's view of one provider: the connection as a status, who made it and until when; never a token. */
-const configJson = (p: CatalogProvider, connector: Connector | null) => ({
+const configJson = (p: CatalogProvider) => ({
   provider_slug: p.slug,
   name: p.name,
   group: p.groupName,
   enabled: p.config?.enabled ?? true,
-  connection_status: p.config?.connectionStatus ?? "disconnected",
-  connected_at: p.config?.connectedAt ?? null,
-  connected_by: connector,
-  token_expires_at: p.config?.tokenExpiresAt ?? null,
+  connection_status: p.connection?.connectionStatus ?? "disconnected",
+  connected_at: p.connection?.connectedAt.toISOString() ?? null,
+  connected_by: p.connection?.connectedBy && p.connection.connectedByName !== null ? { id: p.connection.connectedBy, name: p.connection.connectedByName } : null,
+  token_expires_at: p.connection?.tokenExpiresAt?.toISOString() ?? null,
+  /** The same connection as every kind shows it (GET …/connections/[provider]/connection). */
+  connection: connectionJson(p.connection ?? undefined, oauthSetup(p.slug).ok),
   max_concurrent_sessions: p.config?.maxConcurrentSessions ?? DEFAULT_LIMITS.maxConcurrentSessions,
   timeout_minutes: p.config?.timeoutMinutes ?? DEFAULT_LIMITS.timeoutMinutes,
   /** At the limit: `queue` (default) accepts mentions and starts them as slots free; `refuse` answers 429. */
@@ -54,13 +56,7 @@ export type ProviderConfigJson = ReturnType<typeof configJson>;
 /** Admins see every provider's settings; the connection shows as a status, never as a token. */
 export async function getAgentConfig(db: Db, ctx: WorkspaceContext): Promise<ProviderConfigJson[]> {
   requireRole(ctx, "admin");
-  const [catalog, connectors] = await Promise.all([loadCatalog(db, ctx.workspace.id), listConnectors(db, ctx.workspace.id)]);
-  return catalog
-    .filter((p) => p.enabled)
-    .map((p) => {
-      const c = connectors.find((x) => x.providerId === p.id);
-      return configJson(p, c ? { id: c.userId, name: c.name } : null);
-    });
+  return (await loadCatalog(db, ctx.workspace.id)).filter((p) => p.enabled).map(configJson);
 }
 
 /** One provider's admin view; an unknown (or globally switched off) provider is a 404. */
@@ -83,7 +79,7 @@ export async function getAgentOverview(db: Db, ctx: WorkspaceContext) {
       name: p.name,
       group: p.groupName,
       enabled: isProviderEnabled(p),
-      connection_status: p.config?.connectionStatus ?? "disconnected",
+      connection_status: p.connection?.connectionStatus ?? "disconnected",
       max_concurrent_sessions: p.config?.maxConcurrentSessions ?? DEFAULT_LIMITS.maxConcurrentSessions,
       timeout_minutes: p.config?.timeoutMinutes ?? DEFAULT_LIMITS.timeoutMinutes,
       when_full: p.config?.whenFull ?? "queue",

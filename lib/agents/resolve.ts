@@ -56,9 +56,10 @@ export async function resolveAgents(db: Db, args: { workspaceId: string; project
     }
     if (!isVariantEnabled(provider, variant)) throw bad(`${variant.name} is disabled in this workspace (${token}).`);
     // A connection that needs reconnecting does not lose the mention: it waits in line until an admin fixes it.
-    const waitsForReconnect = provider.config?.connectionStatus === "needs_reconnect" && (provider.config?.whenFull ?? "queue") === "queue";
-    if (provider.config?.connectionStatus !== "connected" && !waitsForReconnect) {
-      const why = provider.config?.connectionStatus === "needs_reconnect" ? "needs to be reconnected" : "is not connected";
+    const status = provider.connection?.connectionStatus;
+    const waitsForReconnect = status === "needs_reconnect" && (provider.config?.whenFull ?? "queue") === "queue";
+    if (status !== "connected" && !waitsForReconnect) {
+      const why = status === "needs_reconnect" ? "needs to be reconnected" : "is not connected";
       throw new DispatchError("conflict:provider_not_connected", `${provider.name} ${why} in this workspace (${token}). Ask an admin to connect it under Agents → Providers.`, {
         field: "agents",
       });

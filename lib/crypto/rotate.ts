@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import { listSealedTokens, resealTokens } from "@/db/queries/token-rotation";
+import { listSealedTokens, resealTokens } from "@/db/queries/connections";
 import { open, seal, type KeyRing } from "./token-box";
 
 /**
@@ -11,13 +11,13 @@ export async function rotateTokens(db: Db, ring: KeyRing): Promise<{ rotated: nu
   const plans = rows
     .filter((r) => r.keyId !== ring.current)
     .map((r) => {
-      const reopen = (c: string | null) => (c === null ? null : open(ring, { keyId: r.keyId, ciphertext: c }));
-      return { row: r, access: reopen(r.access), refresh: reopen(r.refresh) };
+      const reopen = (c: string) => open(ring, { keyId: r.keyId, ciphertext: c });
+      return { row: r, access: reopen(r.access), refresh: r.refresh === null ? null : reopen(r.refresh) };
     });
   let rotated = 0;
   for (const p of plans) {
-    const reseal = (t: string | null) => (t === null ? null : seal(ring, t).ciphertext);
-    if (await resealTokens(db, p.row, { keyId: ring.current, access: reseal(p.access), refresh: reseal(p.refresh) })) rotated++;
+    const reseal = (t: string) => seal(ring, t).ciphertext;
+    if (await resealTokens(db, p.row, { keyId: ring.current, access: reseal(p.access), refresh: p.refresh === null ? null : reseal(p.refresh) })) rotated++;
   }
   return { rotated, alreadyCurrent: rows.length - plans.length, changedMeanwhile: plans.length - rotated };
 }

@@ -1,14 +1,12 @@
+import type { OAuthClientConfig } from "@/lib/connections/oauth-config";
+
 /**
  * Where GitHub lives, from the environment: DISPATCH_GITHUB_URL (web and git, default
  * https://github.com), DISPATCH_GITHUB_API_URL (REST, default https://api.github.com; GitHub
  * Enterprise: https://HOST/api/v3), and the OAuth app's DISPATCH_GITHUB_CLIENT_ID and
  * DISPATCH_GITHUB_CLIENT_SECRET (both needed for "Connect GitHub").
  */
-export type GitHubConfig = {
-  webUrl: string;
-  apiUrl: string;
-  oauth: { clientId: string; clientSecret: string; authorizeUrl: string; tokenUrl: string; scopes: string } | null;
-};
+export type GitHubConfig = { webUrl: string; apiUrl: string; oauth: OAuthClientConfig | null };
 
 const trimSlash = (s: string) => s.replace(/\/+$/, "");
 
@@ -22,7 +20,15 @@ export function githubConfig(env: Record<string, string | undefined> = process.e
     apiUrl,
     oauth:
       clientId && clientSecret
-        ? { clientId, clientSecret, authorizeUrl: `${webUrl}/login/oauth/authorize`, tokenUrl: `${webUrl}/login/oauth/access_token`, scopes: "repo" }
+        ? {
+            clientId,
+            clientSecret,
+            authorizeUrl: `${webUrl}/login/oauth/authorize`,
+            tokenUrl: `${webUrl}/login/oauth/access_token`,
+            scopes: "repo",
+            revokeUrl: null,
+            authorizeParams: { allow_signup: "false" },
+          }
         : null,
   };
 }

@@ -16,6 +16,7 @@ import { shotsDir } from "./pages/signed-in-browser";
 import { SESSION_COOKIE, signUpAndIn, uniqueEmail, type ApiClient } from "./support/api-client";
 import { beatAsWorker } from "../support/worker-beat";
 import { freePort, startNext, type RunningServer } from "./support/server";
+import { connectForTest } from "../support/connections";
 
 // Team scale in one browser: 12 running sessions across 3 issues, each issue open in its own tab
 // (plus a second tab on the first issue). A `next start` on PostgreSQL and Redis with no worker
@@ -74,7 +75,8 @@ beforeAll(async () => {
   expect(ws.status).toBe(201);
   expect((await api.post(`/api/workspaces/${slug}/projects`, { name: "Web", identifier: "WEB" })).status).toBe(201);
   const claude = (await loadCatalog(handle.db, ws.body.workspace.id)).find((p) => p.slug === "claude")!;
-  await upsertAgentConfig(handle.db, { workspaceId: ws.body.workspace.id, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 20 } });
+  await upsertAgentConfig(handle.db, { workspaceId: ws.body.workspace.id, providerId: claude.id, patch: { maxConcurrentSessions: 20 } });
+  await connectForTest(handle.db, { workspaceId: ws.body.workspace.id, kind: claude.slug });
 
   for (let i = 0; i < 3; i++) {
     const issue = await api.post(`/api/workspaces/${slug}/projects/WEB/issues`, { title: `Tab issue ${i + 1}` });

@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
-import { sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
@@ -23,6 +22,7 @@ import { cancelSession, getSessionOrThrow } from "@/lib/sessions/service";
 import { startWorker } from "@/workers/worker";
 import { startAnthropicApi, type ModelApi } from "../support/anthropic-api";
 import { makeWorkspace, openTestPostgres } from "../integration/helpers";
+import { connectForTest } from "../support/connections";
 
 // A Redis without persistence restarts while a session waits in the queue for the only worker slot:
 // its job is gone from Redis, and the session still runs — the reconciler gives it its job back
@@ -72,9 +72,10 @@ describe("a Redis restart without persistence while a job waits", () => {
     const project = await createProject(h.db, f.adminCtx, { name: "Web", identifier: "WEB" });
     const issue = await createIssue(h.db, f.adminCtx, project, { title: "Lost job" });
     const claude = (await loadCatalog(h.db, f.ws.id)).find((p) => p.slug === "claude")!;
-    await upsertAgentConfig(h.db, { workspaceId: f.ws.id, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 5 } });
+    await upsertAgentConfig(h.db, { workspaceId: f.ws.id, providerId: claude.id, patch: { maxConcurrentSessions: 5 } });
+    await connectForTest(h.db, { workspaceId: f.ws.id, kind: claude.slug });
     const sealed = seal(parseKeyRing(keySpec), `sk-ant-oat01-${randomBytes(12).toString("hex")}`);
-    await h.db.execute(sql`update workspace_agent_configs set access_token_ciphertext = ${sealed.ciphertext}, token_key_id = ${sealed.keyId} where workspace_id = ${f.ws.id}`);
+    await connectForTest(h.db, { workspaceId: f.ws.id, kind: "claude", sealed: sealed });
 
     const queue = new BullSessionQueue(redisUrl);
     const cancel = new MemoryCancelSignal();

@@ -5,7 +5,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
@@ -22,6 +21,7 @@ import { runSession } from "@/workers/run/run-session";
 import { DockerSandbox } from "@/workers/sandbox/docker-sandbox";
 import { startAnthropicApi, type ModelApi } from "../support/anthropic-api";
 import { makeWorkspace, openTestPostgres } from "../integration/helpers";
+import { connectForTest } from "../support/connections";
 
 // A PostgreSQL restart while an agent streams: the worker rides it out, nothing is lost or repeated.
 // Real PostgreSQL (restarted with pg_ctlcluster), real Docker, the real Claude Code CLI, the scripted Messages API.
@@ -55,9 +55,10 @@ describe("a PostgreSQL restart mid-stream", () => {
     const project = await createProject(h.db, f.adminCtx, { name: "Web", identifier: "WEB" });
     const issue = await createIssue(h.db, f.adminCtx, project, { title: "Ride it out" });
     const claude = (await loadCatalog(h.db, f.ws.id)).find((p) => p.slug === "claude")!;
-    await upsertAgentConfig(h.db, { workspaceId: f.ws.id, providerId: claude.id, patch: { connectionStatus: "connected" } });
+    await upsertAgentConfig(h.db, { workspaceId: f.ws.id, providerId: claude.id, patch: {} });
+    await connectForTest(h.db, { workspaceId: f.ws.id, kind: claude.slug });
     const sealed = seal(keyRing, `sk-ant-oat01-${randomBytes(12).toString("hex")}`);
-    await h.db.execute(sql`update workspace_agent_configs set access_token_ciphertext = ${sealed.ciphertext}, token_key_id = ${sealed.keyId} where workspace_id = ${f.ws.id}`);
+    await connectForTest(h.db, { workspaceId: f.ws.id, kind: "claude", sealed: sealed });
     const { sessions } = await addComment(h.db, f.adminCtx, issue, { text: "@claude [script:slow] go" }, { queue: new MemorySessionQueue() });
     const id = sessions[0]!.id;
 

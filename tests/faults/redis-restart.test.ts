@@ -24,6 +24,7 @@ import * as liveRoute from "@/app/api/workspaces/[slug]/live/route";
 import { makeWorkspace } from "../integration/helpers";
 import { cookieFor } from "../integration/route-client";
 import { readSseFrames } from "../support/sse-frames";
+import { connectForTest } from "../support/connections";
 
 // Redis restarted (without persistence, as here) while a member watches a running session: what
 // was announced while it was down is lost from Redis, and the open stream still gets every event
@@ -51,7 +52,8 @@ describe("a Redis restart while a stream is open", () => {
     const project = await createProject(db, f.adminCtx, { name: "Web", identifier: "WEB" });
     const issue = await createIssue(db, f.adminCtx, project, { title: "Outage" });
     const claude = (await loadCatalog(db, f.ws.id)).find((p) => p.slug === "claude")!;
-    await upsertAgentConfig(db, { workspaceId: f.ws.id, providerId: claude.id, patch: { connectionStatus: "connected" } });
+    await upsertAgentConfig(db, { workspaceId: f.ws.id, providerId: claude.id, patch: {} });
+    await connectForTest(db, { workspaceId: f.ws.id, kind: claude.slug });
     const queue = new MemorySessionQueue();
     const id = (await addComment(db, f.adminCtx, issue, { text: "@claude go" }, { queue })).sessions[0]!.id;
     await transitionSession(db, id, "provisioning", {}, { queue });

@@ -28,6 +28,7 @@ import { insertAgentComment } from "@/db/queries/comments";
 import { docFromText } from "@/lib/comments/body";
 import { makeWorkspace } from "./helpers";
 import { call, cookieFor } from "./route-client";
+import { connectForTest } from "../support/connections";
 
 let w: Awaited<ReturnType<typeof setupWorkspace>>;
 let other: Awaited<ReturnType<typeof setupWorkspace>>;
@@ -38,7 +39,8 @@ async function setupWorkspace() {
   const project = await createProject(db, f.adminCtx, { name: "Web", identifier: "WEB" });
   const issue = await createIssue(db, f.adminCtx, project, { title: "Tests fail" });
   const claude = (await loadCatalog(db, f.adminCtx.workspace.id)).find((p) => p.slug === "claude")!;
-  await upsertAgentConfig(db, { workspaceId: f.adminCtx.workspace.id, providerId: claude.id, patch: { connectionStatus: "connected" } });
+  await upsertAgentConfig(db, { workspaceId: f.adminCtx.workspace.id, providerId: claude.id, patch: {} });
+  await connectForTest(db, { workspaceId: f.adminCtx.workspace.id, kind: claude.slug });
   return {
     slug: f.ws.slug,
     project,
@@ -221,7 +223,8 @@ describe("what never starts an agent", () => {
     const db = getDbHandle().db;
     g = { ...(await setupWorkspace()), key: "WEB-1" };
     const gemini = (await loadCatalog(db, g.project.workspaceId)).find((p) => p.slug === "gemini")!;
-    await upsertAgentConfig(db, { workspaceId: g.project.workspaceId, providerId: gemini.id, patch: { connectionStatus: "connected" } });
+    await upsertAgentConfig(db, { workspaceId: g.project.workspaceId, providerId: gemini.id, patch: {} });
+    await connectForTest(db, { workspaceId: g.project.workspaceId, kind: gemini.slug });
   });
   const G = () => ({ slug: g.slug });
   const sessionIds = async () => ((await call(sessionsRoute.GET, g.guest, G(), { query: `?issue_id=${g.issue.id}` })).body!.sessions as { id: string }[]).map((s) => s.id);

@@ -19,8 +19,8 @@ import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { getSessionQueue, type BullSessionQueue } from "@/lib/queue/session-queue";
 import * as configRoute from "@/app/api/workspaces/[slug]/agent/config/route";
-import * as connectionRoute from "@/app/api/workspaces/[slug]/agent/config/connection/[provider]/route";
-import * as tokenRoute from "@/app/api/workspaces/[slug]/agent/config/token/[provider]/route";
+import * as connectionRoute from "@/app/api/workspaces/[slug]/connections/[kind]/connection/route";
+import * as tokenRoute from "@/app/api/workspaces/[slug]/connections/[kind]/token/route";
 import * as invokeRoute from "@/app/api/workspaces/[slug]/agent/invoke/route";
 import * as providersRoute from "@/app/api/workspaces/[slug]/agent/providers/route";
 import { makeWorkspace } from "./helpers";
@@ -48,14 +48,25 @@ async function setupWorkspace() {
 }
 type W = Awaited<ReturnType<typeof setupWorkspace>>;
 
-/** The raw workspace_agent_configs row of a provider (null when never configured). */
+/** The provider's raw config row with its connection's columns (null when never configured nor connected). */
 async function rawConfig(w: W, providerSlug: string) {
   const p = (await loadCatalog(getDbHandle().db, w.workspaceId)).find((c) => c.slug === providerSlug)!;
-  return p.config;
+  if (!p.config && !p.connection) return null;
+  const c = p.connection;
+  return {
+    ...p.config,
+    connectionStatus: c?.connectionStatus ?? "disconnected",
+    accessTokenCiphertext: c?.accessTokenCiphertext ?? null,
+    refreshTokenCiphertext: c?.refreshTokenCiphertext ?? null,
+    tokenKeyId: c?.tokenKeyId ?? null,
+    tokenExpiresAt: c?.tokenExpiresAt ?? null,
+    connectedBy: c?.connectedBy ?? null,
+    connectedAt: c?.connectedAt ?? null,
+  };
 }
 
-const putToken = (w: W, who: Who, provider: string, body: unknown) => call(tokenRoute.PUT, who, { slug: w.slug, provider }, { method: "PUT", body });
-const deleteConnection = (w: W, who: Who, provider: string) => call(connectionRoute.DELETE, who, { slug: w.slug, provider }, { method: "DELETE" });
+const putToken = (w: W, who: Who, provider: string, body: unknown) => call(tokenRoute.PUT, who, { slug: w.slug, kind: provider }, { method: "PUT", body });
+const deleteConnection = (w: W, who: Who, provider: string) => call(connectionRoute.DELETE, who, { slug: w.slug, kind: provider }, { method: "DELETE" });
 
 // Everything the process logs while a test runs: a token must never be in it.
 let logged: string[] = [];

@@ -18,6 +18,7 @@ import { BullSessionQueue } from "@/lib/queue/session-queue";
 import { cancelSession, getSessionCard, getSessionCards, getSessionOrThrow, listSessions } from "@/lib/sessions/service";
 import { transitionSession } from "@/lib/sessions/transitions";
 import { makeWorkspace, openTestPostgres } from "./helpers";
+import { connectForTest } from "../support/connections";
 
 const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const queueName = `test-sessions-${randomBytes(4).toString("hex")}`;
@@ -51,7 +52,8 @@ const rejection = (p: Promise<unknown>) =>
 
 async function connect(ctx: WorkspaceContext, slug: string, patch: Parameters<typeof upsertAgentConfig>[1]["patch"] = {}) {
   const provider = (await loadCatalog(h.db, ctx.workspace.id)).find((p) => p.slug === slug)!;
-  await upsertAgentConfig(h.db, { workspaceId: ctx.workspace.id, providerId: provider.id, patch: { connectionStatus: "connected", ...patch } });
+  await upsertAgentConfig(h.db, { workspaceId: ctx.workspace.id, providerId: provider.id, patch: { ...patch } });
+  await connectForTest(h.db, { workspaceId: ctx.workspace.id, kind: provider.slug });
 }
 
 async function fixture(roles: ("member" | "guest")[] = ["member", "guest"]) {

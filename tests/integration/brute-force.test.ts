@@ -19,8 +19,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 import { deleteKeysMatching } from "@/bench/support/redis-keys";
 import { getDb, getDbHandle } from "@/db/client";
 import { prepareDatabase } from "@/db/migrate";
-import { connectWithTokenAction } from "@/app/actions/agent-settings";
-import { connectGitWithTokenAction } from "@/app/actions/git-settings";
+import { connectWithTokenAction } from "@/app/actions/connections";
 import { signUpAction } from "@/app/actions/sign-up";
 import * as nextAuthRoute from "@/app/api/auth/[...nextauth]/route";
 import * as signupRoute from "@/app/api/signup/route";
@@ -218,7 +217,7 @@ describe.each(backends)("failure limits with counters in %s", (_name, make) => {
     request.headers = new Headers(headers);
     request.cookies = [{ name: "next-auth.session-token", value: cookie.split("=")[1]! }];
     expect(await connectWithTokenAction(ws.slug, "claude", { token: "guess-12" })).toMatchObject({ ok: false, error: { code: "rate_limit:token" } });
-    expect(await connectGitWithTokenAction(ws.slug, { token: "guess-12" })).toMatchObject({ ok: false, error: { code: "rate_limit:token" } });
+    expect(await connectWithTokenAction(ws.slug, "github", { token: "guess-12" })).toMatchObject({ ok: false, error: { code: "rate_limit:token" } });
 
     // Another address is still told what is wrong with its token.
     expect((await pasteClaude("guess-13", { "x-forwarded-for": freshAddress() })).status).toBe(400);

@@ -3,7 +3,6 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
@@ -18,6 +17,7 @@ import { getSessionOrThrow } from "@/lib/sessions/service";
 import { runSession, type RunnerDeps } from "@/workers/run/run-session";
 import { DockerSandbox } from "@/workers/sandbox/docker-sandbox";
 import { makeWorkspace, openTestPostgres } from "./helpers";
+import { connectForTest } from "../support/connections";
 
 // Which Docker engine the worker talks to, and what a member sees when it is gone or hangs. The
 // "engines" here are Unix sockets this test controls: one that accepts and never answers, one that
@@ -52,9 +52,10 @@ async function queuedSession() {
   const project = await createProject(h.db, f.adminCtx, { name: "Web", identifier: "WEB" });
   const issue = await createIssue(h.db, f.adminCtx, project, { title: "Engine" });
   const claude = (await loadCatalog(h.db, f.ws.id)).find((p) => p.slug === "claude")!;
-  await upsertAgentConfig(h.db, { workspaceId: f.ws.id, providerId: claude.id, patch: { connectionStatus: "connected" } });
+  await upsertAgentConfig(h.db, { workspaceId: f.ws.id, providerId: claude.id, patch: {} });
+  await connectForTest(h.db, { workspaceId: f.ws.id, kind: claude.slug });
   const sealed = seal(keyRing, `sk-ant-oat01-${randomBytes(12).toString("hex")}`);
-  await h.db.execute(sql`update workspace_agent_configs set access_token_ciphertext = ${sealed.ciphertext}, token_key_id = ${sealed.keyId} where workspace_id = ${f.ws.id}`);
+  await connectForTest(h.db, { workspaceId: f.ws.id, kind: "claude", sealed: sealed });
   const { sessions } = await addComment(h.db, f.adminCtx, issue, { text: "@claude go" }, { queue: new MemorySessionQueue() });
   return { id: sessions[0]!.id, ctx: f.adminCtx };
 }

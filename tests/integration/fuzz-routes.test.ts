@@ -23,6 +23,7 @@ import { runAsServerAction } from "../support/action-context";
 import { bodyNear, deepJsonText, hostileQuery, hostileString, hostileValue } from "../support/hostile";
 import { makeWorkspace } from "./helpers";
 import { cookieFor } from "./route-client";
+import { connectForTest } from "../support/connections";
 
 // Every route handler under app/api and every server action under app/actions, called with
 // hostile strings and shapes in bodies, query parameters, path parameters and headers: no 5xx,
@@ -43,7 +44,8 @@ beforeAll(async () => {
   const project = await createProject(db, f.adminCtx, { name: "Web", identifier: "WEB" });
   const issue = await createIssue(db, f.adminCtx, project, { title: "Fuzz" });
   const claude = (await loadCatalog(db, f.ws.id)).find((p) => p.slug === "claude")!;
-  await upsertAgentConfig(db, { workspaceId: f.ws.id, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 100 } });
+  await upsertAgentConfig(db, { workspaceId: f.ws.id, providerId: claude.id, patch: { maxConcurrentSessions: 100 } });
+  await connectForTest(db, { workspaceId: f.ws.id, kind: claude.slug });
   const memberCtx = f.members[0]!.ctx;
   const posted = await addComment(db, memberCtx, issue, { text: "@claude look" }, { queue: new MemorySessionQueue() });
   fx = {

@@ -7,17 +7,17 @@ process.env.NEXTAUTH_SECRET = randomBytes(32).toString("base64url");
 process.env.NEXTAUTH_URL = "http://dispatch.test:3000";
 process.env.DISPATCH_ENCRYPTION_KEYS = `k1:${randomBytes(32).toString("base64")}`;
 
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDbHandle } from "@/db/client";
 import { prepareDatabase } from "@/db/migrate";
-import { storeGitConnection } from "@/db/queries/git-connections";
-import { workspaceGitConnections } from "@/db/schema";
+import { storeConnection } from "@/db/queries/connections";
+import { workspaceConnections } from "@/db/schema";
 import { keyRing, seal } from "@/lib/crypto/token-box";
-import { getFreshGitToken, GitReconnectNeededError } from "@/lib/git/connection";
-import * as callbackRoute from "@/app/api/workspaces/[slug]/git/callback/route";
-import * as connectRoute from "@/app/api/workspaces/[slug]/git/connect/route";
-import * as connectionRoute from "@/app/api/workspaces/[slug]/git/connection/route";
-import * as tokenRoute from "@/app/api/workspaces/[slug]/git/token/route";
+import { getFreshToken, ReconnectNeededError } from "@/lib/connections/fresh-token";
+import * as callbackRoute from "@/app/api/workspaces/[slug]/connections/[kind]/callback/route";
+import * as connectRoute from "@/app/api/workspaces/[slug]/connections/[kind]/connect/route";
+import * as connectionRoute from "@/app/api/workspaces/[slug]/connections/[kind]/connection/route";
+import * as tokenRoute from "@/app/api/workspaces/[slug]/connections/[kind]/token/route";
 import * as repositoryRoute from "@/app/api/workspaces/[slug]/projects/[identifier]/repository/route";
 import { createProject } from "@/lib/projects/service";
 import { startGitHubStandIn, type GitHubStandIn } from "../support/github-server";
@@ -51,13 +51,13 @@ async function consent(authorizationUrl: string): Promise<URL> {
 }
 
 async function callback(w: Fixture, url: URL, cookie = w.admin): Promise<URL> {
-  const res = await callbackRoute.GET(new Request(url, { headers: { cookie } }), { params: Promise.resolve({ slug: w.slug }) });
+  const res = await callbackRoute.GET(new Request(url, { headers: { cookie } }), { params: Promise.resolve({ slug: w.slug, kind: "github" }) });
   expect(res.status).toBe(303);
   return new URL(res.headers.get("location")!);
 }
 const outcome = (l: URL) => l.searchParams.get("oauth_error") ?? (l.searchParams.get("connected") ? "connected" : "none");
 const start = async (w: Fixture, cookie = w.admin) => {
-  const res = await call(connectRoute.POST, cookie, { slug: w.slug }, { method: "POST" });
+  const res = await call(connectRoute.POST, cookie, { slug: w.slug, kind: "github" }, { method: "POST" });
   expect(res.status).toBe(200);
   return res.body!.authorization_url as string;
 };
@@ -82,7 +82,7 @@ describe("Connect GitHub (OAuth with PKCE)", () => {
     const url = new URL(await start(w));
     expect(url.origin + url.pathname).toBe(`${gh.url}/login/oauth/authorize`);
     expect(url.searchParams.get("code_challenge_method")).toBe("S256");
-    expect(url.searchParams.get("redirect_uri")).toBe(`http://dispatch.test:3000/api/workspaces/${w.slug}/git/callback`);
+    expect(url.searchParams.get("redirect_uri")).toBe(`http://dispatch.test:3000/api/workspaces/${w.slug}/connections/github/callback`);
 
     const back = await consent(url.toString());
     const location = await callback(w, back);
@@ -92,9 +92,12 @@ describe("Connect GitHub (OAuth with PKCE)", () => {
     const exchange = gh.requests.filter((r) => r.path === "/login/oauth/access_token").at(-1)!;
     expect((exchange.body as Record<string, string>).code_verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
 
-    const view = await call(connectionRoute.GET, w.member, { slug: w.slug });
+    const view = await call(connectionRoute.GET, w.member, { slug: w.slug, kind: "github" });
     expect(view.body!.connection).toMatchObject({ status: "connected", kind: "oauth", login: "octocat", oauth_configured: true });
-    const [row] = await db().select().from(workspaceGitConnections).where(eq(workspaceGitConnections.workspaceId, w.workspaceId));
+    // Who connected it and when is for admins.
+    expect(view.body!.connection).toMatchObject({ connected_by: null, connected_at: null });
+    expect((await call(connectionRoute.GET, w.admin, { slug: w.slug, kind: "github" })).body!.connection.connected_by).toBe("Admin");
+    const [row] = await db().select().from(workspaceConnections).where(and(eq(workspaceConnections.workspaceId, w.workspaceId), eq(workspaceConnections.kind, "github")));
     expect(JSON.stringify(view.body)).not.toMatch(/gho_/);
     expect(row!.accessTokenCiphertext).not.toMatch(/gho_/);
 
@@ -113,15 +116,15 @@ describe("Connect GitHub (OAuth with PKCE)", () => {
     } finally {
       gh.denyConsent(false);
     }
-    expect((await call(connectRoute.POST, w.member, { slug: w.slug }, { method: "POST" })).status).toBe(403);
-    expect((await call(connectionRoute.GET, w.admin, { slug: w.slug })).body!.connection.status).toBe("disconnected");
+    expect((await call(connectRoute.POST, w.member, { slug: w.slug, kind: "github" }, { method: "POST" })).status).toBe(403);
+    expect((await call(connectionRoute.GET, w.admin, { slug: w.slug, kind: "github" })).body!.connection.status).toBe("disconnected");
   });
 });
 
 describe("installation tokens and the repository check", () => {
   it("refuses a personal access token naming why, takes an installation token, checks access to the repository", async () => {
     const w = await setup();
-    const pat = await call(tokenRoute.PUT, w.admin, { slug: w.slug }, { method: "PUT", body: { token: `ghp_${"a".repeat(36)}` } });
+    const pat = await call(tokenRoute.PUT, w.admin, { slug: w.slug, kind: "github" }, { method: "PUT", body: { token: `ghp_${"a".repeat(36)}` } });
     expect(pat.status).toBe(400);
     expect(pat.body!.error).toMatchObject({ code: "bad_request:git_connection", field: "token" });
     expect(pat.body!.error.message).toMatch(/personal access token/);
@@ -131,8 +134,8 @@ describe("installation tokens and the repository check", () => {
 
     const token = `ghs_${randomBytes(18).toString("hex")}`;
     gh.acceptToken(token);
-    expect((await call(tokenRoute.PUT, w.member, { slug: w.slug }, { method: "PUT", body: { token } })).status).toBe(403);
-    const ok = await call(tokenRoute.PUT, w.admin, { slug: w.slug }, { method: "PUT", body: { token } });
+    expect((await call(tokenRoute.PUT, w.member, { slug: w.slug, kind: "github" }, { method: "PUT", body: { token } })).status).toBe(403);
+    const ok = await call(tokenRoute.PUT, w.admin, { slug: w.slug, kind: "github" }, { method: "PUT", body: { token } });
     expect(ok.status).toBe(200);
     expect(ok.body!.connection).toMatchObject({ status: "connected", kind: "installation" });
     expect(JSON.stringify(ok.body)).not.toContain(token);
@@ -148,24 +151,25 @@ describe("installation tokens and the repository check", () => {
     expect(missing.body!.check.message).toMatch(/acme\/nowhere was not found/);
     expect((await call(repositoryRoute.PUT, w.member, { slug: w.slug, identifier: "WEB" }, { method: "PUT", body: { repository: "acme/x", default_branch: "main" } })).status).toBe(403);
 
-    expect((await call(connectionRoute.DELETE, w.admin, { slug: w.slug }, { method: "DELETE" })).body!.connection.status).toBe("disconnected");
+    expect((await call(connectionRoute.DELETE, w.admin, { slug: w.slug, kind: "github" }, { method: "DELETE" })).body!.connection.status).toBe("disconnected");
   });
 
   it("a token that expires without a working refresh marks the connection needs_reconnect", async () => {
     const w = await setup();
     const ring = keyRing("/nonexistent");
     const access = seal(ring, `gho_${"b".repeat(36)}`);
-    await storeGitConnection(db(), {
+    await storeConnection(db(), {
+      kind: "github",
       workspaceId: w.workspaceId,
       connectedBy: w.adminId,
-      kind: "oauth",
+      tokenType: "oauth",
       login: "octocat",
       keyId: access.keyId,
       accessTokenCiphertext: access.ciphertext,
       refreshTokenCiphertext: seal(ring, `ghr_${"c".repeat(36)}`).ciphertext,
       expiresAt: new Date(Date.now() + 60_000),
     });
-    await expect(getFreshGitToken(db(), ring, w.workspaceId)).rejects.toBeInstanceOf(GitReconnectNeededError);
-    expect((await call(connectionRoute.GET, w.admin, { slug: w.slug })).body!.connection.status).toBe("needs_reconnect");
+    await expect(getFreshToken(db(), ring, { workspaceId: w.workspaceId, kind: "github" })).rejects.toBeInstanceOf(ReconnectNeededError);
+    expect((await call(connectionRoute.GET, w.admin, { slug: w.slug, kind: "github" })).body!.connection.status).toBe("needs_reconnect");
   });
 });

@@ -3,12 +3,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
-import { storeGitConnection } from "@/db/queries/git-connections";
-import { agentSessions, workspaceGitConnections } from "@/db/schema";
+import { deleteConnection, storeConnection } from "@/db/queries/connections";
+import { agentSessions } from "@/db/schema";
 import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
 import { MemoryLiveBus } from "@/lib/bus/session-events";
 import { addComment, getComments } from "@/lib/comments/service";
@@ -24,6 +24,7 @@ import { startAnthropicApi, type ModelApi } from "../support/anthropic-api";
 import { startGeminiApi, type GeminiApi } from "../support/gemini-api";
 import { startGitHubStandIn, type GitHubStandIn } from "../support/github-server";
 import { makeWorkspace, openTestPostgres } from "./helpers";
+import { connectForTest } from "../support/connections";
 
 // The worker's git side end to end: the real Claude Code CLI in its real image edits a file
 // through a scripted tool call; the worker commits, pushes over smart HTTP to a real bare
@@ -92,13 +93,13 @@ async function setUp(opts: { repo?: string; githubToken?: string } = {}) {
   const project = await createProject(h.db, f.adminCtx, { name: "Web", identifier: "WEB" });
   await setProjectRepository(h.db, f.adminCtx, "WEB", { repository: repo, default_branch: "main" });
   const issue = await createIssue(h.db, f.adminCtx, project, { title: "Say hello", description: "Add a greeting file." });
-  for (const p of await loadCatalog(h.db, f.adminCtx.workspace.id)) {
-    await upsertAgentConfig(h.db, { workspaceId: f.adminCtx.workspace.id, providerId: p.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 10 } });
-  }
   const model = seal(keyRing, MODEL_TOKEN);
-  await h.db.execute(sql`update workspace_agent_configs set access_token_ciphertext = ${model.ciphertext}, token_key_id = ${model.keyId} where workspace_id = ${f.adminCtx.workspace.id}`);
+  for (const p of await loadCatalog(h.db, f.adminCtx.workspace.id)) {
+    await upsertAgentConfig(h.db, { workspaceId: f.adminCtx.workspace.id, providerId: p.id, patch: { maxConcurrentSessions: 10 } });
+    await connectForTest(h.db, { workspaceId: f.adminCtx.workspace.id, kind: p.slug, sealed: model });
+  }
   const gh = seal(keyRing, opts.githubToken ?? GITHUB_TOKEN);
-  await storeGitConnection(h.db, { workspaceId: f.adminCtx.workspace.id, connectedBy: f.admin.id, kind: "installation", login: null, keyId: gh.keyId, accessTokenCiphertext: gh.ciphertext, refreshTokenCiphertext: null, expiresAt: null });
+  await storeConnection(h.db, { workspaceId: f.adminCtx.workspace.id, kind: "github", connectedBy: f.admin.id, tokenType: "installation", login: null, keyId: gh.keyId, accessTokenCiphertext: gh.ciphertext, refreshTokenCiphertext: null, expiresAt: null });
   const run = async (text: string) => {
     const { sessions } = await addComment(h.db, f.adminCtx, issue, { text }, { queue: new MemorySessionQueue() });
     await runSession(deps(), sessions[0]!.id);
@@ -201,7 +202,7 @@ describe("an agent's code changes become a branch and a pull request", () => {
 
   it("a project whose repository needs GitHub refuses the mention while GitHub is not connected, writing nothing", async () => {
     const t = await setUp();
-    await h.db.delete(workspaceGitConnections).where(eq(workspaceGitConnections.workspaceId, t.adminCtx.workspace.id));
+    await deleteConnection(h.db, { workspaceId: t.adminCtx.workspace.id, kind: "github" });
     await expect(addComment(h.db, t.adminCtx, t.issue, { text: "@claude [script:plain] hi" }, { queue: new MemorySessionQueue() })).rejects.toThrow(
       `This project's repository ${t.repo} needs GitHub: ask a workspace admin to connect GitHub in Settings → Git.`,
     );

@@ -26,6 +26,7 @@ import * as liveRoute from "@/app/api/workspaces/[slug]/live/route";
 import { readSseFrames } from "../support/sse-frames";
 import { makeWorkspace } from "./helpers";
 import { call, cookieFor } from "./route-client";
+import { connectForTest } from "../support/connections";
 
 type Frame = { event: string; id: string | null; data: Record<string, unknown> };
 type Client = { frames: Frame[]; ended: Promise<void>; abort: () => void; status: number };
@@ -48,7 +49,8 @@ beforeAll(async () => {
   const project = await createProject(db, f.adminCtx, { name: "Web", identifier: "WEB" });
   issue = await createIssue(db, f.adminCtx, project, { title: "Live" });
   const claude = (await loadCatalog(db, f.ws.id)).find((p) => p.slug === "claude")!;
-  await upsertAgentConfig(db, { workspaceId: f.ws.id, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 50 } });
+  await upsertAgentConfig(db, { workspaceId: f.ws.id, providerId: claude.id, patch: { maxConcurrentSessions: 50 } });
+  await connectForTest(db, { workspaceId: f.ws.id, kind: claude.slug });
   const other = await makeWorkspace(db);
   outsiderCookie = await cookieFor(other.admin.id);
   otherIssue = await createIssue(db, other.adminCtx, await createProject(db, other.adminCtx, { name: "Other", identifier: "OTH" }), { title: "Not yours" });

@@ -11,6 +11,7 @@ import { createProject } from "@/lib/projects/service";
 import { BullSessionQueue } from "@/lib/queue/session-queue";
 import type { WorkspaceContext } from "@/lib/workspaces/access";
 import { makeWorkspace, openTestPostgres } from "./helpers";
+import { connectForTest } from "../support/connections";
 
 // Comments whose editor document carries mention chips (picked from the `@` menu): the server
 // reads agent chips by their attributes, as it reads typed mentions, and starts exactly those.
@@ -33,7 +34,8 @@ afterAll(async () => {
 
 async function connect(ctx: WorkspaceContext, slug: string) {
   const provider = (await loadCatalog(h.db, ctx.workspace.id)).find((p) => p.slug === slug)!;
-  await upsertAgentConfig(h.db, { workspaceId: ctx.workspace.id, providerId: provider.id, patch: { connectionStatus: "connected" } });
+  await upsertAgentConfig(h.db, { workspaceId: ctx.workspace.id, providerId: provider.id, patch: {} });
+  await connectForTest(h.db, { workspaceId: ctx.workspace.id, kind: provider.slug });
 }
 
 async function fixture() {

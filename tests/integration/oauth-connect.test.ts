@@ -10,13 +10,15 @@ process.env.DISPATCH_ENCRYPTION_KEYS = `k1:${randomBytes(32).toString("base64")}
 import { and, eq } from "drizzle-orm";
 import { getDbHandle } from "@/db/client";
 import { prepareDatabase } from "@/db/migrate";
-import { getConnection, loadCatalog } from "@/db/queries/agents";
-import { oauthStates, workspaceAgentConfigs } from "@/db/schema";
-import { getFreshAccessToken, ReconnectNeededError } from "@/lib/agents/credentials";
+import { loadCatalog } from "@/db/queries/agents";
+import { getConnection } from "@/db/queries/connections";
+import { oauthStates, workspaceConnections } from "@/db/schema";
+import { getFreshToken, ReconnectNeededError } from "@/lib/connections/fresh-token";
 import { keyRing, open, seal } from "@/lib/crypto/token-box";
-import * as callbackRoute from "@/app/api/workspaces/[slug]/agent/config/callback/[provider]/route";
-import * as connectRoute from "@/app/api/workspaces/[slug]/agent/config/connect/[provider]/route";
-import * as connectionRoute from "@/app/api/workspaces/[slug]/agent/config/connection/[provider]/route";
+import * as callbackRoute from "@/app/api/workspaces/[slug]/connections/[kind]/callback/route";
+import * as connectRoute from "@/app/api/workspaces/[slug]/connections/[kind]/connect/route";
+import * as connectionRoute from "@/app/api/workspaces/[slug]/connections/[kind]/connection/route";
+import * as oldCallbackRoute from "@/app/api/workspaces/[slug]/agent/config/callback/[provider]/route";
 import { consent, startOAuthServer, type OAuthTestServer } from "../support/oauth-server";
 import { makeWorkspace } from "./helpers";
 import { call, cookieFor } from "./route-client";
@@ -42,7 +44,7 @@ async function setup() {
 }
 
 async function startConnect(cookie = w.admin): Promise<string> {
-  const res = await call(connectRoute.POST, cookie, { slug: w.slug, provider: "claude" }, { method: "POST" });
+  const res = await call(connectRoute.POST, cookie, { slug: w.slug, kind: "claude" }, { method: "POST" });
   expect(res.status).toBe(200);
   return res.body!.authorization_url as string;
 }
@@ -50,20 +52,20 @@ async function startConnect(cookie = w.admin): Promise<string> {
 /** The browser arriving back from the provider: Dispatch's callback with the admin's cookie. */
 async function callback(url: URL, cookie = w.admin): Promise<URL> {
   const req = new Request(url, { headers: { cookie } });
-  const res = await callbackRoute.GET(req, { params: Promise.resolve({ slug: w.slug, provider: "claude" }) });
+  const res = await callbackRoute.GET(req, { params: Promise.resolve({ slug: w.slug, kind: "claude" }) });
   expect(res.status).toBe(303);
   return new URL(res.headers.get("location")!);
 }
 
 const outcome = (location: URL) => location.searchParams.get("oauth_error") ?? (location.searchParams.get("connected") ? "connected" : "none");
 
+/** Claude's stored connection; a kind that is not connected has no row, read as disconnected with no tokens. */
 async function row() {
-  const [r] = await db()
-    .select()
-    .from(workspaceAgentConfigs)
-    .where(and(eq(workspaceAgentConfigs.workspaceId, w.workspaceId), eq(workspaceAgentConfigs.providerId, w.providerId)));
-  return r!;
+  const r = await getConnection(db(), { workspaceId: w.workspaceId, kind: "claude" });
+  return r ?? { connectionStatus: "disconnected" as const, accessTokenCiphertext: null, refreshTokenCiphertext: null, tokenKeyId: null, tokenExpiresAt: null, connectedAt: null, connectedBy: null };
 }
+/** The access token as a run gets it. */
+const getFreshAccessToken = async (...args: Parameters<typeof getFreshToken>) => (await getFreshToken(...args))?.token ?? null;
 
 async function connectFully() {
   const back = await consent(await startConnect(), "allow");
@@ -92,7 +94,7 @@ describe("connecting a provider by OAuth", () => {
     expect(authUrl.origin).toBe(server.issuer);
     expect(authUrl.searchParams.get("code_challenge_method")).toBe("S256");
     expect(authUrl.searchParams.get("code_challenge")).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(authUrl.searchParams.get("redirect_uri")).toBe(`http://dispatch.test:3000/api/workspaces/${w.slug}/agent/config/callback/claude`);
+    expect(authUrl.searchParams.get("redirect_uri")).toBe(`http://dispatch.test:3000/api/workspaces/${w.slug}/connections/claude/callback`);
     const state = authUrl.searchParams.get("state")!;
 
     // Only a hash of the state and a sealed verifier are kept.
@@ -120,7 +122,7 @@ describe("connecting a provider by OAuth", () => {
     expect(JSON.stringify(r)).not.toContain(access);
     expect(JSON.stringify(r)).not.toContain(refresh);
     expect(tokenRequests("authorization_code").map((q) => q.status)).toContain(200);
-    expect(await getFreshAccessToken(db(), ring(), { workspaceId: w.workspaceId, providerId: w.providerId })).toBe(access);
+    expect(await getFreshAccessToken(db(), ring(), { workspaceId: w.workspaceId, kind: "claude" })).toBe(access);
   });
 
   it("a tampered PKCE verifier is refused by the server: exchange_failed and nothing stored", async () => {
@@ -161,15 +163,27 @@ describe("connecting a provider by OAuth", () => {
     expect(location.searchParams.get("provider")).toBe("claude");
   });
 
+  it("an authorization sent to the older callback path completes there (OAuth apps registered with it keep working)", async () => {
+    const auth = new URL(await startConnect());
+    const old = `/api/workspaces/${w.slug}/agent/config/callback/claude`;
+    auth.searchParams.set("redirect_uri", `http://dispatch.test:3000${old}`);
+    const back = await consent(auth.toString(), "allow");
+    expect(back.pathname).toBe(old);
+    const res = await oldCallbackRoute.GET(new Request(back, { headers: { cookie: w.admin } }), { params: Promise.resolve({ slug: w.slug, provider: "claude" }) });
+    expect(res.status).toBe(303);
+    expect(outcome(new URL(res.headers.get("location")!))).toBe("connected");
+    expect((await row()).connectionStatus).toBe("connected");
+  });
+
   it("members cannot start a connection", async () => {
-    const res = await call(connectRoute.POST, w.member, { slug: w.slug, provider: "claude" }, { method: "POST" });
+    const res = await call(connectRoute.POST, w.member, { slug: w.slug, kind: "claude" }, { method: "POST" });
     expect(res.status).toBe(403);
   });
 
   it("disconnect revokes the tokens at the provider, then forgets them", async () => {
     await connectFully();
     const before = server.requests.filter((r) => r.path === "/revoke").length;
-    const res = await call(connectionRoute.DELETE, w.admin, { slug: w.slug, provider: "claude" }, { method: "DELETE" });
+    const res = await call(connectionRoute.DELETE, w.admin, { slug: w.slug, kind: "claude" }, { method: "DELETE" });
     expect(res.status).toBe(200);
     expect(server.requests.filter((r) => r.path === "/revoke").length - before).toBe(2);
     const r = await row();
@@ -181,10 +195,10 @@ describe("connecting a provider by OAuth", () => {
 describe("refreshing before use", () => {
   const expireSoon = () =>
     db()
-      .update(workspaceAgentConfigs)
+      .update(workspaceConnections)
       .set({ tokenExpiresAt: new Date(Date.now() + 2 * 60_000) })
-      .where(and(eq(workspaceAgentConfigs.workspaceId, w.workspaceId), eq(workspaceAgentConfigs.providerId, w.providerId)));
-  const ids = () => ({ workspaceId: w.workspaceId, providerId: w.providerId });
+      .where(and(eq(workspaceConnections.workspaceId, w.workspaceId), eq(workspaceConnections.kind, "claude")));
+  const ids = () => ({ workspaceId: w.workspaceId, kind: "claude" });
 
   it("a token expiring within five minutes is refreshed, and the rotated refresh token is stored", async () => {
     await connectFully();
@@ -228,6 +242,6 @@ describe("refreshing before use", () => {
     const count = tokenRequests("refresh_token").length;
     await expect(getFreshAccessToken(db(), ring(), ids())).rejects.toThrow(/reconnect Claude/);
     expect(tokenRequests("refresh_token").length).toBe(count);
-    expect((await getConnection(db(), ids()))!.config.connectionStatus).toBe("needs_reconnect");
+    expect((await getConnection(db(), ids()))!.connectionStatus).toBe("needs_reconnect");
   });
 });

@@ -12,6 +12,7 @@ import { MemorySessionQueue } from "@/lib/queue/session-queue";
 import { buildPrompt } from "@/workers/run/prompt";
 import { changeMemberRole, removeMember } from "@/lib/workspaces/service";
 import { makeWorkspace, openTestPostgres } from "./helpers";
+import { connectForTest } from "../support/connections";
 
 let h: DbHandle;
 const queue = new MemorySessionQueue();
@@ -30,7 +31,8 @@ describe("the prompt's context", () => {
     const project = await createProject(h.db, f.adminCtx, { name: "Web", identifier: "WEB" });
     const issue = await createIssue(h.db, f.adminCtx, project, { title: "Tests fail" });
     const claude = (await loadCatalog(h.db, f.adminCtx.workspace.id)).find((p) => p.slug === "claude")!;
-    await upsertAgentConfig(h.db, { workspaceId: f.adminCtx.workspace.id, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 10 } });
+    await upsertAgentConfig(h.db, { workspaceId: f.adminCtx.workspace.id, providerId: claude.id, patch: { maxConcurrentSessions: 10 } });
+    await connectForTest(h.db, { workspaceId: f.adminCtx.workspace.id, kind: claude.slug });
     await createSkill(h.db, f.adminCtx, { name: "Support", trigger: "support", include_guest_comments: true });
 
     await addComment(h.db, f.adminCtx, issue, { text: "from the admin" }, { queue });

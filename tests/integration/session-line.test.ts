@@ -7,7 +7,7 @@ import { listEventsAfter, toSequenced } from "@/db/queries/session-events";
 import { insertCommentAndSessions } from "@/db/queries/sessions";
 import { invokeFromRequest } from "@/lib/agents/invoke";
 import { recoverLine } from "@/lib/sessions/admission";
-import { connectWithToken } from "@/lib/agents/connection";
+import { connectWithToken } from "@/lib/connections/service";
 import { updateAgentConfig } from "@/lib/agents/providers";
 import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
 import { getLiveBus, type MemoryLiveBus } from "@/lib/bus/session-events";
@@ -21,6 +21,7 @@ import { cancelSession, getSessionOrThrow } from "@/lib/sessions/service";
 import { ACTIVE_STATUSES, isTerminal } from "@/lib/sessions/status";
 import { transitionSession } from "@/lib/sessions/transitions";
 import { makeWorkspace, openTestPostgres } from "./helpers";
+import { connectForTest } from "../support/connections";
 
 // Real PostgreSQL; the in-process queue and bus (admission and transitions are database work).
 let h: DbHandle;
@@ -34,7 +35,8 @@ async function fixture(limit: number) {
   const project = await createProject(h.db, f.adminCtx, { name: "Web", identifier: "WEB" });
   const issue = await createIssue(h.db, f.adminCtx, project, { title: "Line" });
   const claude = (await loadCatalog(h.db, f.ws.id)).find((p) => p.slug === "claude")!;
-  await upsertAgentConfig(h.db, { workspaceId: f.ws.id, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: limit } });
+  await upsertAgentConfig(h.db, { workspaceId: f.ws.id, providerId: claude.id, patch: { maxConcurrentSessions: limit } });
+  await connectForTest(h.db, { workspaceId: f.ws.id, kind: claude.slug });
   return { ...f, project, issue, member: f.members[0]!.ctx };
 }
 
@@ -164,7 +166,7 @@ describe("a provider that needs reconnecting", () => {
     const f = await fixture(3);
     const queue = getSessionQueue() as MemorySessionQueue;
     const claude = (await loadCatalog(h.db, f.ws.id)).find((p) => p.slug === "claude")!;
-    await upsertAgentConfig(h.db, { workspaceId: f.ws.id, providerId: claude.id, patch: { connectionStatus: "needs_reconnect" } });
+    await connectForTest(h.db, { workspaceId: f.ws.id, kind: claude.slug, status: "needs_reconnect" });
     const { sessions } = await addComment(h.db, f.member, f.issue, { text: "@claude while it is broken" }, { queue });
     const id = sessions[0]!.id;
     expect((await log(id)).at(-1)).toMatchObject({ status: "queued", message: "Claude needs reconnecting — an admin can fix it in Settings → Agents" });

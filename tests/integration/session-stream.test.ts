@@ -22,6 +22,7 @@ import * as streamRoute from "@/app/api/workspaces/[slug]/agent/sessions/[id]/st
 import { readSseFrames } from "../support/sse-frames";
 import { makeWorkspace } from "./helpers";
 import { cookieFor } from "./route-client";
+import { connectForTest } from "../support/connections";
 
 const redisUrl = process.env.REDIS_URL!;
 let bus: RedisLiveBus;
@@ -41,7 +42,8 @@ beforeAll(async () => {
   const project = await createProject(db, f.adminCtx, { name: "Web", identifier: "WEB" });
   const issue = await createIssue(db, f.adminCtx, project, { title: "Stream" });
   const claude = (await loadCatalog(db, f.ws.id)).find((p) => p.slug === "claude")!;
-  await upsertAgentConfig(db, { workspaceId: f.ws.id, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 100 } });
+  await upsertAgentConfig(db, { workspaceId: f.ws.id, providerId: claude.id, patch: { maxConcurrentSessions: 100 } });
+  await connectForTest(db, { workspaceId: f.ws.id, kind: claude.slug });
   makeSession = async () => (await addComment(db, f.adminCtx, issue, { text: "@claude go" }, { queue: new MemorySessionQueue() })).sessions[0]!.id;
 });
 

@@ -20,6 +20,7 @@ import * as streamRoute from "@/app/api/workspaces/[slug]/agent/sessions/[id]/st
 import * as liveRoute from "@/app/api/workspaces/[slug]/live/route";
 import { makeWorkspace } from "./helpers";
 import { cookieFor } from "./route-client";
+import { connectForTest } from "../support/connections";
 
 let slug: string;
 let cookie: string;
@@ -36,7 +37,8 @@ beforeAll(async () => {
   const issue = await createIssue(db, f.adminCtx, project, { title: "Drops" });
   issueId = issue.id;
   const claude = (await loadCatalog(db, f.ws.id)).find((p) => p.slug === "claude")!;
-  await upsertAgentConfig(db, { workspaceId: f.ws.id, providerId: claude.id, patch: { connectionStatus: "connected" } });
+  await upsertAgentConfig(db, { workspaceId: f.ws.id, providerId: claude.id, patch: {} });
+  await connectForTest(db, { workspaceId: f.ws.id, kind: claude.slug });
   // A session that stays open: its stream never ends by itself.
   sessionId = (await addComment(db, f.adminCtx, issue, { text: "@claude go" }, { queue: new MemorySessionQueue() })).sessions[0]!.id;
 });

@@ -23,6 +23,7 @@ import * as liveRoute from "@/app/api/workspaces/[slug]/live/route";
 import { readSseFrames, type SseFrame } from "../support/sse-frames";
 import { makeWorkspace } from "./helpers";
 import { call, cookieFor } from "./route-client";
+import { connectForTest } from "../support/connections";
 
 let slug: string;
 let workspaceId: string;
@@ -41,7 +42,8 @@ beforeAll(async () => {
   cookie = await cookieFor(f.members[0]!.user.id);
   issue = await createIssue(db, f.adminCtx, await createProject(db, f.adminCtx, { name: "Web", identifier: "WEB" }), { title: "Cursors" });
   const claude = (await loadCatalog(db, f.ws.id)).find((p) => p.slug === "claude")!;
-  await upsertAgentConfig(db, { workspaceId: f.ws.id, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 50 } });
+  await upsertAgentConfig(db, { workspaceId: f.ws.id, providerId: claude.id, patch: { maxConcurrentSessions: 50 } });
+  await connectForTest(db, { workspaceId: f.ws.id, kind: claude.slug });
   makeSession = async () => (await addComment(db, f.adminCtx, issue, { text: "@claude go" }, { queue: new MemorySessionQueue() })).sessions[0]!.id;
 });
 afterAll(async () => {

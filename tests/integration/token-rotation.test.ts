@@ -12,11 +12,12 @@ delete process.env.DISPATCH_ENCRYPTION_KEYS;
 
 import { openDb, type DbHandle } from "@/db/client";
 import { prepareDatabase } from "@/db/migrate";
-import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
-import { storeGitConnection } from "@/db/queries/git-connections";
+import { loadCatalog } from "@/db/queries/agents";
+import { storeConnection } from "@/db/queries/connections";
 import { rotateTokens } from "@/lib/crypto/rotate";
 import { keyFile, newKeyEntry, open, parseKeyRing, seal } from "@/lib/crypto/token-box";
 import { makeWorkspace } from "./helpers";
+import { connectForTest } from "../support/connections";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-rotate-"));
 const tokens = [`sk-ant-oat01-${randomBytes(40).toString("base64url")}`, `ya29.a0${randomBytes(60).toString("base64url")}`];
@@ -25,11 +26,11 @@ const githubToken = `ghs_${randomBytes(18).toString("hex")}`;
 let h: DbHandle;
 
 const rows = async () =>
-  ((await h.db.execute(sql`select token_key_id, access_token_ciphertext, refresh_token_ciphertext from workspace_agent_configs where token_key_id is not null order by id`)) as unknown as {
+  ((await h.db.execute(sql`select token_key_id, access_token_ciphertext, refresh_token_ciphertext from workspace_connections where kind <> 'github' order by id`)) as unknown as {
     rows: { token_key_id: string; access_token_ciphertext: string; refresh_token_ciphertext: string | null }[];
   }).rows;
 const gitRows = async () =>
-  ((await h.db.execute(sql`select token_key_id, access_token_ciphertext from workspace_git_connections`)) as unknown as { rows: { token_key_id: string; access_token_ciphertext: string }[] }).rows;
+  ((await h.db.execute(sql`select token_key_id, access_token_ciphertext from workspace_connections where kind = 'github'`)) as unknown as { rows: { token_key_id: string; access_token_ciphertext: string }[] }).rows;
 const reopen = () => {
   h = openDb({ pgliteDir: path.join(dir, "pglite") });
   return h;
@@ -42,15 +43,12 @@ beforeAll(async () => {
   for (const [i, token] of tokens.entries()) {
     const f = await makeWorkspace(h.db);
     const provider = (await loadCatalog(h.db, f.adminCtx.workspace.id))[i]!;
-    await upsertAgentConfig(h.db, { workspaceId: f.adminCtx.workspace.id, providerId: provider.id, patch: { connectionStatus: "connected" } });
     const a = seal(ring, token);
     const r = i === 0 ? seal(ring, refresh).ciphertext : null;
-    await h.db.execute(
-      sql`update workspace_agent_configs set access_token_ciphertext = ${a.ciphertext}, refresh_token_ciphertext = ${r}, token_key_id = ${a.keyId} where workspace_id = ${f.adminCtx.workspace.id}`,
-    );
+    await connectForTest(h.db, { workspaceId: f.adminCtx.workspace.id, kind: provider.slug, sealed: a, refreshCiphertext: r });
     if (i === 0) {
       const g = seal(ring, githubToken);
-      await storeGitConnection(h.db, { workspaceId: f.adminCtx.workspace.id, connectedBy: f.admin.id, kind: "installation", login: null, keyId: g.keyId, accessTokenCiphertext: g.ciphertext, refreshTokenCiphertext: null, expiresAt: null });
+      await storeConnection(h.db, { workspaceId: f.adminCtx.workspace.id, kind: "github", connectedBy: f.admin.id, tokenType: "installation", login: null, keyId: g.keyId, accessTokenCiphertext: g.ciphertext, refreshTokenCiphertext: null, expiresAt: null });
     }
   }
 }, 60_000);

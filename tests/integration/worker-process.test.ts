@@ -27,6 +27,7 @@ import { startReconciler } from "@/lib/sessions/reconcile";
 import { startWorker } from "@/workers/worker";
 import { startAnthropicApi, type ModelApi } from "../support/anthropic-api";
 import { makeWorkspace, openTestPostgres } from "./helpers";
+import { connectForTest } from "../support/connections";
 
 const docker = new Docker();
 let h: DbHandle;
@@ -52,9 +53,10 @@ async function workspaceWithClaude() {
   const project = await createProject(h.db, f.adminCtx, { name: "Web", identifier: "WEB" });
   const issue = await createIssue(h.db, f.adminCtx, project, { title: "Scripted" });
   const claude = (await loadCatalog(h.db, f.adminCtx.workspace.id)).find((p) => p.slug === "claude")!;
-  await upsertAgentConfig(h.db, { workspaceId: f.adminCtx.workspace.id, providerId: claude.id, patch: { connectionStatus: "connected", maxConcurrentSessions: 20 } });
+  await upsertAgentConfig(h.db, { workspaceId: f.adminCtx.workspace.id, providerId: claude.id, patch: { maxConcurrentSessions: 20 } });
+  await connectForTest(h.db, { workspaceId: f.adminCtx.workspace.id, kind: claude.slug });
   const sealed = seal(parseKeyRing(keySpec), "sk-ant-oat01-test");
-  await h.db.execute(sql`update workspace_agent_configs set access_token_ciphertext = ${sealed.ciphertext}, token_key_id = ${sealed.keyId} where workspace_id = ${f.adminCtx.workspace.id}`);
+  await connectForTest(h.db, { workspaceId: f.adminCtx.workspace.id, kind: "claude", sealed: sealed });
   return { ...f, issue };
 }
 

@@ -24,6 +24,7 @@ import type { SandboxDriver, SandboxSpec } from "@/workers/sandbox/types";
 import { SCRIPT_USAGE, startAnthropicApi, type ModelApi } from "../support/anthropic-api";
 import { GEMINI_USAGE, startGeminiApi, type GeminiApi } from "../support/gemini-api";
 import { makeWorkspace, openTestPostgres } from "./helpers";
+import { connectForTest } from "../support/connections";
 
 // Real Docker engine, the real Claude Code binary in the real image, a scripted Messages API.
 const docker = new Docker();
@@ -98,12 +99,10 @@ async function startSession(text: string, providerSlug = "claude") {
   await upsertAgentConfig(h.db, {
     workspaceId: f.adminCtx.workspace.id,
     providerId: provider.id,
-    patch: { connectionStatus: "connected", maxConcurrentSessions: 10 },
+    patch: { maxConcurrentSessions: 10 },
   });
-  await h.db.execute(
-    // The connect flow (OAuth) stores these; here the test does it directly.
-    (await import("drizzle-orm")).sql`update workspace_agent_configs set access_token_ciphertext = ${sealed.ciphertext}, token_key_id = ${sealed.keyId} where workspace_id = ${f.adminCtx.workspace.id}`,
-  );
+  // The connect flow (OAuth) stores these; here the test does it directly.
+  await connectForTest(h.db, { workspaceId: f.adminCtx.workspace.id, kind: provider.slug, sealed });
   const { sessions } = await addComment(h.db, f.adminCtx, issue, { text }, { queue });
   const id = sessions[0]!.id;
   seen.set(id, []);

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Db } from "@/db/client";
 import type { RunContext } from "@/db/queries/session-run-context";
 import type { KeyRing } from "@/lib/crypto/token-box";
-import { getFreshGitToken, GitReconnectNeededError } from "@/lib/git/connection";
+import { getFreshToken, ReconnectNeededError } from "@/lib/connections/fresh-token";
 import { branchUrl, cloneUrl, githubConfig } from "@/lib/git/github-config";
 import { agentBranchName, githubFullName } from "@/lib/git/repository-name";
 import { commitChanges, prepareCheckout, pushBranch, type Checkout, type FileChange } from "./checkout";
@@ -55,9 +55,9 @@ export class SessionGit {
     if (!repository) return null;
     let creds: { token: string } | null;
     try {
-      creds = await getFreshGitToken(args.db, args.keyRing, args.session.workspaceId);
+      creds = await getFreshToken(args.db, args.keyRing, { workspaceId: args.session.workspaceId, kind: "github" });
     } catch (err) {
-      if (err instanceof GitReconnectNeededError) throw new GitStepError("access", err.message);
+      if (err instanceof ReconnectNeededError) throw new GitStepError("access", err.message);
       throw err;
     }
     if (!creds) throw new GitStepError("access", `This project's repository ${repository} needs GitHub: ask a workspace admin to connect GitHub in Settings → Git.`);

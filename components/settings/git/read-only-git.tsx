@@ -1,12 +1,12 @@
-import type { GitConnectionJson } from "@/lib/git/connection";
+import type { ConnectionJson } from "@/lib/connections/json";
 import { EmptyState } from "@/components/ui/page-header";
 import { ConnectionBadge } from "../badges";
-import { ConnectionSummary, GitHubMark } from "./connection-summary";
+import { ConnectionSummary, GitHubMark } from "../connection/connection-summary";
 import type { ProjectRepository } from "./repositories-card";
 import { RepositoryCheck } from "./repository-check";
 
 /** Members and guests: whether GitHub is connected and as whom, with no controls and no connection details. */
-export function ReadOnlyGitConnection({ connection }: { connection: GitConnectionJson }) {
+export function ReadOnlyGitConnection({ connection }: { connection: ConnectionJson }) {
   return (
     <div className="card px-5 py-4">
       <div className="flex items-center gap-3">
@@ -20,7 +20,7 @@ export function ReadOnlyGitConnection({ connection }: { connection: GitConnectio
         </div>
       </div>
       <div className="mt-3">
-        <ConnectionSummary connection={connection} />
+        <ConnectionSummary connection={connection} name="GitHub" disconnected="Agents cannot clone, push or open pull requests until GitHub is connected." />
       </div>
     </div>
   );

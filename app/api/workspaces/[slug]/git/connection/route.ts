@@ -1,7 +1,6 @@
-// GET, DELETE /api/workspaces/[slug]/git/connection – the workspace's GitHub connection (never its token); disconnect (admins)
-import { withWorkspace } from "@/lib/api/handler";
-import { disconnectGit, getGitConnectionView } from "@/lib/git/connection";
+// GET, DELETE /api/workspaces/[slug]/git/connection – the older path of …/connections/github/connection, kept for API clients
+import { connectionRoutes } from "@/lib/connections/routes";
 
-export const GET = withWorkspace(async (_req, { db, ctx }) => Response.json({ connection: await getGitConnectionView(db, ctx) }));
-
-export const DELETE = withWorkspace(async (_req, { db, ctx }) => Response.json({ connection: await disconnectGit(db, ctx) }), { role: "admin" });
+const routes = connectionRoutes<{ slug: string }>(() => "github");
+export const GET = routes.view;
+export const DELETE = routes.disconnect;

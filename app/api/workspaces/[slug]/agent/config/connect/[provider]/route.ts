@@ -1,11 +1,5 @@
-// POST /api/workspaces/[slug]/agent/config/connect/[provider] – start connecting a provider by OAuth (admins): the authorization URL to send the browser to
-import { withWorkspace } from "@/lib/api/handler";
-import { appBaseUrl, startAuthorization } from "@/lib/agents/oauth";
+// POST /api/workspaces/[slug]/agent/config/connect/[provider] – the older path of …/connections/[provider]/connect, kept for API clients
+import { connectionRoutes } from "@/lib/connections/routes";
 
-type P = { slug: string; provider: string };
-
-export const POST = withWorkspace<P>(
-  async (req, { db, ctx, params }) =>
-    Response.json({ authorization_url: await startAuthorization(db, ctx, params.provider, appBaseUrl(req)) }, { headers: { "cache-control": "no-store" } }),
-  { role: "admin" },
-);
+const routes = connectionRoutes<{ slug: string; provider: string }>((p) => p.provider);
+export const POST = routes.connect;

@@ -1,9 +1,5 @@
-// DELETE /api/workspaces/[slug]/agent/config/connection/[provider] – disconnect a provider, forgetting its tokens (admins)
-import { withWorkspace } from "@/lib/api/handler";
-import { disconnect } from "@/lib/agents/connection";
+// DELETE /api/workspaces/[slug]/agent/config/connection/[provider] – the older path of …/connections/[provider]/connection, kept for API clients
+import { connectionRoutes } from "@/lib/connections/routes";
 
-type P = { slug: string; provider: string };
-
-export const DELETE = withWorkspace<P>(async (_req, { db, ctx, params }) => Response.json({ provider: await disconnect(db, ctx, params.provider) }), {
-  role: "admin",
-});
+const routes = connectionRoutes<{ slug: string; provider: string }>((p) => p.provider);
+export const DELETE = routes.disconnect;

@@ -1,5 +1,5 @@
-import type { GitConnectionJson } from "@/lib/git/connection";
 import { RelativeTime } from "@/components/ui/relative-time";
+import type { ConnectionJson } from "@/lib/connections/service";
 
 /** GitHub's mark (Primer Octicons, MIT). */
 export function GitHubMark() {
@@ -13,22 +13,21 @@ export function GitHubMark() {
 const strong = (text: string) => <span className="font-medium text-slate-900">{text}</span>;
 
 /**
- * Who the connection acts as, who connected it and when, and when its token expires: whatever the
- * page handed over (members get the login only).
+ * Whom the connection acts as, who connected it and when, and when its token expires: whatever
+ * the page handed over (members get the status and login only).
  */
-export function ConnectionSummary({ connection }: { connection: GitConnectionJson }) {
-  if (connection.status === "disconnected") {
-    return <p className="text-sm text-slate-500">Agents cannot clone, push or open pull requests until GitHub is connected.</p>;
-  }
+export function ConnectionSummary({ connection, name, disconnected }: { connection: ConnectionJson; name: string; disconnected: string }) {
+  if (connection.status === "disconnected") return <p className="text-sm text-slate-500">{disconnected}</p>;
   const expires = connection.expires_at ? new Date(connection.expires_at) : null;
   const expired = !!expires && expires.getTime() <= Date.now();
-  const as = connection.login ? <>Acting as {strong(connection.login)}</> : connection.kind === "installation" ? "Through a GitHub App installation token" : "Connected";
+  const as = connection.login ? <>Acting as {strong(connection.login)}</> : connection.kind === "installation" ? "Through a GitHub App installation token" : null;
+  const by = connection.connected_by && <>{as ? " · connected by " : "Connected by "}{strong(connection.connected_by)}</>;
   return (
     <div className="space-y-1 text-sm text-slate-600">
-      {connection.status === "needs_reconnect" && <p className="text-amber-800">The token expired and could not be renewed; reconnect GitHub so agents can push again.</p>}
+      {connection.status === "needs_reconnect" && <p className="text-amber-800">The token expired and could not be renewed; reconnect {name} so its work can go on.</p>}
       <p data-testid="git-connection-details">
         {as}
-        {connection.connected_by && <> · connected by {strong(connection.connected_by)}</>}
+        {by ?? (as ? null : "Connected")}
         {connection.connected_at && (
           <>
             {" "}

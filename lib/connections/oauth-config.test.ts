@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { oauthSetup, oauthSetupHint } from "./oauth-config";
-import { challengeFor, newVerifier } from "./oauth";
+import { challengeFor, newVerifier } from "./oauth-client";
 
 const full = {
   DISPATCH_OAUTH_GEMINI_AUTHORIZE_URL: "https://accounts.google.com/o/oauth2/v2/auth",

@@ -3,14 +3,16 @@
 import { useState } from "react";
 import { FormError } from "@/components/ui/field";
 
+/** Whether the operator set up the kind's OAuth client; the hint says which variables to set when not. */
 export type OAuthAvailability = { enabled: boolean; hint: string | null };
 
 /**
  * Starts the OAuth authorization code flow: the server records a one-time state and answers with
- * the provider's authorization URL, where the browser goes next. Disabled, with the variables to
- * set in its title, when the provider has no OAuth configuration.
+ * the service's authorization URL, where the browser goes next; the service sends it back to the
+ * settings page. Disabled, with the reason, when the kind has no OAuth configuration.
  */
-export function ConnectOAuthButton({ slug, provider, name, oauth, label = "Connect with OAuth" }: { slug: string; provider: string; name: string; oauth: OAuthAvailability; label?: string }) {
+export function ConnectOAuthButton(props: { slug: string; kind: string; name: string; label: string; title: string; oauth: OAuthAvailability; primary?: boolean; disabledReasonId?: string }) {
+  const { slug, kind, name, oauth } = props;
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -18,7 +20,7 @@ export function ConnectOAuthButton({ slug, provider, name, oauth, label = "Conne
     setPending(true);
     setError(null);
     try {
-      const res = await fetch(`/api/workspaces/${encodeURIComponent(slug)}/agent/config/connect/${encodeURIComponent(provider)}`, { method: "POST" });
+      const res = await fetch(`/api/workspaces/${encodeURIComponent(slug)}/connections/${encodeURIComponent(kind)}/connect`, { method: "POST" });
       const body = (await res.json().catch(() => null)) as { authorization_url?: string; error?: { message?: string } } | null;
       if (res.ok && body?.authorization_url) {
         window.location.assign(body.authorization_url);
@@ -35,12 +37,13 @@ export function ConnectOAuthButton({ slug, provider, name, oauth, label = "Conne
     <>
       <button
         type="button"
-        className="btn-secondary"
+        className={props.primary ? "btn-primary" : "btn-secondary"}
         disabled={!oauth.enabled || pending}
-        title={oauth.enabled ? `Sign in at ${name} and allow Dispatch to use it` : (oauth.hint ?? undefined)}
+        aria-describedby={oauth.enabled ? undefined : props.disabledReasonId}
+        title={oauth.enabled ? props.title : props.disabledReasonId ? undefined : (oauth.hint ?? undefined)}
         onClick={start}
       >
-        {pending ? "Redirecting…" : label}
+        {pending ? "Redirecting…" : props.label}
       </button>
       {error && (
         <div className="basis-full">

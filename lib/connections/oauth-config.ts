@@ -1,19 +1,21 @@
 /**
- * Where each provider's OAuth 2.0 authorization server lives, from the environment:
+ * Where a model provider's OAuth 2.0 authorization server lives, from the environment:
  * DISPATCH_OAUTH_<PROVIDER>_AUTHORIZE_URL, _TOKEN_URL, _CLIENT_ID, _SCOPES (required),
  * _CLIENT_SECRET (confidential clients only) and _REVOKE_URL (optional). <PROVIDER> is the
  * provider's slug in capitals: DISPATCH_OAUTH_CLAUDE_…, DISPATCH_OAUTH_GEMINI_….
  */
-export type OAuthProviderConfig = {
+export type OAuthClientConfig = {
   authorizeUrl: string;
   tokenUrl: string;
   clientId: string;
   clientSecret: string | null;
   scopes: string;
   revokeUrl: string | null;
+  /** Parameters a server wants on its authorization page beyond RFC 6749's (GitHub: allow_signup). */
+  authorizeParams?: Record<string, string>;
 };
 
-export type OAuthSetup = { ok: true; config: OAuthProviderConfig } | { ok: false; missing: string[]; invalid: string[] };
+export type OAuthSetup = { ok: true; config: OAuthClientConfig } | { ok: false; missing: string[]; invalid: string[] };
 
 type Source = Record<string, string | undefined>;
 
@@ -50,7 +52,7 @@ export function oauthSetup(providerSlug: string, source: Source = process.env): 
   };
 }
 
-export function oauthConfigFor(providerSlug: string, source: Source = process.env): OAuthProviderConfig | null {
+export function oauthConfigFor(providerSlug: string, source: Source = process.env): OAuthClientConfig | null {
   const setup = oauthSetup(providerSlug, source);
   return setup.ok ? setup.config : null;
 }

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { DispatchError } from "@/lib/errors";
-import { checkPastedToken } from "./connection";
+import { checkPastedToken as check, PASTE_RULES } from "./pasted-tokens";
+
+/** As a model provider's kind checks it: the rule of its CLI, refusals coded bad_request:connection. */
+const checkPastedToken = (provider: { cli: string; name: string }, raw: string) => check(PASTE_RULES[provider.cli] ?? null, { name: provider.name, surface: "connection" }, raw);
 
 const claude = { cli: "claude", name: "Claude" };
 const gemini = { cli: "gemini", name: "Gemini" };
@@ -23,14 +26,14 @@ describe("pasted OAuth tokens", () => {
     const token = `sk-ant-oat01-${b64url(69)}AA`;
     expect(checkPastedToken(claude, `  ${token}\n`).token).toBe(token);
     expect(checkPastedToken(claude, `${token.slice(0, 50)}\n${token.slice(50)}`).token).toBe(token);
-    expect(checkPastedToken(claude, token).rule.lifetimeMs).toBeNull();
+    expect(checkPastedToken(claude, token).lifetimeMs).toBeNull();
   });
 
   it("accepts a Google access token for Gemini, which lives one hour", () => {
     const token = `ya29.a0${b64url(120)}`;
-    const { token: stored, rule } = checkPastedToken(gemini, token);
+    const { token: stored, lifetimeMs } = checkPastedToken(gemini, token);
     expect(stored).toBe(token);
-    expect(rule.lifetimeMs).toBe(3_600_000);
+    expect(lifetimeMs).toBe(3_600_000);
   });
 
   it("refuses an Anthropic API key, saying why and how to get an OAuth token", () => {
@@ -63,5 +66,33 @@ describe("pasted OAuth tokens", () => {
     expect(refusal({ cli: "codex", name: "Codex" }, `sk-ant-oat01-${b64url(60)}`).message).toBe(
       "Codex cannot be connected with a pasted token; use Connect with OAuth.",
     );
+  });
+});
+
+
+/** As the github kind checks it. */
+const checkPastedGitToken = (raw: string) => check(PASTE_RULES.github!, { name: "GitHub", surface: "git_connection" }, raw);
+const body = "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+
+describe("pasted GitHub tokens", () => {
+  it("takes installation and OAuth tokens, joined if the paste wrapped", () => {
+    expect(checkPastedGitToken(`ghs_${body.slice(0, 18)}\n${body.slice(18)}`)).toEqual({ token: `ghs_${body}`, tokenType: "installation", lifetimeMs: 3_600_000 });
+    expect(checkPastedGitToken(`gho_${body}`).tokenType).toBe("oauth");
+  });
+  it("refuses personal access tokens, saying why, and never repeats the token", () => {
+    for (const pat of [`ghp_${body}`, `github_pat_11AAAA_${body}`]) {
+      let message = "";
+      try {
+        checkPastedGitToken(pat);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/personal access token/);
+      expect(message).not.toContain(body);
+    }
+  });
+  it("refuses what is not a GitHub token, and an empty paste", () => {
+    expect(() => checkPastedGitToken("hunter2")).toThrow(/not a GitHub token/);
+    expect(() => checkPastedGitToken("  ")).toThrow(/No token was pasted/);
   });
 });
