@@ -4,7 +4,7 @@ import Docker from "dockerode";
 import { describeError } from "@/lib/log/describe-error";
 import { SessionFailure } from "@/lib/sessions/failure";
 import { installationId } from "./installation";
-import type { SandboxDriver, SandboxHandle, SandboxLine, SandboxSpec } from "./types";
+import type { SandboxDriver, SandboxHandle, SandboxLine, SandboxSpec, SandboxTimingHook } from "./types";
 
 export const SESSION_LABEL = "dispatch.session";
 export const WORKER_LABEL = "dispatch.worker";
@@ -35,6 +35,8 @@ export class DockerSandbox implements SandboxDriver {
     /** Containers are labelled with it and `list` sees only these. */
     private readonly installation = installationId(),
     private readonly deadlineMs = Number(process.env.DISPATCH_DOCKER_TIMEOUT_MS) > 0 ? Number(process.env.DISPATCH_DOCKER_TIMEOUT_MS) : 30_000,
+    /** Benchmarks: told when each step of a start happens (bench/worker-latency.ts). */
+    private readonly onTiming: SandboxTimingHook = () => undefined,
   ) {
     this.client = docker ?? null;
   }
@@ -86,8 +88,11 @@ export class DockerSandbox implements SandboxDriver {
   }
 
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
+    const mark = (step: Parameters<SandboxTimingHook>[1]) => this.onTiming(spec.sessionId, step, performance.timeOrigin + performance.now());
+    mark("create");
     const container = await this.call("creating the container", () => this.docker.createContainer({
       Image: spec.image,
+      ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
       Env: Object.entries({ ...spec.env, HOME_DIR: CONTAINER_HOME }).map(([k, v]) => `${k}=${v}`),
       Labels: { [SESSION_LABEL]: spec.sessionId, [WORKER_LABEL]: spec.workerId, [INSTALLATION_LABEL]: this.installation },
       User: "1000:1000",
@@ -110,6 +115,7 @@ export class DockerSandbox implements SandboxDriver {
         AutoRemove: false,
       },
     }));
+    mark("created");
     // Attach before start so not one line is missed.
     const stream = await this.call("attaching to the container", () => container.attach({ stream: true, stdout: true, stderr: true }));
     const out = new PassThrough();
@@ -119,11 +125,20 @@ export class DockerSandbox implements SandboxDriver {
       out.end();
       err.end();
     });
+    // Frames start with their stream's number (1: stdout); the first one is the CLI's first byte out.
+    const firstByte = (chunk: Buffer) => {
+      if (chunk[0] !== 1) return;
+      mark("firstByte");
+      stream.off("data", firstByte);
+    };
+    stream.on("data", firstByte);
+    mark("start");
     await this.call("starting the container", () => container.start());
+    mark("started");
 
     return {
       id: container.id,
-      lines: () => mergeLines(out, err),
+      lines: () => mergeLines(out, err, () => mark("firstLine")),
       wait: async () => {
         const res = (await container.wait()) as { StatusCode: number };
         const info = await this.call("inspecting the container", () => container.inspect()).catch(() => null);
@@ -148,13 +163,18 @@ export class DockerSandbox implements SandboxDriver {
   }
 }
 
-async function* mergeLines(out: PassThrough, err: PassThrough): AsyncIterable<SandboxLine> {
+async function* mergeLines(out: PassThrough, err: PassThrough, onFirstStdout: () => void): AsyncIterable<SandboxLine> {
   const queue: (SandboxLine | null)[] = [];
+  let firstStdout = true;
   let wake: (() => void) | null = null;
   let open = 2;
   const feed = (source: PassThrough, stream: SandboxLine["stream"]) => {
     const rl = readline.createInterface({ input: source, crlfDelay: Infinity });
     rl.on("line", (line) => {
+      if (stream === "stdout" && firstStdout) {
+        firstStdout = false;
+        onFirstStdout();
+      }
       queue.push({ stream, line });
       wake?.();
     });
