@@ -7,6 +7,7 @@
 //   byte → first stdout line → event stored → event in Redis → event at a live reader
 // The live reader is a RedisLiveHub, the one reader each web process feeds its SSE clients from
 // (in this process, not over HTTP). The model APIs are the scripted stand-ins, answering at once.
+// "Queued" is the session's last `queued` status event as stored (it holds a slot, its job follows).
 // Needs PostgreSQL and Redis on loopback, a Docker engine and the agent images (npm run images).
 // Exits non-zero, saying why, when it cannot measure.
 import { randomBytes } from "node:crypto";
@@ -161,7 +162,7 @@ async function main() {
       const run = async (i: number) => {
         const t0 = now();
         const { sessions } = await addComment(db, ctx, issue, { text: `${MENTION[cli]} [script:plain] bench ${i}` }, { queue });
-        const queuedAt = now();
+        const commentedAt = now();
         const id = sessions[0]!.id;
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(() => reject(new BenchFailure(`${cli} session ${i} did not finish within ${SESSION_DEADLINE_MS / 1000} s`)), SESSION_DEADLINE_MS);
@@ -177,11 +178,13 @@ async function main() {
           db,
           sql`select seq, type, payload->>'status' as status, extract(epoch from created_at) * 1000 as at from agent_session_events where session_id = ${id} order by seq`,
         );
+        // Queued: the session holds a slot and its job is on its way (the last `queued` event, "waiting for a worker").
+        const queued = stored.filter((e) => e.status === "queued").at(-1);
         const claim = stored.find((e) => e.status === "provisioning");
         // The first event the CLI's output caused: its start line becomes the `streaming` status.
         const first = stored.find((e) => e.status === "streaming");
         const text = stored.find((e) => e.type === "text");
-        if (!claim || !first || !text) throw new BenchFailure(`${cli} session ${i}: events missing (${stored.map((e) => e.status ?? e.type).join(", ")})`);
+        if (!queued || !claim || !first || !text) throw new BenchFailure(`${cli} session ${i}: events missing (${stored.map((e) => e.status ?? e.type).join(", ")})`);
         const inRedis = async (seq: number) => {
           const entries = (await redis.xrange(stream, "-", "+")) as [string, string[]][];
           const hit = entries.find(([, f]) => {
@@ -202,7 +205,8 @@ async function main() {
         }
         return {
           t0,
-          queuedAt,
+          commentedAt,
+          queuedAt: Number(queued.at),
           claimAt: Number(claim.at),
           ...(m as Required<Marks>),
           storedAt: Number(first.at),
@@ -260,7 +264,7 @@ async function main() {
             floorLabel: "create → --version's 1st byte",
           },
           { label: "queued → first model text at the reader", worker: d(W, (w) => w.textAtClient - w.queuedAt) },
-          { label: "(comment written, session queued)", worker: d(W, (w) => w.queuedAt - w.t0) },
+          { label: "(comment posted: addComment call → return)", worker: d(W, (w) => w.commentedAt - w.t0) },
           { label: "(floor: create + start + `true` exits)", worker: d(T, (t) => t.exitedAt - t.create) },
         ],
       });

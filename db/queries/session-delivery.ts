@@ -1,18 +1,25 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
 import { agentSessionCliStates, agentSessions, users, workspaces } from "../schema";
 
-/** What the worker needs beyond the run context to commit, push and link back: who asked, where, and the run before. */
+/**
+ * What the worker needs beyond the run context to commit, push and link back: who asked, where,
+ * and the run before — one round trip on the claim path (it was three).
+ */
 export async function loadDeliveryContext(db: Db, session: { workspaceId: string; requestedBy: string | null; parentSessionId: string | null }) {
-  const [workspace] = await db.select({ slug: workspaces.slug }).from(workspaces).where(eq(workspaces.id, session.workspaceId));
-  const [requester] = session.requestedBy ? await db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, session.requestedBy)) : [];
-  const [parent] = session.parentSessionId
-    ? await db
-        .select({ id: agentSessions.id, branch: agentSessions.branch, pullRequestUrl: agentSessions.pullRequestUrl, cliSessionId: agentSessions.cliSessionId, providerId: agentSessions.providerId })
-        .from(agentSessions)
-        .where(eq(agentSessions.id, session.parentSessionId))
-    : [];
-  return { workspaceSlug: workspace?.slug ?? "", requester: requester ?? null, parent: parent ?? null };
+  const parent = alias(agentSessions, "parent");
+  const [row] = await db
+    .select({
+      slug: workspaces.slug,
+      requester: { name: users.name, email: users.email },
+      parent: { id: parent.id, branch: parent.branch, pullRequestUrl: parent.pullRequestUrl, cliSessionId: parent.cliSessionId, providerId: parent.providerId },
+    })
+    .from(workspaces)
+    .leftJoin(users, session.requestedBy ? eq(users.id, session.requestedBy) : sql`false`)
+    .leftJoin(parent, session.parentSessionId ? eq(parent.id, session.parentSessionId) : sql`false`)
+    .where(eq(workspaces.id, session.workspaceId));
+  return { workspaceSlug: row?.slug ?? "", requester: row?.requester ?? null, parent: row?.parent ?? null };
 }
 
 export type DeliveryFields = {
