@@ -225,7 +225,10 @@ async function main() {
         const exitedAt = now();
         await h.remove();
         if (exit.exitCode !== 0) throw new BenchFailure(`floor container ${entrypoint.join(" ")} in ${images[cli]} exited ${exit.exitCode}`);
-        return { ...(marks.get(id) as Required<Marks>), exitedAt, out };
+        const m = marks.get(id) ?? {};
+        const needed = entrypoint[0] === "true" ? (["create", "created", "start", "started"] as const) : (["create", "created", "start", "started", "firstByte"] as const);
+        for (const step of needed) if (m[step] === undefined) throw new BenchFailure(`floor ${entrypoint.join(" ")} in ${images[cli]}: the sandbox never reported "${step}" (output: ${out.slice(0, 200) || "none"})`);
+        return { ...(m as Required<Marks>), exitedAt, out };
       };
 
       const W: Awaited<ReturnType<typeof run>>[] = [];
@@ -270,6 +273,8 @@ async function main() {
       });
     }
     print(tables);
+    // BENCH_SAMPLES_OUT=file: the raw samples, so runs made in turns (before / after a change) can be pooled.
+    if (process.env.BENCH_SAMPLES_OUT) await fs.writeFile(process.env.BENCH_SAMPLES_OUT, JSON.stringify(tables));
   } finally {
     await worker?.stop().catch(() => undefined);
     hub.close();
@@ -286,11 +291,11 @@ async function main() {
   }
 }
 
-function print(tables: { cli: Cli; rows: Row[] }[]) {
+function print(tables: { cli: Cli; rows: Row[] }[], runs = RUNS) {
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "–").padStart(6);
   const pcts = (xs: number[] | undefined) => (xs ? [0.5, 0.95, 0.99].map((q) => f(quantile(xs, q))).join("") : " ".repeat(18));
   const load = os.loadavg().map((l) => l.toFixed(1)).join(" ");
-  console.log(`\nworker latency, ${RUNS} alternating rounds per CLI, ms (p50 p95 p99, nearest rank); load average now ${load} on ${os.cpus().length} cores`);
+  console.log(`\nworker latency, ${runs} alternating rounds per CLI, ms (p50 p95 p99, nearest rank); load average now ${load} on ${os.cpus().length} cores`);
   console.log("live reader: a RedisLiveHub in this process (what each web process feeds its SSE clients from), not an HTTP client");
   for (const { cli, rows } of tables) {
     console.log(`\n${cli.padEnd(44)}    worker p50/p95/p99        floor p50/p95/p99   ratio p50  p99`);

@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import readline from "node:readline";
 import Docker from "dockerode";
 import { describeError } from "@/lib/log/describe-error";
@@ -120,18 +120,23 @@ export class DockerSandbox implements SandboxDriver {
     const stream = await this.call("attaching to the container", () => container.attach({ stream: true, stdout: true, stderr: true }));
     const out = new PassThrough();
     const err = new PassThrough();
-    container.modem.demuxStream(stream, out, err);
+    // The demultiplexed stdout passes a tap that notes the CLI's first byte out (for benchmarks).
+    let quiet = true;
+    const stdoutTap = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        if (quiet) {
+          quiet = false;
+          mark("firstByte");
+        }
+        out.write(chunk);
+        done();
+      },
+    });
+    container.modem.demuxStream(stream, stdoutTap, err);
     stream.on("end", () => {
       out.end();
       err.end();
     });
-    // Frames start with their stream's number (1: stdout); the first one is the CLI's first byte out.
-    const firstByte = (chunk: Buffer) => {
-      if (chunk[0] !== 1) return;
-      mark("firstByte");
-      stream.off("data", firstByte);
-    };
-    stream.on("data", firstByte);
     mark("start");
     await this.call("starting the container", () => container.start());
     mark("started");
