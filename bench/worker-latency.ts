@@ -1,85 +1,90 @@
-// npm run bench – how far the worker is from the floor Docker sets. Median of 20 runs each:
-//   queued → container started (ms)      vs  a bare create+start of the same image, hardened
-//   container stdout line → event in Redis (ms)
-// Needs PostgreSQL and Redis on loopback, a Docker engine and the agent image (npm test prepares all).
+// npm run bench – from a mention to the agent's first event, step by step, against the floor Docker
+// and the CLI set. For Claude Code and Gemini CLI, BENCH_RUNS rounds each (default 20), alternating
+// in every round: a worker run, then a floor container running `true`, then one running the CLI's
+// `--version` — both created by the worker's own DockerSandbox from the same spec (image, mounts,
+// environment, hardening), only the entrypoint differs. p50 / p95 / p99 (nearest rank) of:
+//   queued → claimed → docker create call → created → start call (attach) → started → first stdout
+//   byte → first stdout line → event stored → event in Redis → event at a live reader
+// The live reader is a RedisLiveHub, the one reader each web process feeds its SSE clients from
+// (in this process, not over HTTP). The model APIs are the scripted stand-ins, answering at once.
+// "Queued" is the session's last `queued` status event as stored (it holds a slot, its job follows).
+// Needs PostgreSQL and Redis on loopback, a Docker engine and the agent images (npm run images).
+// Exits non-zero, saying why, when it cannot measure.
 import { randomBytes } from "node:crypto";
-import { performance } from "node:perf_hooks";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import Docker from "dockerode";
 import { sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { openDb } from "../db/client";
+import { openDb, type Db } from "../db/client";
+
+/** Rows of a raw query (both drivers answer with `rows`). */
+const rows = async <T>(db: Db, q: ReturnType<typeof sql>): Promise<T[]> => ((await db.execute(q)) as unknown as { rows: T[] }).rows;
 import { prepareDatabase } from "../db/migrate";
 import { loadCatalog, upsertAgentConfig } from "../db/queries/agents";
 import { MemoryCancelSignal } from "../lib/bus/cancel-signal";
+import { RedisLiveHub } from "../lib/bus/live-hub";
 import { RedisLiveBus } from "../lib/bus/session-events";
-import type { LiveEntry } from "../lib/live/entries";
 import { addComment } from "../lib/comments/service";
 import { parseKeyRing, seal } from "../lib/crypto/token-box";
 import { createIssue } from "../lib/issues/service";
+import type { LiveEntry } from "../lib/live/entries";
 import { createProject } from "../lib/projects/service";
 import { BullSessionQueue } from "../lib/queue/session-queue";
 import { signUp } from "../lib/users/service";
 import { loadWorkspaceContext } from "../lib/workspaces/access";
 import { createWorkspace } from "../lib/workspaces/service";
-import { DockerSandbox } from "../workers/sandbox/docker-sandbox";
-import type { SandboxDriver, SandboxHandle, SandboxSpec } from "../workers/sandbox/types";
-import { startWorker } from "../workers/worker";
 import { startAnthropicApi } from "../tests/support/anthropic-api";
 import { connectForTest } from "../tests/support/connections";
+import { startGeminiApi } from "../tests/support/gemini-api";
+import { cliAdapters, PROXY_CREDENTIAL } from "../workers/cli";
+import { DockerSandbox } from "../workers/sandbox/docker-sandbox";
+import type { SandboxSpec, SandboxTimingHook } from "../workers/sandbox/types";
+import { startWorker } from "../workers/worker";
+import { quantile } from "./support/stats";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const IMAGE = "dispatch/agent-claude:latest";
+const SESSION_DEADLINE_MS = 120_000;
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const LIMITS = { memoryMb: 2048, cpus: 1, pids: 512 };
+const now = () => performance.timeOrigin + performance.now();
 
-/** Records when each session's first stdout line left the container stream. */
-class TimedSandbox implements SandboxDriver {
-  firstLineAt = new Map<string, number>();
-  constructor(private readonly inner: SandboxDriver) {}
-  imageExists = (i: string) => this.inner.imageExists(i);
-  list = () => this.inner.list();
-  removeById = (id: string) => this.inner.removeById(id);
-  async start(spec: SandboxSpec): Promise<SandboxHandle> {
-    const h = await this.inner.start(spec);
-    const seen = this.firstLineAt;
-    return {
-      ...h,
-      id: h.id,
-      wait: () => h.wait(),
-      kill: () => h.kill(),
-      remove: () => h.remove(),
-      async *lines() {
-        for await (const l of h.lines()) {
-          if (l.stream === "stdout" && !seen.has(spec.sessionId)) seen.set(spec.sessionId, Date.now());
-          yield l;
-        }
-      },
-    };
-  }
-}
+type Cli = "claude" | "gemini";
+/** How each image prints its CLI's version (the floor of "started → first stdout byte"). */
+const VERSION: Record<Cli, string[]> = {
+  claude: ["/opt/agent/bin/claude", "--version"],
+  gemini: ["node", "/opt/agent/node_modules/@google/gemini-cli/bundle/gemini.js", "--version"],
+};
+const MENTION: Record<Cli, string> = { claude: "@claude", gemini: "@gemini" };
 
-async function floor(docker: Docker): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    const c = await docker.createContainer({
-      Image: IMAGE,
-      Entrypoint: ["true"],
-      User: "1000:1000",
-      HostConfig: { NetworkMode: "none", CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges"], ReadonlyRootfs: true, Init: true, PidsLimit: 512 },
-    });
-    await c.start();
-    out.push(performance.now() - t0);
-    await c.wait();
-    await c.remove({ force: true });
-  }
-  return out;
-}
+type Step = Parameters<SandboxTimingHook>[1];
+type Marks = Partial<Record<Step, number>>;
+
+class BenchFailure extends Error {}
+
+/** One row of the table: worker samples and, where there is one, the floor's. */
+type Row = { label: string; worker: number[]; floor?: number[]; floorLabel?: string };
 
 async function main() {
+  if (!Number.isInteger(RUNS) || RUNS < 1) throw new BenchFailure(`BENCH_RUNS must be a whole number ≥ 1 (got ${process.env.BENCH_RUNS})`);
   const docker = new Docker();
+  await docker.ping().catch((err: unknown) => {
+    throw new BenchFailure(`no Docker engine answers (${(err as Error).message}): start one, see /work/shared/docker.md or README`);
+  });
+
+  const marks = new Map<string, Marks>();
+  const mark: SandboxTimingHook = (id, step, at) => {
+    const m = marks.get(id) ?? {};
+    m[step] ??= at;
+    marks.set(id, m);
+  };
+  const sandbox = new DockerSandbox(docker, `bench-${randomBytes(3).toString("hex")}`, undefined, mark);
+  // The same driver for the floors, under another installation label: the worker's container sweep never sees them.
+  const floorSandbox = new DockerSandbox(docker, `bench-floor-${randomBytes(3).toString("hex")}`, undefined, mark);
+
   const dbName = `dispatch_bench_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -90,12 +95,17 @@ async function main() {
   process.env.BULLMQ_PREFIX = `bench-${randomBytes(3).toString("hex")}`;
   const keys = `b:${randomBytes(32).toString("base64")}`;
   process.env.DISPATCH_ENCRYPTION_KEYS = keys;
-  const api = await startAnthropicApi();
-  process.env.DISPATCH_MODEL_API_CLAUDE = api.url;
+  const claudeApi = await startAnthropicApi();
+  const geminiApi = await startGeminiApi();
+  process.env.DISPATCH_MODEL_API_CLAUDE = claudeApi.url;
+  process.env.DISPATCH_MODEL_API_GEMINI = geminiApi.url;
+  const stream = `bench-live-${randomBytes(3).toString("hex")}`;
   const queue = new BullSessionQueue(redisUrl);
-  const events = new RedisLiveBus(redisUrl, `bench-live-${randomBytes(3).toString("hex")}`);
+  const events = new RedisLiveBus(redisUrl, stream);
+  const hub = new RedisLiveHub(redisUrl, stream, 1_000);
   const redis = new Redis(redisUrl);
-  const sandbox = new TimedSandbox(new DockerSandbox(docker));
+  const floorDir = await fs.mkdtemp(path.join(os.tmpdir(), "dispatch-bench-floor-"));
+  let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
   try {
     await prepareDatabase(handle, url.toString());
     const db = handle.db;
@@ -104,57 +114,204 @@ async function main() {
     const ctx = await loadWorkspaceContext(db, ws.slug, user.id);
     const project = await createProject(db, ctx, { name: "Bench", identifier: "BEN" });
     const issue = await createIssue(db, ctx, project, { title: "Bench" });
-    const claude = (await loadCatalog(db, ws.id)).find((p) => p.slug === "claude")!;
-    await upsertAgentConfig(db, { workspaceId: ws.id, providerId: claude.id, patch: { maxConcurrentSessions: 100 } });
-    const sealed = seal(parseKeyRing(keys), "sk-ant-oat01-bench");
-    await connectForTest(db, { workspaceId: ws.id, kind: claude.slug, sealed });
-
-    const worker = await startWorker({ db, events, cancel: new MemoryCancelSignal(), source: { redisUrl }, concurrency: 1, sandbox });
-    const started: number[] = [];
-    const lineToRedis: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const t0 = Date.now();
-      const { sessions } = await addComment(db, ctx, issue, { text: `@claude [script:plain] run ${i}` }, { queue });
-      const id = sessions[0]!.id;
-      for (;;) {
-        const r = (await db.execute(sql`select status, started_at from agent_sessions where id = ${id}`)) as unknown as { rows: { status: string; started_at: Date | null }[] };
-        const row = r.rows[0]!;
-        if (["completed", "failed", "timed_out", "cancelled"].includes(row.status)) {
-          if (row.status !== "completed") throw new Error(`bench session ${i} ended ${row.status}`);
-          started.push(new Date(row.started_at!).getTime() - t0);
-          break;
-        }
-        await new Promise((r2) => setTimeout(r2, 20));
-      }
-      // The first entry of this session carrying the CLI's output (not a status of the claim).
-      const entries = (await redis.xrange(events.stream, "-", "+")) as [string, string[]][];
-      const first = entries.find(([, f]) => {
-        const e = JSON.parse(f[1]!) as LiveEntry;
-        return e.kind === "session" && e.sessionId === id && e.events.some((x) => x.type !== "status");
-      });
-      if (!first) throw new Error(`bench session ${i}: no output event reached Redis`);
-      lineToRedis.push(Number(first[0].split("-")[0]) - sandbox.firstLineAt.get(id)!);
+    const sealed = seal(parseKeyRing(keys), "bench-access-token");
+    const catalog = await loadCatalog(db, ws.id);
+    const images = {} as Record<Cli, string>;
+    for (const cli of ["claude", "gemini"] as const) {
+      const provider = catalog.find((p) => p.slug === cli);
+      if (!provider) throw new BenchFailure(`the seed has no ${cli} provider`);
+      // BENCH_IMAGE_TAG compares an image build (e.g. before/after a change) under the same code.
+      images[cli] = process.env.BENCH_IMAGE_TAG ? provider.image.replace(/:[^:/]+$/, "") + `:${process.env.BENCH_IMAGE_TAG}` : provider.image;
+      if (images[cli] !== provider.image) await db.execute(sql`update agent_providers set image = ${images[cli]} where id = ${provider.id}`);
+      if (!(await sandbox.imageExists(provider.image))) throw new BenchFailure(`the agent image ${provider.image} is missing: build it with npm run images`);
+      await upsertAgentConfig(db, { workspaceId: ws.id, providerId: provider.id, patch: { maxConcurrentSessions: 100 } });
+      await connectForTest(db, { workspaceId: ws.id, kind: cli, sealed });
     }
-    await worker.stop();
-    await redis.del(events.stream);
-    const bare = await floor(docker);
 
-    const fmt = (n: number) => n.toFixed(1).padStart(8);
-    console.log(`\nworker latency, median of ${RUNS} (ms)`);
-    console.log(`  queued → container started          ${fmt(median(started))}`);
-    console.log(`  floor: bare hardened create+start   ${fmt(median(bare))}`);
-    console.log(`  ratio                               ${fmt(median(started) / median(bare))}x`);
-    console.log(`  stdout line → event in Redis        ${fmt(median(lineToRedis))}   (database write, then XADD)`);
+    // Every entry of the bench's live stream, as a web process's reader receives it.
+    const arrivals = new Map<string, { seqs: number[]; at: number }[]>();
+    const done = new Map<string, () => void>();
+    hub.subscribe(`workspace:${ws.id}`, (e: LiveEntry) => {
+      if (e.kind !== "session") return;
+      const list = arrivals.get(e.sessionId) ?? [];
+      list.push({ seqs: e.events.map((x) => x.seq), at: now() });
+      arrivals.set(e.sessionId, list);
+      if (e.events.some((x) => x.type === "done")) done.get(e.sessionId)?.();
+    });
+    await hub.ready();
+
+    worker = await startWorker({ db, events, cancel: new MemoryCancelSignal(), source: { redisUrl }, concurrency: 1, sandbox, reconcile: false, runner: { limits: LIMITS } });
+
+    const tables: { cli: Cli; rows: Row[] }[] = [];
+    for (const cli of ["claude", "gemini"] as const) {
+      const floorSpec = (id: string, entrypoint: string[]): SandboxSpec => ({
+        sessionId: id,
+        workerId: worker!.workerId,
+        image: images[cli],
+        workDir: path.join(floorDir, "work"),
+        runDir: path.join(floorDir, "run"),
+        homeDir: path.join(floorDir, "home"),
+        env: cliAdapters[cli]!.containerEnv({ model: "bench", token: PROXY_CREDENTIAL, resume: null }),
+        limits: LIMITS,
+        network: "none",
+        entrypoint,
+      });
+      for (const d of ["work", "run", "home"]) await fs.mkdir(path.join(floorDir, d), { recursive: true });
+      await fs.chown(path.join(floorDir, "work"), 1000, 1000).catch(() => undefined);
+      await fs.chown(path.join(floorDir, "home"), 1000, 1000).catch(() => undefined);
+
+      const run = async (i: number) => {
+        const t0 = now();
+        const { sessions } = await addComment(db, ctx, issue, { text: `${MENTION[cli]} [script:plain] bench ${i}` }, { queue });
+        const commentedAt = now();
+        const id = sessions[0]!.id;
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new BenchFailure(`${cli} session ${i} did not finish within ${SESSION_DEADLINE_MS / 1000} s`)), SESSION_DEADLINE_MS);
+          done.set(id, () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        done.delete(id);
+        const [row] = await rows<{ status: string; error_message: string | null }>(db, sql`select status, error_message from agent_sessions where id = ${id}`);
+        if (row?.status !== "completed") throw new BenchFailure(`${cli} session ${i} ended ${row?.status}: ${row?.error_message ?? ""}`);
+        const stored = await rows<{ seq: number; type: string; status: string | null; at: string }>(
+          db,
+          sql`select seq, type, payload->>'status' as status, extract(epoch from created_at) * 1000 as at from agent_session_events where session_id = ${id} order by seq`,
+        );
+        // Queued: the session holds a slot and its job is on its way (the last `queued` event, "waiting for a worker").
+        const queued = stored.filter((e) => e.status === "queued").at(-1);
+        const claim = stored.find((e) => e.status === "provisioning");
+        // The first event the CLI's output caused: its start line becomes the `streaming` status.
+        const first = stored.find((e) => e.status === "streaming");
+        const text = stored.find((e) => e.type === "text");
+        if (!queued || !claim || !first || !text) throw new BenchFailure(`${cli} session ${i}: events missing (${stored.map((e) => e.status ?? e.type).join(", ")})`);
+        const inRedis = async (seq: number) => {
+          const entries = (await redis.xrange(stream, "-", "+")) as [string, string[]][];
+          const hit = entries.find(([, f]) => {
+            const e = JSON.parse(f[1]!) as LiveEntry;
+            return e.kind === "session" && e.sessionId === id && e.events.some((x) => x.seq === seq);
+          });
+          if (!hit) throw new BenchFailure(`${cli} session ${i}: event ${seq} never reached Redis`);
+          return Number(hit[0].split("-")[0]);
+        };
+        const atClient = (seq: number) => {
+          const hit = arrivals.get(id)?.find((a) => a.seqs.includes(seq));
+          if (!hit) throw new BenchFailure(`${cli} session ${i}: event ${seq} never reached the live reader`);
+          return hit.at;
+        };
+        const m = marks.get(id) ?? {};
+        for (const step of ["create", "created", "start", "started", "firstByte", "firstLine"] as const) {
+          if (m[step] === undefined) throw new BenchFailure(`${cli} session ${i}: the sandbox never reported "${step}"`);
+        }
+        return {
+          t0,
+          commentedAt,
+          queuedAt: Number(queued.at),
+          claimAt: Number(claim.at),
+          ...(m as Required<Marks>),
+          storedAt: Number(first.at),
+          redisAt: await inRedis(first.seq),
+          clientAt: atClient(first.seq),
+          textAtClient: atClient(text.seq),
+        };
+      };
+
+      const floor = async (entrypoint: string[]) => {
+        const id = `floor-${randomBytes(6).toString("hex")}`;
+        const h = await floorSandbox.start(floorSpec(id, entrypoint));
+        let out = "";
+        for await (const l of h.lines()) if (l.stream === "stdout") out += l.line;
+        const exit = await h.wait();
+        const exitedAt = now();
+        await h.remove();
+        if (exit.exitCode !== 0) throw new BenchFailure(`floor container ${entrypoint.join(" ")} in ${images[cli]} exited ${exit.exitCode}`);
+        const m = marks.get(id) ?? {};
+        const needed = entrypoint[0] === "true" ? (["create", "created", "start", "started"] as const) : (["create", "created", "start", "started", "firstByte"] as const);
+        for (const step of needed) if (m[step] === undefined) throw new BenchFailure(`floor ${entrypoint.join(" ")} in ${images[cli]}: the sandbox never reported "${step}" (output: ${out.slice(0, 200) || "none"})`);
+        return { ...(m as Required<Marks>), exitedAt, out };
+      };
+
+      const W: Awaited<ReturnType<typeof run>>[] = [];
+      const T: Awaited<ReturnType<typeof floor>>[] = [];
+      const V: Awaited<ReturnType<typeof floor>>[] = [];
+      // One round not counted: the first container of an image pays for loading its files.
+      await run(-1);
+      await floor(["true"]);
+      const version = await floor(VERSION[cli]);
+      if (!version.firstByte) throw new BenchFailure(`${VERSION[cli].join(" ")} printed nothing in ${images[cli]}`);
+      for (let i = 0; i < RUNS; i++) {
+        W.push(await run(i));
+        T.push(await floor(["true"]));
+        V.push(await floor(VERSION[cli]));
+        process.stderr.write(`\r${cli}: ${i + 1}/${RUNS} rounds`);
+      }
+      process.stderr.write("\n");
+      const d = <X>(xs: X[], f: (x: X) => number) => xs.map(f);
+      tables.push({
+        cli,
+        rows: [
+          { label: "queued → claimed (job picked up, claim committed)", worker: d(W, (w) => w.claimAt - w.queuedAt) },
+          { label: "claimed → docker create call", worker: d(W, (w) => w.create - w.claimAt) },
+          { label: "create", worker: d(W, (w) => w.created - w.create), floor: d(T, (t) => t.created - t.create) },
+          { label: "created → start call (attach)", worker: d(W, (w) => w.start - w.created), floor: d(T, (t) => t.start - t.created) },
+          { label: "start", worker: d(W, (w) => w.started - w.start), floor: d(T, (t) => t.started - t.start) },
+          { label: "started → first stdout byte", worker: d(W, (w) => w.firstByte - w.started), floor: d(V, (v) => v.firstByte - v.started), floorLabel: "--version" },
+          { label: "first byte → first stdout line", worker: d(W, (w) => w.firstLine - w.firstByte) },
+          { label: "first line → event stored", worker: d(W, (w) => w.storedAt - w.firstLine) },
+          { label: "event stored → in Redis", worker: d(W, (w) => w.redisAt - w.storedAt) },
+          { label: "in Redis → at the live reader", worker: d(W, (w) => w.clientAt - w.redisAt) },
+          {
+            label: "QUEUED → FIRST AGENT EVENT at the reader",
+            worker: d(W, (w) => w.clientAt - w.queuedAt),
+            floor: d(V, (v) => v.firstByte - v.create),
+            floorLabel: "create → --version's 1st byte",
+          },
+          { label: "queued → first model text at the reader", worker: d(W, (w) => w.textAtClient - w.queuedAt) },
+          { label: "(comment posted: addComment call → return)", worker: d(W, (w) => w.commentedAt - w.t0) },
+          { label: "(floor: create + start + `true` exits)", worker: d(T, (t) => t.exitedAt - t.create) },
+        ],
+      });
+    }
+    print(tables);
+    // BENCH_SAMPLES_OUT=file: the raw samples, so runs made in turns (before / after a change) can be pooled.
+    if (process.env.BENCH_SAMPLES_OUT) await fs.writeFile(process.env.BENCH_SAMPLES_OUT, JSON.stringify(tables));
   } finally {
+    await worker?.stop().catch(() => undefined);
+    hub.close();
     await queue.destroy().catch(() => undefined);
+    await redis.del(stream).catch(() => undefined);
     await events.close();
     redis.disconnect();
-    await api.close();
+    await claudeApi.close();
+    await geminiApi.close();
     await handle.close();
+    await fs.rm(floorDir, { recursive: true, force: true }).catch(() => undefined);
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
   }
 }
 
-await main();
-process.exit(0);
+function print(tables: { cli: Cli; rows: Row[] }[], runs = RUNS) {
+  const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "–").padStart(6);
+  const pcts = (xs: number[] | undefined) => (xs ? [0.5, 0.95, 0.99].map((q) => f(quantile(xs, q))).join("") : " ".repeat(18));
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(" ");
+  console.log(`\nworker latency, ${runs} alternating rounds per CLI, ms (p50 p95 p99, nearest rank); load average now ${load} on ${os.cpus().length} cores`);
+  console.log("live reader: a RedisLiveHub in this process (what each web process feeds its SSE clients from), not an HTTP client");
+  for (const { cli, rows } of tables) {
+    console.log(`\n${cli.padEnd(44)}    worker p50/p95/p99        floor p50/p95/p99   ratio p50  p99`);
+    for (const r of rows) {
+      const ratio = r.floor ? `${(quantile(r.worker, 0.5) / quantile(r.floor, 0.5)).toFixed(2).padStart(9)}${(quantile(r.worker, 0.99) / quantile(r.floor, 0.99)).toFixed(2).padStart(6)}` : "";
+      console.log(`  ${r.label.padEnd(44)}${pcts(r.worker)}      ${pcts(r.floor)}${ratio}${r.floorLabel ? `   (floor: ${r.floorLabel})` : ""}`);
+    }
+  }
+  console.log("\nfloors: DockerSandbox.start with the worker's spec (image, mounts, env, hardening), entrypoint `true` or the CLI's --version; rounds alternate worker, true, --version.");
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`\nworker-latency bench FAILED: ${err instanceof BenchFailure ? err.message : (err as Error)?.stack ?? String(err)}`);
+    process.exit(1);
+  },
+);

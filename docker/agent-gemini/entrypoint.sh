@@ -11,14 +11,16 @@ mkdir -p "$HOME/.gemini"
 cat >"$HOME/.gemini/settings.json" <<JSON
 {"security":{"auth":{"selectedType":"oauth-personal"}},"privacy":{"usageStatisticsEnabled":false},"general":{"maxAttempts":${GEMINI_MAX_ATTEMPTS:-2}}}
 JSON
+# The model API is reached through the mounted socket, never directly: the relay runs inside the
+# CLI's own Node process (--import), listening before the CLI's code starts.
+set --
 if [ -S /run/dispatch/api.sock ]; then
-  node /opt/agent/relay.mjs >/dev/null 2>&1 &
+  set -- --import /opt/agent/relay.mjs
   export CODE_ASSIST_ENDPOINT="http://127.0.0.1:${DISPATCH_RELAY_PORT:-8787}"
-  i=0; while [ $i -lt 50 ] && ! node -e "require('net').connect(${DISPATCH_RELAY_PORT:-8787},'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))" 2>/dev/null; do i=$((i+1)); sleep 0.05; done
 fi
-export GOOGLE_GENAI_USE_GCA=true GEMINI_CLI_NO_RELAUNCH=true
+export GOOGLE_GENAI_USE_GCA=true
 
 # The prompt goes in on stdin (the CLI puts it before the -p text): never in argv or the environment.
-set -- -p "Follow the instructions given on standard input." --output-format stream-json --skip-trust --yolo -m "${DISPATCH_MODEL:?DISPATCH_MODEL is required}"
+set -- "$@" /opt/agent/node_modules/@google/gemini-cli/bundle/gemini.js -p "Follow the instructions given on standard input." --output-format stream-json --skip-trust --yolo -m "${DISPATCH_MODEL:?DISPATCH_MODEL is required}"
 [ -n "${DISPATCH_RESUME:-}" ] && set -- "$@" --resume "$DISPATCH_RESUME"
-exec node /opt/agent/node_modules/@google/gemini-cli/bundle/gemini.js "$@" <"$PROMPT_FILE"
+exec node "$@" <"$PROMPT_FILE"

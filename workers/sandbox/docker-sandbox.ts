@@ -1,11 +1,11 @@
-import { PassThrough } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import readline from "node:readline";
 import Docker from "dockerode";
 import { env } from "@/lib/env";
 import { describeError } from "@/lib/log/describe-error";
 import { SessionFailure } from "@/lib/sessions/failure";
 import { installationId } from "./installation";
-import type { SandboxDriver, SandboxHandle, SandboxLine, SandboxSpec } from "./types";
+import type { SandboxDriver, SandboxHandle, SandboxLine, SandboxSpec, SandboxTimingHook } from "./types";
 
 export const SESSION_LABEL = "dispatch.session";
 export const WORKER_LABEL = "dispatch.worker";
@@ -36,6 +36,8 @@ export class DockerSandbox implements SandboxDriver {
     /** Containers are labelled with it and `list` sees only these. */
     private readonly installation = installationId(),
     private readonly deadlineMs = env().DISPATCH_DOCKER_TIMEOUT_MS ?? 30_000,
+    /** Benchmarks: told when each step of a start happens (bench/worker-latency.ts). */
+    private readonly onTiming: SandboxTimingHook = () => undefined,
   ) {
     this.client = docker ?? null;
   }
@@ -87,8 +89,11 @@ export class DockerSandbox implements SandboxDriver {
   }
 
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
+    const mark = (step: Parameters<SandboxTimingHook>[1]) => this.onTiming(spec.sessionId, step, performance.timeOrigin + performance.now());
+    mark("create");
     const container = await this.call("creating the container", () => this.docker.createContainer({
       Image: spec.image,
+      ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
       Env: Object.entries({ ...spec.env, HOME_DIR: CONTAINER_HOME }).map(([k, v]) => `${k}=${v}`),
       Labels: { [SESSION_LABEL]: spec.sessionId, [WORKER_LABEL]: spec.workerId, [INSTALLATION_LABEL]: this.installation },
       User: "1000:1000",
@@ -111,20 +116,35 @@ export class DockerSandbox implements SandboxDriver {
         AutoRemove: false,
       },
     }));
+    mark("created");
     // Attach before start so not one line is missed.
     const stream = await this.call("attaching to the container", () => container.attach({ stream: true, stdout: true, stderr: true }));
     const out = new PassThrough();
     const err = new PassThrough();
-    container.modem.demuxStream(stream, out, err);
+    // The demultiplexed stdout passes a tap that notes the CLI's first byte out (for benchmarks).
+    let quiet = true;
+    const stdoutTap = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        if (quiet) {
+          quiet = false;
+          mark("firstByte");
+        }
+        out.write(chunk);
+        done();
+      },
+    });
+    container.modem.demuxStream(stream, stdoutTap, err);
     stream.on("end", () => {
       out.end();
       err.end();
     });
+    mark("start");
     await this.call("starting the container", () => container.start());
+    mark("started");
 
     return {
       id: container.id,
-      lines: () => mergeLines(out, err),
+      lines: () => mergeLines(out, err, () => mark("firstLine")),
       wait: async () => {
         const res = (await container.wait()) as { StatusCode: number };
         const info = await this.call("inspecting the container", () => container.inspect()).catch(() => null);
@@ -149,13 +169,18 @@ export class DockerSandbox implements SandboxDriver {
   }
 }
 
-async function* mergeLines(out: PassThrough, err: PassThrough): AsyncIterable<SandboxLine> {
+async function* mergeLines(out: PassThrough, err: PassThrough, onFirstStdout: () => void): AsyncIterable<SandboxLine> {
   const queue: (SandboxLine | null)[] = [];
+  let firstStdout = true;
   let wake: (() => void) | null = null;
   let open = 2;
   const feed = (source: PassThrough, stream: SandboxLine["stream"]) => {
     const rl = readline.createInterface({ input: source, crlfDelay: Infinity });
     rl.on("line", (line) => {
+      if (stream === "stdout" && firstStdout) {
+        firstStdout = false;
+        onFirstStdout();
+      }
       queue.push({ stream, line });
       wake?.();
     });

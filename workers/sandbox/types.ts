@@ -12,7 +12,12 @@ export type SandboxSpec = {
   limits: { memoryMb: number; cpus: number; pids: number };
   /** "none" (the default): the model API only through the mounted socket. "bridge": the provider's direct-network opt-out. */
   network?: "none" | "bridge";
+  /** Instead of the image's entrypoint (benchmarks measure the floor with `true` and the CLI's `--version`). */
+  entrypoint?: string[];
 };
+
+/** A step of starting a container and the wall-clock time (epoch ms, sub-ms precision) it happened at. */
+export type SandboxTimingHook = (sessionId: string, step: "create" | "created" | "start" | "started" | "firstByte" | "firstLine", at: number) => void;
 
 export type SandboxLine = { stream: "stdout" | "stderr"; line: string };
 
