@@ -2,6 +2,7 @@ import "../support/next-async-storage";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
@@ -13,9 +14,11 @@ delete process.env.NEXTAUTH_URL;
 import { getDbHandle } from "@/db/client";
 import { prepareDatabase } from "@/db/migrate";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
+import { agentSessions } from "@/db/schema";
 import { getLiveHub } from "@/lib/bus/live-hub";
 import { createSkill } from "@/lib/agents/skills";
 import { addComment } from "@/lib/comments/service";
+import { notifySessionEnded } from "@/lib/inbox/notify";
 import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { MemorySessionQueue } from "@/lib/queue/session-queue";
@@ -33,7 +36,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20_250_611);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
 const root = path.resolve(import.meta.dirname, "../..");
 
-type Fixture = { slug: string; admin: string; member: string; memberId: string; projectId: string; issueId: string; sessionId: string; skillId: string; commentId: string };
+type Fixture = { slug: string; admin: string; member: string; memberId: string; projectId: string; issueId: string; sessionId: string; skillId: string; commentId: string; inboxItemId: string };
 let fx: Fixture;
 
 beforeAll(async () => {
@@ -58,6 +61,8 @@ beforeAll(async () => {
     sessionId: posted.sessions[0]!.id,
     skillId: (await createSkill(db, f.adminCtx, { name: "Review", trigger: "review" })).id,
     commentId: posted.comment.id,
+    // An item in the member's inbox (the member started the session), for PATCH …/inbox/[id].
+    inboxItemId: (await notifySessionEnded(db, (await db.select().from(agentSessions).where(eq(agentSessions.id, posted.sessions[0]!.id)))[0]!))[0]!.id,
   };
 });
 afterAll(async () => {
@@ -84,6 +89,8 @@ const bodies = (): Record<string, unknown> => ({
   "PUT /api/workspaces/[slug]/agent/config": { providers: [{ provider_slug: "claude", enabled: true, max_concurrent_sessions: 3, timeout_minutes: 10, when_full: "queue", variants: [{ slug: "opus", enabled: true }] }] },
   "PUT /api/workspaces/[slug]/agent/config/token/[provider]": { token: "sk-ant-oat01-" + "a".repeat(60), expires_at: "2030-01-01T00:00:00Z" },
   "PUT /api/workspaces/[slug]/git/token": { token: "ghs_" + "a".repeat(36) },
+  "PUT /api/workspaces/[slug]/connections/[kind]/token": { token: "sk-ant-oat01-" + "a".repeat(60), expires_at: "2030-01-01T00:00:00Z" },
+  "PATCH /api/workspaces/[slug]/inbox/[id]": { read: true },
   "POST /api/workspaces/[slug]/agent/invoke": { project_id: fx.projectId, issue_id: fx.issueId, comment_text: "@claude hi", agents: [{ provider_slug: "claude" }] },
 });
 /** Query parameters each GET route reads, with a value that works. */
@@ -96,12 +103,14 @@ const queries = (): Record<string, Record<string, string>> => ({
   "/api/workspaces/[slug]/agent/sessions/[id]/stream": { last_event_id: "1" },
   "/api/workspaces/[slug]/agent/config/callback/[provider]": { code: "c", state: "s", error: "access_denied" },
   "/api/workspaces/[slug]/git/callback": { code: "c", state: "s", error: "access_denied" },
+  "/api/workspaces/[slug]/connections/[kind]/callback": { code: "c", state: "s", error: "access_denied" },
 });
 const realParam = (route: string, name: string): string => {
   if (name === "slug") return fx.slug;
   if (name === "key") return "WEB-1";
   if (name === "identifier") return "WEB";
-  if (name === "provider") return "claude";
+  if (name === "provider" || name === "kind") return "claude";
+  if (route.includes("/inbox/")) return fx.inboxItemId;
   if (name === "userId") return fx.memberId;
   if (route.includes("/sessions/")) return fx.sessionId;
   if (route.includes("/skills/")) return fx.skillId;

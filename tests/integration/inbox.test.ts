@@ -9,7 +9,7 @@ delete process.env.REDIS_URL;
 import { eq, sql } from "drizzle-orm";
 import { getDbHandle, type DbHandle } from "@/db/client";
 import { prepareDatabase } from "@/db/migrate";
-import { connectForTest } from "../support/connections";
+import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
 import { agentSessions, inboxItems } from "@/db/schema";
 import { addComment, editComment } from "@/lib/comments/service";
 import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
@@ -28,6 +28,7 @@ import * as itemRoute from "@/app/api/workspaces/[slug]/inbox/[id]/route";
 import * as readAllRoute from "@/app/api/workspaces/[slug]/inbox/read-all/route";
 import { makeUser, makeWorkspace } from "./helpers";
 import { call, cookieFor } from "./route-client";
+import { connectForTest } from "../support/connections";
 
 let h: DbHandle;
 // Nothing takes jobs from it: sessions stay where the test moves them.
@@ -45,6 +46,8 @@ async function fixture() {
   const f = await makeWorkspace(h.db, ["member", "guest"]);
   const project = await createProject(h.db, f.adminCtx, { name: "Web", identifier: "WEB" });
   const issue = await createIssue(h.db, f.adminCtx, project, { title: "Totals are off", description: "" });
+  const provider = (await loadCatalog(h.db, f.adminCtx.workspace.id)).find((p) => p.slug === "claude")!;
+  await upsertAgentConfig(h.db, { workspaceId: f.adminCtx.workspace.id, providerId: provider.id, patch: {} });
   await connectForTest(h.db, { workspaceId: f.adminCtx.workspace.id, kind: "claude" });
   return { ...f, issue, member: f.members[0]!, guest: f.members[1]! };
 }
