@@ -2,3 +2,4 @@ export * from "./host";
 export * from "./agents";
 export * from "./oauth";
 export * from "./git";
+export * from "./labels";
