@@ -5,9 +5,15 @@ import type { Project } from "@/db/schema";
 import { DispatchError } from "@/lib/errors";
 import { getProjectOrThrow } from "@/lib/projects/service";
 import type { WorkspaceContext } from "@/lib/workspaces/access";
+import { listAssignments } from "@/db/queries/issue-assignments";
 import { getIssueByKeyOrThrow, type IssueWithProject } from "./service";
+import { toTimelineAssignment, type TimelineAssignment } from "./timeline";
 
-export { getIssues } from "./service";
+export { findIssues, getIssues } from "./service";
+
+/** The issue's assignee changes for its timeline, oldest first. */
+export const getAssignments = async (db: Db, ctx: WorkspaceContext, issueId: string): Promise<TimelineAssignment[]> =>
+  (await listAssignments(db, { workspaceId: ctx.workspace.id, issueId })).map(toTimelineAssignment);
 
 /** Page loaders: a missing project or issue renders the 404 page. */
 async function orNotFound<T>(load: Promise<T>): Promise<T> {
