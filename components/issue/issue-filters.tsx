@@ -22,13 +22,27 @@ export function IssueFilters({ current, base, people, agents, labels }: Props) {
   const router = useRouter();
   const pathname = usePathname();
   const [q, setQ] = useState(current.q);
+  const [values, setValues] = useState(current);
   const typing = useRef<ReturnType<typeof setTimeout>>(undefined);
+  // What was chosen last, ahead of the URL: two quick changes must not build on a render that has not arrived yet.
+  const chosen = useRef(current);
+  const asked = useRef(new Set<string>());
 
-  useEffect(() => setQ(current.q), [current.q]);
+  useEffect(() => {
+    // A render of a view this bar asked for (maybe one since overtaken) changes nothing here, so it never
+    // undoes a later choice or text typed since; any other (a tab, back, a shared link) is adopted.
+    if (asked.current.has(JSON.stringify(current))) return;
+    chosen.current = current;
+    setValues(current);
+    setQ(current.q);
+  }, [current]);
   useEffect(() => () => clearTimeout(typing.current), []);
 
   function go(change: Partial<Props["current"]>) {
-    const next = { ...current, q, ...change };
+    const next = { ...chosen.current, ...change };
+    chosen.current = next;
+    asked.current.add(JSON.stringify(next));
+    setValues(next);
     const params = new URLSearchParams(base);
     for (const [k, v] of Object.entries(next)) if (v) params.set(k, v);
     const query = params.toString();
@@ -41,7 +55,7 @@ export function IssueFilters({ current, base, people, agents, labels }: Props) {
     typing.current = setTimeout(() => go({ q: value.trim() }), 300);
   }
 
-  const active = current.priority || current.assignee || current.label || current.q;
+  const active = values.priority || values.assignee || values.label || values.q;
   const select = "input w-auto py-1 pr-8 text-sm";
   return (
     <div className="mb-4 flex flex-wrap items-center gap-2" role="search" aria-label="Filter issues">
@@ -55,7 +69,7 @@ export function IssueFilters({ current, base, people, agents, labels }: Props) {
         onChange={(e) => onSearch(e.target.value)}
         onKeyDown={(e) => e.key === "Enter" && (clearTimeout(typing.current), go({ q: q.trim() }))}
       />
-      <select aria-label="Priority filter" className={select} value={current.priority} onChange={(e) => go({ priority: e.target.value })}>
+      <select aria-label="Priority filter" className={select} value={values.priority} onChange={(e) => go({ priority: e.target.value })}>
         <option value="">Any priority</option>
         {ISSUE_PRIORITIES.filter((p) => p !== "none").map((p) => (
           <option key={p} value={p}>
@@ -64,7 +78,7 @@ export function IssueFilters({ current, base, people, agents, labels }: Props) {
         ))}
         <option value="none">{PRIORITY_LABELS.none}</option>
       </select>
-      <select aria-label="Assignee filter" className={select} value={current.assignee} onChange={(e) => go({ assignee: e.target.value })}>
+      <select aria-label="Assignee filter" className={select} value={values.assignee} onChange={(e) => go({ assignee: e.target.value })}>
         <option value="">Anyone</option>
         <option value="me">Assigned to me</option>
         <option value="none">Unassigned</option>
@@ -87,7 +101,7 @@ export function IssueFilters({ current, base, people, agents, labels }: Props) {
           </optgroup>
         )}
       </select>
-      <select aria-label="Label filter" className={select} value={current.label} onChange={(e) => go({ label: e.target.value })}>
+      <select aria-label="Label filter" className={select} value={values.label} onChange={(e) => go({ label: e.target.value })}>
         <option value="">Any label</option>
         {labels.map((o) => (
           <option key={o.value} value={o.value}>

@@ -49,7 +49,9 @@ export const Timeline = observer(function Timeline({ slug, issueKey, issue, curr
   useEffect(() => {
     store.onIssueChanged = () => router.refresh();
   }, [store, router]);
-  useEffect(() => () => agents.dispose(), [agents]);
+  // A layout cleanup, so it runs before a remounted timeline's hydrate: a passive one ran after it and
+  // emptied the store that the new timeline had just filled (seen when a refresh remounted the page).
+  useLayoutEffect(() => () => agents.dispose(), [agents]);
   const list = hydrated ? store.comments : comments;
   // An agent's answer comment is shown inside its session's card, not twice.
   const shownInCard = new Set(sessions.map((s) => s.id));
