@@ -23,7 +23,6 @@ export function IssueFilters({ current, base, people, agents, labels }: Props) {
   const pathname = usePathname();
   const [q, setQ] = useState(current.q);
   const [values, setValues] = useState(current);
-  const typing = useRef<ReturnType<typeof setTimeout>>(undefined);
   // What was chosen last, ahead of the URL: two quick changes must not build on a render that has not arrived yet.
   const chosen = useRef(current);
   const asked = useRef(new Set<string>());
@@ -36,10 +35,11 @@ export function IssueFilters({ current, base, people, agents, labels }: Props) {
     setValues(current);
     setQ(current.q);
   }, [current]);
-  useEffect(() => () => clearTimeout(typing.current), []);
 
+  // A change of the URL re-renders (often remounts) the page: the search is sent on Enter or on leaving the
+  // box, never mid-typing, and text typed but not sent yet goes along with any other change.
   function go(change: Partial<Props["current"]>) {
-    const next = { ...chosen.current, ...change };
+    const next = { ...chosen.current, q: q.trim(), ...change };
     chosen.current = next;
     asked.current.add(JSON.stringify(next));
     setValues(next);
@@ -49,12 +49,6 @@ export function IssueFilters({ current, base, people, agents, labels }: Props) {
     router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
   }
 
-  function onSearch(value: string) {
-    setQ(value);
-    clearTimeout(typing.current);
-    typing.current = setTimeout(() => go({ q: value.trim() }), 300);
-  }
-
   const active = values.priority || values.assignee || values.label || values.q;
   const select = "input w-auto py-1 pr-8 text-sm";
   return (
@@ -62,12 +56,13 @@ export function IssueFilters({ current, base, people, agents, labels }: Props) {
       <input
         type="search"
         aria-label="Search titles"
-        placeholder="Search titles…"
+        placeholder="Search titles… (Enter)"
         className="input w-56 py-1 text-sm"
         value={q}
         maxLength={200}
-        onChange={(e) => onSearch(e.target.value)}
-        onKeyDown={(e) => e.key === "Enter" && (clearTimeout(typing.current), go({ q: q.trim() }))}
+        onChange={(e) => setQ(e.target.value)}
+        onKeyDown={(e) => e.key === "Enter" && go({})}
+        onBlur={() => q.trim() !== chosen.current.q && go({})}
       />
       <select aria-label="Priority filter" className={select} value={values.priority} onChange={(e) => go({ priority: e.target.value })}>
         <option value="">Any priority</option>

@@ -104,9 +104,11 @@ describe("labels, priority and the issue list's filters", () => {
     await expect.poll(() => titles(), eventually).toHaveLength(3);
 
     await page.getByRole("searchbox", { name: "Search titles" }).fill("sign");
+    await page.keyboard.press("Enter");
     await expect.poll(() => titles(), eventually).toEqual(["WEB-3"]);
     expect(new URL(page.url()).searchParams.get("q")).toBe("sign");
     await page.getByRole("searchbox", { name: "Search titles" }).fill("100%");
+    await page.keyboard.press("Enter");
     await expect.poll(() => page.getByText("No issues match these filters").count(), eventually).toBe(1);
     await page.getByRole("searchbox", { name: "Search titles" }).fill("o");
     await page.getByRole("combobox", { name: "Label filter" }).selectOption({ label: "frontend" });

@@ -116,7 +116,9 @@ export default async function ProjectPage({
                     )}
                     {i.assignee && (
                       <span className="flex shrink-0" title={`Assigned to ${i.assignee.name}`} aria-label={`Assigned to ${i.assignee.name}`}>
-                        {i.assignee.kind === "user" ? <Avatar name={i.assignee.name} size="sm" /> : <ProviderMark provider={i.assignee.providerSlug} size="sm" />}
+                        {i.assignee.kind === "user" ? <Avatar name={i.assignee.name} size="sm" /> : <span className="flex h-6 w-6 items-center justify-center">
+                            <ProviderMark provider={i.assignee.providerSlug} size="xs" />
+                          </span>}
                       </span>
                     )}
                     <span className="w-20 shrink-0 text-right text-xs text-slate-400">
