@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { signUpAndIn, uniqueEmail, type ApiClient } from "./support/api-client";
 import { shotsDir, signedInBrowser } from "./pages/signed-in-browser";
-import { gotoHydrated } from "./pages/browser";
+import { gotoHydrated, waitForHydration } from "./pages/browser";
 
 // Priority, labels (made in settings or on the spot), the issue list's filters and title search:
 // every filter is in the URL, so a reload or a shared link shows the same view.
@@ -21,6 +21,13 @@ const listUrl = `${baseUrl}/${slug}/projects/WEB`;
 const rows = () => page.getByRole("list", { name: "Issues" }).getByRole("listitem");
 /** A server render on a busy machine can take seconds. */
 const eventually = { timeout: 20_000, interval: 200 };
+/** Each filter change loads its URL: wait for the new page to take clicks. */
+async function change(act: () => Promise<unknown>) {
+  const before = page.url();
+  await act();
+  await page.waitForURL((u) => u.toString() !== before, eventually);
+  await waitForHydration(page);
+}
 const titles = async () => (await rows().allInnerTexts()).map((t) => t.match(/WEB-\d+/)?.[0]);
 
 beforeAll(async () => {
@@ -88,31 +95,34 @@ describe("labels, priority and the issue list's filters", () => {
     expect(await rows().first().getByLabel("Assigned to Lia Lead").count()).toBe(1);
     expect(await rows().last().innerText()).toContain("bug");
 
-    await page.getByRole("combobox", { name: "Label filter" }).selectOption({ label: "bug" });
-    await expect.poll(() => titles(), eventually).toEqual(["WEB-1"]);
+    const filter = (name: string) => page.getByRole("combobox", { name });
+    const search = () => page.getByRole("searchbox", { name: "Search titles" });
+    await change(() => filter("Label filter").selectOption({ label: "bug" }));
+    expect(await titles()).toEqual(["WEB-1"]);
     expect(page.url()).toBe(`${listUrl}?label=bug`);
 
-    await page.getByRole("combobox", { name: "Label filter" }).selectOption({ label: "Any label" });
-    await page.getByRole("combobox", { name: "Priority filter" }).selectOption({ label: "Low" });
-    await expect.poll(() => titles(), eventually).toEqual(["WEB-3"]);
-    await page.getByRole("combobox", { name: "Priority filter" }).selectOption({ label: "Any priority" });
-    await page.getByRole("combobox", { name: "Assignee filter" }).selectOption({ label: "Assigned to me" });
-    await expect.poll(() => titles(), eventually).toEqual(["WEB-3"]);
-    await page.getByRole("combobox", { name: "Assignee filter" }).selectOption({ label: "Unassigned" });
-    await expect.poll(() => titles(), eventually).toEqual(["WEB-2", "WEB-1"]);
-    await page.getByRole("combobox", { name: "Assignee filter" }).selectOption({ label: "Anyone" });
-    await expect.poll(() => titles(), eventually).toHaveLength(3);
+    await change(() => filter("Label filter").selectOption({ label: "Any label" }));
+    await change(() => filter("Priority filter").selectOption({ label: "Low" }));
+    expect(await titles()).toEqual(["WEB-3"]);
+    await change(() => filter("Priority filter").selectOption({ label: "Any priority" }));
+    await change(() => filter("Assignee filter").selectOption({ label: "Assigned to me" }));
+    expect(await titles()).toEqual(["WEB-3"]);
+    await change(() => filter("Assignee filter").selectOption({ label: "Unassigned" }));
+    expect(await titles()).toEqual(["WEB-2", "WEB-1"]);
+    await change(() => filter("Assignee filter").selectOption({ label: "Anyone" }));
+    expect(await titles()).toHaveLength(3);
 
-    await page.getByRole("searchbox", { name: "Search titles" }).fill("sign");
-    await page.keyboard.press("Enter");
-    await expect.poll(() => titles(), eventually).toEqual(["WEB-3"]);
+    await search().fill("sign");
+    await change(() => page.keyboard.press("Enter"));
+    expect(await titles()).toEqual(["WEB-3"]);
     expect(new URL(page.url()).searchParams.get("q")).toBe("sign");
-    await page.getByRole("searchbox", { name: "Search titles" }).fill("100%");
-    await page.keyboard.press("Enter");
-    await expect.poll(() => page.getByText("No issues match these filters").count(), eventually).toBe(1);
-    await page.getByRole("searchbox", { name: "Search titles" }).fill("o");
-    await page.getByRole("combobox", { name: "Label filter" }).selectOption({ label: "frontend" });
-    await expect.poll(() => titles(), eventually).toEqual(["WEB-1"]);
+    await search().fill("100%");
+    await change(() => page.keyboard.press("Enter"));
+    expect(await page.getByText("No issues match these filters").count()).toBe(1);
+    // Typed but not sent: it goes along with the next change.
+    await search().fill("o");
+    await change(() => filter("Label filter").selectOption({ label: "frontend" }));
+    expect(await titles()).toEqual(["WEB-1"]);
     await page.screenshot({ path: path.join(shotsDir, "issue-list-filters.png"), fullPage: true });
 
     // Reload and a shared link: the same view.
@@ -122,8 +132,8 @@ describe("labels, priority and the issue list's filters", () => {
     expect(await page.getByRole("combobox", { name: "Label filter" }).inputValue()).toBe("frontend");
     await gotoHydrated(page, `${listUrl}?state=all&priority=urgent`);
     expect(await titles()).toEqual(["WEB-1"]);
-    await page.getByRole("button", { name: "Clear filters" }).click();
-    await expect.poll(() => titles(), eventually).toHaveLength(3);
+    await change(() => page.getByRole("button", { name: "Clear filters" }).click());
+    expect(await titles()).toHaveLength(3);
     expect(await page.getByRole("navigation", { name: "Filter by state" }).getByRole("link", { name: /^All/ }).getAttribute("aria-current")).toBe("page");
   }, 120_000);
 });
