@@ -51,7 +51,13 @@ export function LabelsField({ slug, issueKey, canWrite, labels, workspaceLabels 
         ))}
         {canWrite && (
           <button type="button" className="btn-ghost px-1.5 py-0.5 text-xs" aria-expanded={open} onClick={() => setOpen(!open)}>
-            {shown.length ? "Edit" : "+ Add label"}
+            {shown.length ? (
+              "Edit"
+            ) : (
+              <>
+                <span aria-hidden>+</span> Add label
+              </>
+            )}
           </button>
         )}
       </div>

@@ -60,7 +60,7 @@ describe("labels, priority and the issue list's filters", () => {
     await gotoHydrated(page, `${baseUrl}/${slug}/issue/WEB-1`);
     const panel = page.getByRole("complementary", { name: "Properties" });
     await panel.getByRole("combobox", { name: "Priority" }).selectOption({ label: "Urgent" });
-    await panel.getByRole("button", { name: "+ Add label" }).click();
+    await panel.getByRole("button", { name: "Add label", exact: true }).click();
     const picker = page.getByRole("dialog", { name: "Labels" });
     await picker.getByRole("checkbox", { name: "frontend" }).check();
     await picker.getByRole("textbox", { name: "Label name" }).fill("bug");
