@@ -52,7 +52,7 @@ export function LabelsField({ slug, issueKey, canWrite, labels, workspaceLabels 
         {canWrite && (
           <button type="button" className="btn-ghost px-1.5 py-0.5 text-xs" aria-expanded={open} onClick={() => setOpen(!open)}>
             {shown.length ? (
-              "Edit"
+              "Edit labels"
             ) : (
               <>
                 <span aria-hidden>+</span> Add label
