@@ -61,7 +61,8 @@ export class IssueStore implements IIssueStore {
   applyActivity(a: IssueActivity) {
     if (a.type === "comment.deleted") this.commentsById.delete(a.id);
     else if ((a.type === "comment.created" || a.type === "comment.updated") && a.comment) this.upsert(a.comment);
-    else if (a.type === "issue.updated") this.onIssueChanged();
+    // An assignment changes the properties panel and adds a timeline entry: the page re-reads both.
+    else if (a.type === "issue.updated" || a.type === "issue.assigned") this.onIssueChanged();
   }
 
   /** Set by the page: re-reads the server-rendered issue fields (title, state, description). */

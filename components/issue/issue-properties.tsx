@@ -3,10 +3,15 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { updateIssueAction } from "@/app/actions/update-issue";
-import type { IssueState } from "@/db/schema";
+import type { IssueAssignee } from "@/lib/issues/page";
+import type { IssuePriority, IssueState } from "@/db/schema";
+import type { AgentPicker } from "@/lib/agents/picker";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useServerAction } from "@/components/ui/use-server-action";
-import { ISSUE_STATES } from "@/lib/issues/schemas";
+import { ISSUE_PRIORITIES, ISSUE_STATES } from "@/lib/issues/schemas";
+import { AssigneeField } from "./assignee-field";
+import { LabelsField } from "./labels-field";
+import { PRIORITY_LABELS, PriorityIcon } from "./priority";
 import { STATE_LABELS, StateBadge } from "./state";
 
 type Props = {
@@ -14,6 +19,12 @@ type Props = {
   issueKey: string;
   canWrite: boolean;
   state: IssueState;
+  priority: IssuePriority;
+  assignee: IssueAssignee | null;
+  assignedSession: { id: string; active: boolean } | null;
+  labels: { id: string; name: string; color: string }[];
+  workspaceLabels: { id: string; name: string; color: string }[];
+  picker: AgentPicker;
   project: { name: string; identifier: string; repository: string | null };
   createdBy: string;
   createdAt: string;
@@ -24,6 +35,16 @@ export function IssueProperties(props: Props) {
   const router = useRouter();
   const [state, setState] = useState(props.state);
   const action = useServerAction((next: IssueState) => updateIssueAction(props.slug, props.issueKey, { state: next }));
+  const [priority, setPriority] = useState(props.priority);
+  const priorityAction = useServerAction((next: IssuePriority) => updateIssueAction(props.slug, props.issueKey, { priority: next }));
+
+  async function onPriority(next: IssuePriority) {
+    const previous = priority;
+    setPriority(next);
+    const result = await priorityAction.run(next);
+    if (!result.ok) setPriority(previous);
+    else router.refresh();
+  }
 
   async function onChange(next: IssueState) {
     const previous = state;
@@ -55,6 +76,49 @@ export function IssueProperties(props: Props) {
                 {action.error.message}
               </p>
             )}
+          </dd>
+        </div>
+        <div>
+          <dt className="mb-1.5 text-xs font-medium uppercase tracking-wide text-slate-400">Assignee</dt>
+          <dd>
+            <AssigneeField
+              slug={props.slug}
+              issueKey={props.issueKey}
+              canWrite={props.canWrite}
+              assignee={props.assignee}
+              assignedSession={props.assignedSession}
+              picker={props.picker}
+            />
+          </dd>
+        </div>
+        <div>
+          <dt className="mb-1.5 text-xs font-medium uppercase tracking-wide text-slate-400">Priority</dt>
+          <dd>
+            {props.canWrite ? (
+              <select aria-label="Priority" className="input py-1.5" value={priority} disabled={priorityAction.pending} onChange={(e) => onPriority(e.target.value as IssuePriority)}>
+                {ISSUE_PRIORITIES.map((p) => (
+                  <option key={p} value={p}>
+                    {PRIORITY_LABELS[p]}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <span className="inline-flex items-center gap-1.5 text-slate-700">
+                <PriorityIcon priority={priority} />
+                {PRIORITY_LABELS[priority]}
+              </span>
+            )}
+            {priorityAction.error && (
+              <p role="alert" className="mt-1 text-xs text-red-600">
+                {priorityAction.error.message}
+              </p>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt className="mb-1.5 text-xs font-medium uppercase tracking-wide text-slate-400">Labels</dt>
+          <dd>
+            <LabelsField slug={props.slug} issueKey={props.issueKey} canWrite={props.canWrite} labels={props.labels} workspaceLabels={props.workspaceLabels} />
           </dd>
         </div>
         <div>

@@ -13,6 +13,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import type { AgentPicker } from "@/lib/agents/picker";
 import { suggestionItems } from "@/lib/agents/suggestions";
 import type { TimelineComment } from "@/lib/comments/timeline";
+import type { TimelineAssignment } from "@/lib/issues/timeline";
 import type { TimelineSession } from "@/lib/sessions/timeline";
 import { useAgentStore, useIssueStore } from "@/stores/store-provider";
 
@@ -25,12 +26,14 @@ type Props = {
   createdAt: string;
   comments: TimelineComment[];
   sessions: TimelineSession[];
+  /** Assignee changes, shown among the comments in time order, each with the run it started. */
+  assignments: TimelineAssignment[];
   picker: AgentPicker;
   /** The issue's id and the last activity entry this render includes: the live connection continues from there. */
   issue: { id: string; activitySeq: number };
 };
 
-export const Timeline = observer(function Timeline({ slug, issueKey, issue, currentUserId, canWrite, createdBy, createdAt, comments, sessions, picker }: Props) {
+export const Timeline = observer(function Timeline({ slug, issueKey, issue, currentUserId, canWrite, createdBy, createdAt, comments, sessions, assignments, picker }: Props) {
   const store = useIssueStore();
   const router = useRouter();
   const agents = useAgentStore();
@@ -46,11 +49,18 @@ export const Timeline = observer(function Timeline({ slug, issueKey, issue, curr
   useEffect(() => {
     store.onIssueChanged = () => router.refresh();
   }, [store, router]);
-  useEffect(() => () => agents.dispose(), [agents]);
+  // A layout cleanup, so it runs before a remounted timeline's hydrate: a passive one ran after it and
+  // emptied the store that the new timeline had just filled (seen when a refresh remounted the page).
+  useLayoutEffect(() => () => agents.dispose(), [agents]);
   const list = hydrated ? store.comments : comments;
   // An agent's answer comment is shown inside its session's card, not twice.
   const shownInCard = new Set(sessions.map((s) => s.id));
   for (const id of agents.sessions.keys()) shownInCard.add(id);
+  const startedByAssignment = new Set(assignments.map((a) => a.sessionId).filter((id): id is string => !!id));
+  const entries: ({ kind: "comment"; at: string; comment: TimelineComment } | { kind: "assignment"; at: string; assignment: TimelineAssignment })[] = [
+    ...list.map((c) => ({ kind: "comment" as const, at: c.createdAt, comment: c })),
+    ...assignments.map((a) => ({ kind: "assignment" as const, at: a.createdAt, assignment: a })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
 
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
@@ -82,19 +92,31 @@ export const Timeline = observer(function Timeline({ slug, issueKey, issue, curr
             <span className="font-medium text-slate-700">{createdBy}</span> created the issue · <RelativeTime date={createdAt} />
           </span>
         </li>
-        {list.map((c) =>
-          c.authorSessionId && shownInCard.has(c.authorSessionId) ? null : (
+        {entries.map((e) => {
+          if (e.kind === "assignment") {
+            const card = e.assignment.sessionId ? agents.sessions.get(e.assignment.sessionId) : undefined;
+            return (
+              <Fragment key={e.assignment.id}>
+                <AssignmentItem assignment={e.assignment} />
+                {card && <SessionCard model={card} canCancel={canWrite} />}
+              </Fragment>
+            );
+          }
+          const c = e.comment;
+          return c.authorSessionId && shownInCard.has(c.authorSessionId) ? null : (
             <Fragment key={c.id}>
               <CommentItem comment={c} isAuthor={canWrite && c.authorUserId === currentUserId} />
               {agents.sessionsForComment(c.id).map((m) => (
                 <SessionCard key={m.id} model={m} canCancel={canWrite} />
               ))}
             </Fragment>
-          ),
-        )}
-        {agents.orphanSessions.map((m) => (
-          <SessionCard key={m.id} model={m} canCancel={canWrite} />
-        ))}
+          );
+        })}
+        {agents.orphanSessions
+          .filter((m) => !startedByAssignment.has(m.id))
+          .map((m) => (
+            <SessionCard key={m.id} model={m} canCancel={canWrite} />
+          ))}
       </ol>
       <div className="mt-6">
         {canWrite ? (
@@ -120,6 +142,26 @@ export const Timeline = observer(function Timeline({ slug, issueKey, issue, curr
     </section>
   );
 });
+
+/** "Ada assigned Claude Opus · 2 minutes ago", in the quiet style of the "created the issue" line. */
+function AssignmentItem({ assignment: a }: { assignment: TimelineAssignment }) {
+  return (
+    <li className="relative flex items-center gap-3 pl-1 text-sm text-slate-500" aria-label="Assignment">
+      <span className="z-10 ml-2 h-2.5 w-2.5 rounded-full bg-slate-300 ring-4 ring-slate-50" />
+      <span className="min-w-0">
+        {a.assignee ? (
+          <>
+            assigned to <span className="font-medium text-slate-700">{a.assignee.name}</span>
+            {a.assignee.skill && <span className="font-mono text-xs text-slate-500"> :{a.assignee.skill}</span>} by{" "}
+          </>
+        ) : (
+          "unassigned by "
+        )}
+        <span className="font-medium text-slate-700">{a.actorName}</span> · <RelativeTime date={a.createdAt} />
+      </span>
+    </li>
+  );
+}
 
 const CommentItem = observer(function CommentItem({ comment, isAuthor }: { comment: TimelineComment; isAuthor: boolean }) {
   const store = useIssueStore();

@@ -3,6 +3,7 @@ import Link from "next/link";
 const SECTIONS = [
   { key: "agents", label: "Agents", path: "agents" },
   { key: "git", label: "Git", path: "git" },
+  { key: "labels", label: "Labels", path: "labels" },
 ] as const;
 
 /**

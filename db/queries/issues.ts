@@ -1,6 +1,8 @@
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../client";
-import { issues, projects, users, type Issue, type IssueState } from "../schema";
+import { agentProviders, agentProviderVariants, agentSkills, issueLabels, issues, projects, users, type Issue, type IssuePriority, type IssueState } from "../schema";
+import { labelsOfIssues, type LabelRef } from "./labels";
 
 /**
  * Numbers come from the project's counter, bumped by an UPDATE that holds the project row's
@@ -25,44 +27,117 @@ export async function insertIssue(
   });
 }
 
-export type IssueListRow = Pick<Issue, "id" | "number" | "title" | "state" | "createdAt" | "updatedAt"> & {
+export type IssueListRow = Pick<Issue, "id" | "number" | "title" | "state" | "priority" | "createdAt" | "updatedAt"> & {
   authorName: string | null;
+  assignee: IssueAssignee | null;
+  labels: LabelRef[];
 };
 
-export async function listIssues(
-  db: Db,
-  args: { workspaceId: string; projectId: string; states?: IssueState[] },
-): Promise<IssueListRow[]> {
-  const filters = [eq(issues.workspaceId, args.workspaceId), eq(issues.projectId, args.projectId)];
+/** The assignee as lists and the properties panel show it. */
+export type IssueAssignee =
+  | { kind: "user"; userId: string; name: string }
+  | { kind: "agent"; variantId: string; providerSlug: string; variantSlug: string; name: string; skillTrigger: string | null };
+
+export type IssueFilters = {
+  states?: IssueState[];
+  priorities?: IssuePriority[];
+  /** "none" = unassigned; otherwise a user id or an agent variant id. */
+  assignees?: (string | "none")[];
+  labelIds?: string[];
+  /** Words the title contains (case-insensitive); sent as a parameter, never as SQL. */
+  text?: string;
+};
+
+const assigneeUser = alias(users, "assignee_user");
+
+/** `%`, `_` and `\` in what a person typed are literal characters, not patterns. */
+const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export async function listIssues(db: Db, args: { workspaceId: string; projectId: string } & IssueFilters): Promise<IssueListRow[]> {
+  const filters: (SQL | undefined)[] = [eq(issues.workspaceId, args.workspaceId), eq(issues.projectId, args.projectId)];
   if (args.states?.length) filters.push(inArray(issues.state, args.states));
-  return db
+  if (args.priorities?.length) filters.push(inArray(issues.priority, args.priorities));
+  if (args.assignees?.length) {
+    const ids = args.assignees.filter((a) => a !== "none");
+    filters.push(
+      or(
+        args.assignees.includes("none") ? and(isNull(issues.assigneeUserId), isNull(issues.assigneeVariantId)) : undefined,
+        ids.length ? or(inArray(issues.assigneeUserId, ids), inArray(issues.assigneeVariantId, ids)) : undefined,
+      ),
+    );
+  }
+  if (args.labelIds?.length) {
+    filters.push(exists(db.select({ one: sql`1` }).from(issueLabels).where(and(eq(issueLabels.issueId, issues.id), inArray(issueLabels.labelId, args.labelIds)))));
+  }
+  if (args.text) filters.push(ilike(issues.title, likeContaining(args.text)));
+  const rows = await db
     .select({
       id: issues.id,
       number: issues.number,
       title: issues.title,
       state: issues.state,
+      priority: issues.priority,
       createdAt: issues.createdAt,
       updatedAt: issues.updatedAt,
       authorName: users.name,
+      ...assigneeColumns,
     })
     .from(issues)
     .leftJoin(users, eq(users.id, issues.createdBy))
+    .leftJoin(assigneeUser, eq(assigneeUser.id, issues.assigneeUserId))
+    .leftJoin(agentProviderVariants, eq(agentProviderVariants.id, issues.assigneeVariantId))
+    .leftJoin(agentProviders, eq(agentProviders.id, agentProviderVariants.providerId))
+    .leftJoin(agentSkills, eq(agentSkills.id, issues.assigneeSkillId))
     .where(and(...filters))
-    .orderBy(desc(issues.number));
+    .orderBy(desc(issues.number))
+    .limit(500);
+  const labelsById = await labelsOfIssues(db, rows.map((r) => r.id));
+  return rows.map(({ aUserId, aUserName, aVariantId, aVariantSlug, aVariantName, aProviderSlug, aSkill, ...r }) => ({
+    ...r,
+    assignee: toAssignee({ aUserId, aUserName, aVariantId, aVariantSlug, aVariantName, aProviderSlug, aSkill }),
+    labels: labelsById.get(r.id) ?? [],
+  }));
+}
+
+const assigneeColumns = {
+  aUserId: assigneeUser.id,
+  aUserName: assigneeUser.name,
+  aVariantId: agentProviderVariants.id,
+  aVariantSlug: agentProviderVariants.slug,
+  aVariantName: agentProviderVariants.name,
+  aProviderSlug: agentProviders.slug,
+  aSkill: agentSkills.trigger,
+};
+
+type AssigneeColumns = { aUserId: string | null; aUserName: string | null; aVariantId: string | null; aVariantSlug: string | null; aVariantName: string | null; aProviderSlug: string | null; aSkill: string | null };
+
+function toAssignee(c: AssigneeColumns): IssueAssignee | null {
+  if (c.aUserId) return { kind: "user", userId: c.aUserId, name: c.aUserName ?? "Someone" };
+  if (c.aVariantId && c.aProviderSlug && c.aVariantSlug) {
+    return { kind: "agent", variantId: c.aVariantId, providerSlug: c.aProviderSlug, variantSlug: c.aVariantSlug, name: c.aVariantName ?? c.aVariantSlug, skillTrigger: c.aSkill };
+  }
+  return null;
 }
 
 export async function getIssueByNumber(db: Db, args: { workspaceId: string; projectId: string; number: number }) {
   const [row] = await db
-    .select({ issue: issues, authorName: users.name })
+    .select({ issue: issues, authorName: users.name, ...assigneeColumns })
     .from(issues)
     .leftJoin(users, eq(users.id, issues.createdBy))
+    .leftJoin(assigneeUser, eq(assigneeUser.id, issues.assigneeUserId))
+    .leftJoin(agentProviderVariants, eq(agentProviderVariants.id, issues.assigneeVariantId))
+    .leftJoin(agentProviders, eq(agentProviders.id, agentProviderVariants.providerId))
+    .leftJoin(agentSkills, eq(agentSkills.id, issues.assigneeSkillId))
     .where(and(eq(issues.workspaceId, args.workspaceId), eq(issues.projectId, args.projectId), eq(issues.number, args.number)));
-  return row ? { ...row.issue, authorName: row.authorName } : undefined;
+  if (!row) return undefined;
+  const { issue, authorName, ...assignee } = row;
+  const labels = (await labelsOfIssues(db, [issue.id])).get(issue.id) ?? [];
+  return { ...issue, authorName, assignee: toAssignee(assignee), labels };
 }
 
 export async function updateIssue(
   db: Db,
-  args: { workspaceId: string; id: string; patch: Partial<Pick<Issue, "title" | "description" | "state">> },
+  args: { workspaceId: string; id: string; patch: Partial<Pick<Issue, "title" | "description" | "state" | "priority">> },
 ): Promise<Issue | undefined> {
   const [row] = await db
     .update(issues)

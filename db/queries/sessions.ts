@@ -27,29 +27,7 @@ export async function insertCommentAndSessions(
 ): Promise<{ ok: true; comment: Comment; sessions: AgentSession[]; activity: ActivityEntry[] } | { ok: false; exceeded: LimitExceeded }> {
   return db
     .transaction(async (tx) => {
-      const providerIds = [...new Set(args.sessions.map((s) => s.providerId))].sort();
-      for (const providerId of providerIds) {
-        const [config] = await tx
-          .select({ max: workspaceAgentConfigs.maxConcurrentSessions, whenFull: workspaceAgentConfigs.whenFull })
-          .from(workspaceAgentConfigs)
-          .where(and(eq(workspaceAgentConfigs.workspaceId, args.workspaceId), eq(workspaceAgentConfigs.providerId, providerId)))
-          .for("update");
-        const [active] = await tx
-          .select({ n: count() })
-          .from(agentSessions)
-          .where(
-            and(
-              eq(agentSessions.workspaceId, args.workspaceId),
-              eq(agentSessions.providerId, providerId),
-              inArray(agentSessions.status, [...args.activeStatuses]),
-            ),
-          );
-        // A full limit queues the new sessions unless the admins chose to refuse them.
-        if ((config?.whenFull ?? "queue") === "queue") continue;
-        const wanted = args.sessions.filter((s) => s.providerId === providerId).length;
-        const limit = config?.max ?? 0;
-        if ((active?.n ?? 0) + wanted > limit) throw new LimitRollback({ providerId, limit, active: active?.n ?? 0 });
-      }
+      await holdProviderLimits(tx, args);
       let comment: Comment;
       if ("existingId" in args.comment) {
         const [row] = await tx
@@ -79,7 +57,32 @@ export async function insertCommentAndSessions(
     });
 }
 
-class LimitRollback extends Error {
+/**
+ * Locks each provider's config row (in a fixed order, so two writers cannot deadlock) and counts its
+ * active sessions; throws LimitRollback when the new sessions would pass a limit set to refuse.
+ * Call first in the transaction that inserts the sessions.
+ */
+export async function holdProviderLimits(tx: Db, args: { workspaceId: string; sessions: NewSession[]; activeStatuses: readonly SessionStatus[] }) {
+  const providerIds = [...new Set(args.sessions.map((s) => s.providerId))].sort();
+  for (const providerId of providerIds) {
+    const [config] = await tx
+      .select({ max: workspaceAgentConfigs.maxConcurrentSessions, whenFull: workspaceAgentConfigs.whenFull })
+      .from(workspaceAgentConfigs)
+      .where(and(eq(workspaceAgentConfigs.workspaceId, args.workspaceId), eq(workspaceAgentConfigs.providerId, providerId)))
+      .for("update");
+    const [active] = await tx
+      .select({ n: count() })
+      .from(agentSessions)
+      .where(and(eq(agentSessions.workspaceId, args.workspaceId), eq(agentSessions.providerId, providerId), inArray(agentSessions.status, [...args.activeStatuses])));
+    // A full limit queues the new sessions unless the admins chose to refuse them.
+    if ((config?.whenFull ?? "queue") === "queue") continue;
+    const wanted = args.sessions.filter((s) => s.providerId === providerId).length;
+    const limit = config?.max ?? 0;
+    if ((active?.n ?? 0) + wanted > limit) throw new LimitRollback({ providerId, limit, active: active?.n ?? 0 });
+  }
+}
+
+export class LimitRollback extends Error {
   constructor(readonly exceeded: LimitExceeded) {
     super("concurrency limit reached");
   }

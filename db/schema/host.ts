@@ -14,7 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { agentSessions } from "./agents";
+import { agentProviderVariants, agentSessions, agentSkills } from "./agents";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -107,6 +107,9 @@ export type Project = InferSelectModel<typeof projects>;
 export const issueState = pgEnum("issue_state", ["backlog", "todo", "in_progress", "done", "cancelled"]);
 export type IssueState = (typeof issueState.enumValues)[number];
 
+export const issuePriority = pgEnum("issue_priority", ["none", "urgent", "high", "medium", "low"]);
+export type IssuePriority = (typeof issuePriority.enumValues)[number];
+
 export const issues = pgTable(
   "issues",
   {
@@ -122,6 +125,11 @@ export const issues = pgTable(
     /** Markdown source; rendered and sanitized on display. */
     description: text("description").notNull().default(""),
     state: issueState("state").notNull().default("backlog"),
+    priority: issuePriority("priority").notNull().default("none"),
+    /** Assigned to a person or to an agent (a provider's variant, optionally with a skill); never both. */
+    assigneeUserId: uuid("assignee_user_id").references(() => users.id, { onDelete: "set null" }),
+    assigneeVariantId: uuid("assignee_variant_id").references((): AnyPgColumn => agentProviderVariants.id, { onDelete: "set null" }),
+    assigneeSkillId: uuid("assignee_skill_id").references((): AnyPgColumn => agentSkills.id, { onDelete: "set null" }),
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     /** The last activity entry's number (issue_events): taken under this row's lock, so gapless and in commit order. */
     activitySeq: integer("activity_seq").notNull().default(0),
@@ -131,6 +139,7 @@ export const issues = pgTable(
   (t) => [
     uniqueIndex("issues_project_number_key").on(t.projectId, t.number),
     index("issues_workspace_idx").on(t.workspaceId),
+    check("issues_single_assignee", sql`${t.assigneeUserId} IS NULL OR ${t.assigneeVariantId} IS NULL`),
   ],
 );
 export type Issue = InferSelectModel<typeof issues>;

@@ -2,3 +2,4 @@ export * from "./host";
 export * from "./agents";
 export * from "./connections";
 export * from "./inbox";
+export * from "./labels";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { insertCommentAndSessions, latestSessionOfAgent, type NewSession } from "@/db/queries/sessions";
+import { insertCommentAndSessions, latestSessionOfAgent, type LimitExceeded, type NewSession } from "@/db/queries/sessions";
+import type { ActivityEntry } from "@/db/queries/issue-events";
 import { loadCatalog } from "@/db/queries/agents";
 import type { AgentSession, Comment } from "@/db/schema";
 import { getComment } from "@/db/queries/comments";
@@ -19,7 +20,7 @@ import { admitWaiting } from "@/lib/sessions/admission";
 import { announce, getLiveBus } from "@/lib/bus/session-events";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import { parseMentionsFromDoc, type AgentMention } from "./mention-parser";
-import { resolveAgents } from "./resolve";
+import { resolveAgents, type ResolvedAgent } from "./resolve";
 
 export const agentRequestSchema = z.object({
   provider_slug: z.string().trim().min(1).max(40).nullable().optional(),
@@ -42,22 +43,17 @@ type Target = { issueId: string; projectId: string };
 type CommentSource = { kind: "new"; body: CommentBody } | { kind: "existing"; comment: Comment; text: string };
 
 /**
- * Resolves every agent first, then writes the comment and one pending session per agent in
- * one transaction under the per-provider limit, then queues one job per session. Any bad
- * token, a disconnected provider or a reached limit writes nothing.
+ * The part every way of starting agents shares (a comment's mentions, an issue assigned to an
+ * agent): resolve each agent (unknown, disabled or disconnected is a 4xx naming it), check the
+ * repository, and build one pending session per agent. Nothing is written here.
  */
-export async function invokeAgents(
-  db: Db,
-  ctx: WorkspaceContext,
-  args: Target & { source: CommentSource; mentions: AgentMention[]; queue: SessionQueue },
-): Promise<{ comment: Comment; sessions: AgentSession[] }> {
+export async function prepareSessions(db: Db, ctx: WorkspaceContext, args: Target & { mentions: AgentMention[]; prompt: string }) {
   requireRole(ctx, "member");
   if (args.mentions.length === 0) throw new DispatchError("bad_request:agent", "Name at least one agent, e.g. @claude.", { field: "agents" });
   const agents = await resolveAgents(db, { workspaceId: ctx.workspace.id, projectId: args.projectId, mentions: args.mentions });
   const project = await getProjectById(db, { workspaceId: ctx.workspace.id, id: args.projectId });
   if (!project) throw notFound("project", "This project");
   await assertRepositoryReachable(db, ctx.workspace.id, project);
-  const prompt = args.source.kind === "new" ? args.source.body.text : args.source.text;
 
   // Mentioning an agent that already ran on this issue continues its work (branch, pull request, conversation).
   const parents = await Promise.all(agents.map((a) => latestSessionOfAgent(db, { issueId: args.issueId, providerId: a.provider.id, variantId: a.variant.id })));
@@ -72,11 +68,55 @@ export async function invokeAgents(
     mentionIndex: i,
     modelId: a.variant.modelId,
     mode: a.skill?.mode ?? "autonomous",
-    prompt,
+    prompt: args.prompt,
     requestedBy: ctx.userId,
     timeoutMinutes: a.skill?.timeoutMinutes ?? a.provider.config?.timeoutMinutes ?? 15,
   }));
+  return { agents, sessions };
+}
 
+/** The 429 for a provider whose limit is set to refuse when full. */
+export function limitReachedError(agents: ResolvedAgent[], exceeded: LimitExceeded): DispatchError {
+  const provider = agents.find((a) => a.provider.id === exceeded.providerId)!.provider;
+  return new DispatchError(
+    "rate_limit:concurrency",
+    `${provider.name} already has ${exceeded.active} of ${exceeded.limit} concurrent sessions running in this workspace (limit ${exceeded.limit}). Wait for one to finish or cancel one.`,
+    { field: "agents" },
+  );
+}
+
+/**
+ * After commit: announce what was written, then give the new sessions their place in line; a job
+ * may only exist for a session that exists. A session whose job could not be queued is failed at
+ * once rather than left waiting forever.
+ */
+export async function queueStartedSessions(db: Db, ctx: WorkspaceContext, args: { sessions: AgentSession[]; activity: ActivityEntry[]; queue: SessionQueue }) {
+  await announce(getLiveBus(), args.activity);
+  for (const providerId of new Set(args.sessions.map((s) => s.providerId))) {
+    try {
+      await admitWaiting(db, { workspaceId: ctx.workspace.id, providerId, queue: args.queue });
+    } catch (err) {
+      console.error(`[invoke] could not queue sessions: ${describeError(err)}`);
+      for (const s of args.sessions.filter((x) => x.providerId === providerId)) {
+        const failed = await transitionSession(db, s.id, "failed", { errorMessage: "The session could not be queued. Try again." });
+        if (failed) Object.assign(s, failed);
+      }
+    }
+  }
+}
+
+/**
+ * Resolves every agent first, then writes the comment and one pending session per agent in
+ * one transaction under the per-provider limit, then queues one job per session. Any bad
+ * token, a disconnected provider or a reached limit writes nothing.
+ */
+export async function invokeAgents(
+  db: Db,
+  ctx: WorkspaceContext,
+  args: Target & { source: CommentSource; mentions: AgentMention[]; queue: SessionQueue },
+): Promise<{ comment: Comment; sessions: AgentSession[] }> {
+  const prompt = args.source.kind === "new" ? args.source.body.text : args.source.text;
+  const { agents, sessions } = await prepareSessions(db, ctx, { issueId: args.issueId, projectId: args.projectId, mentions: args.mentions, prompt });
   const result = await insertCommentAndSessions(db, {
     workspaceId: ctx.workspace.id,
     comment:
@@ -86,34 +126,12 @@ export async function invokeAgents(
     sessions,
     activeStatuses: ACTIVE_STATUSES,
   });
-  if (!result.ok) {
-    const provider = agents.find((a) => a.provider.id === result.exceeded.providerId)!.provider;
-    throw new DispatchError(
-      "rate_limit:concurrency",
-      `${provider.name} already has ${result.exceeded.active} of ${result.exceeded.limit} concurrent sessions running in this workspace (limit ${result.exceeded.limit}). Wait for one to finish or cancel one.`,
-      { field: "agents" },
-    );
-  }
-
-  // After commit: announce the comment and the cards, then give the new sessions their place in
-  // line; a job may only exist for a session that exists. A session whose job could not be queued
-  // is failed at once rather than left waiting forever.
-  await announce(getLiveBus(), result.activity);
+  if (!result.ok) throw limitReachedError(agents, result.exceeded);
   if (args.source.kind === "new") {
     const c = result.comment;
     await notifyMentionedPeopleAfterCommit(db, { workspaceId: c.workspaceId, issueId: c.issueId, commentId: c.id, authorUserId: ctx.userId, doc: c.bodyJson });
   }
-  for (const providerId of new Set(result.sessions.map((s) => s.providerId))) {
-    try {
-      await admitWaiting(db, { workspaceId: ctx.workspace.id, providerId, queue: args.queue });
-    } catch (err) {
-      console.error(`[invoke] could not queue sessions: ${describeError(err)}`);
-      for (const s of result.sessions.filter((x) => x.providerId === providerId)) {
-        const failed = await transitionSession(db, s.id, "failed", { errorMessage: "The session could not be queued. Try again." });
-        if (failed) Object.assign(s, failed);
-      }
-    }
-  }
+  await queueStartedSessions(db, ctx, { sessions: result.sessions, activity: result.activity, queue: args.queue });
   return { comment: result.comment, sessions: result.sessions };
 }
 

@@ -1,5 +1,6 @@
 import type { CommentRow } from "@/db/queries/comments";
-import type { IssueListRow } from "@/db/queries/issues";
+import type { IssueAssignee, IssueListRow } from "@/db/queries/issues";
+import type { LabelRef } from "@/db/queries/labels";
 import type { MemberRow } from "@/db/queries/workspaces";
 import type { AgentSession, Issue, Project, Workspace, WorkspaceRole } from "@/db/schema";
 import { issueKey } from "@/lib/issues/schemas";
@@ -19,17 +20,29 @@ export const projectJson = (p: Project) => ({
   created_at: p.createdAt,
 });
 
-export const issueSummaryJson = (project: Project, i: IssueListRow | Issue) => ({
+const assigneeJson = (a: IssueAssignee | null) =>
+  !a
+    ? null
+    : a.kind === "user"
+      ? { type: "user" as const, user_id: a.userId, name: a.name }
+      : { type: "agent" as const, provider_slug: a.providerSlug, variant_slug: a.variantSlug, skill_trigger: a.skillTrigger, name: a.name };
+
+/** Assignee and labels are there when the row was read with them (lists and single reads are; a bare update is not). */
+export const issueSummaryJson = (project: Project, i: IssueListRow | Issue | (Issue & { assignee: IssueAssignee | null; labels: LabelRef[] })) => ({
   id: i.id,
   key: issueKey(project.identifier, i.number),
   number: i.number,
   title: i.title,
   state: i.state,
+  priority: i.priority,
+  ...("labels" in i && { assignee: assigneeJson(i.assignee), labels: i.labels.map((l) => ({ id: l.id, name: l.name, color: l.color })) }),
   created_at: i.createdAt,
   updated_at: i.updatedAt,
 });
 
-export const issueJson = (project: Project, i: Issue) => ({
+export const labelJson = (l: LabelRef) => ({ id: l.id, name: l.name, color: l.color });
+
+export const issueJson = (project: Project, i: Issue | (Issue & { assignee: IssueAssignee | null; labels: LabelRef[] })) => ({
   ...issueSummaryJson(project, i),
   project_id: project.id,
   description: i.description,

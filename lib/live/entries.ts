@@ -1,7 +1,7 @@
 import type { SequencedEvent } from "@/lib/sessions/events";
 
 /** What can happen on an issue's activity log (issue_events). Entries name what changed; readers load it. */
-export const ISSUE_ACTIVITY_TYPES = ["comment.created", "comment.updated", "comment.deleted", "session.created", "issue.updated"] as const;
+export const ISSUE_ACTIVITY_TYPES = ["comment.created", "comment.updated", "comment.deleted", "session.created", "issue.updated", "issue.assigned"] as const;
 export type IssueActivityType = (typeof ISSUE_ACTIVITY_TYPES)[number];
 
 /**

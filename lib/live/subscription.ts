@@ -11,6 +11,8 @@ import { renderMarkdown } from "@/lib/markdown/render";
 import { getSessionCard } from "@/lib/sessions/service";
 import { isTerminal } from "@/lib/sessions/status";
 import type { WorkspaceContext } from "@/lib/workspaces/access";
+import { getAssignment } from "@/db/queries/issue-assignments";
+import { toTimelineAssignment } from "@/lib/issues/timeline";
 
 export const MAX_ISSUES = 20;
 export const MAX_SESSION_CURSORS = 500;
@@ -86,6 +88,10 @@ export function activityLoader(db: Db, ctx: WorkspaceContext) {
         return { id: e.refId };
       case "session.created":
         return getSessionCard(db, ctx, e.refId!).catch(() => null);
+      case "issue.assigned": {
+        const a = await getAssignment(db, { workspaceId: ctx.workspace.id, id: e.refId! });
+        return a ? toTimelineAssignment(a) : null;
+      }
       case "issue.updated": {
         const i = await getIssueFields(db, { workspaceId: ctx.workspace.id, id: e.issueId });
         return i ? { id: i.id, title: i.title, state: i.state, descriptionHtml: renderMarkdown(i.description), updatedAt: i.updatedAt.toISOString() } : null;

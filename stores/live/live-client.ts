@@ -1,4 +1,5 @@
 import type { TimelineComment } from "@/lib/comments/timeline";
+import type { TimelineAssignment } from "@/lib/issues/timeline";
 import type { SequencedEvent } from "@/lib/sessions/events";
 import type { TimelineSession } from "@/lib/sessions/timeline";
 import type { SessionStatus } from "@/db/schema";
@@ -15,6 +16,7 @@ export type IssueActivity =
   | { type: "comment.created" | "comment.updated"; comment: TimelineComment | null }
   | { type: "comment.deleted"; id: string }
   | { type: "session.created"; session: TimelineSession | null }
+  | { type: "issue.assigned"; assignment: TimelineAssignment | null }
   | { type: "issue.updated"; issue: { id: string; title: string; state: string; descriptionHtml: string; updatedAt: string } | null };
 
 /** What a subscriber receives, each at most once and in order per topic. */
@@ -170,9 +172,11 @@ export class LiveClient implements LiveConnection {
         ? { type, id: raw.refId as string }
         : type === "session.created"
           ? { type, session: d as TimelineSession | null }
-          : type === "issue.updated"
-            ? { type, issue: d as Extract<IssueActivity, { type: "issue.updated" }>["issue"] }
-            : { type, comment: d as TimelineComment | null };
+          : type === "issue.assigned"
+            ? { type, assignment: d as TimelineAssignment | null }
+            : type === "issue.updated"
+              ? { type, issue: d as Extract<IssueActivity, { type: "issue.updated" }>["issue"] }
+              : { type, comment: d as TimelineComment | null };
     return { kind, issueId, seq, activity };
   }
 

@@ -27,6 +27,7 @@ import { bodyNear, deepJsonText, hostileQuery, hostileString, hostileValue } fro
 import { makeWorkspace } from "./helpers";
 import { cookieFor } from "./route-client";
 import { connectForTest } from "../support/connections";
+import { createLabel } from "@/lib/issues/labels";
 
 // Every route handler under app/api and every server action under app/actions, called with
 // hostile strings and shapes in bodies, query parameters, path parameters and headers: no 5xx,
@@ -36,7 +37,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20_250_611);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
 const root = path.resolve(import.meta.dirname, "../..");
 
-type Fixture = { slug: string; admin: string; member: string; memberId: string; projectId: string; issueId: string; sessionId: string; skillId: string; commentId: string; inboxItemId: string };
+type Fixture = { slug: string; admin: string; member: string; memberId: string; projectId: string; issueId: string; sessionId: string; skillId: string; commentId: string; inboxItemId: string; labelId: string };
 let fx: Fixture;
 
 beforeAll(async () => {
@@ -63,6 +64,7 @@ beforeAll(async () => {
     commentId: posted.comment.id,
     // An item in the member's inbox (the member started the session), for PATCH …/inbox/[id].
     inboxItemId: (await notifySessionEnded(db, (await db.select().from(agentSessions).where(eq(agentSessions.id, posted.sessions[0]!.id)))[0]!))[0]!.id,
+    labelId: (await createLabel(db, f.adminCtx, { name: "bug", color: "#ef4444" })).id,
   };
 });
 afterAll(async () => {
@@ -81,7 +83,8 @@ const bodies = (): Record<string, unknown> => ({
   "POST /api/workspaces/[slug]/projects": { name: "P", identifier: "FZ", repository: "acme/fz", default_branch: "main" },
   "PUT /api/workspaces/[slug]/projects/[identifier]/repository": { repository: "acme/web", default_branch: "main" },
   "POST /api/workspaces/[slug]/projects/[identifier]/issues": { title: "T", description: "D", state: "todo" },
-  "PATCH /api/workspaces/[slug]/issues/[key]": { title: "T", description: "D", state: "todo" },
+  "PATCH /api/workspaces/[slug]/issues/[key]": { title: "T", description: "D", state: "todo", priority: "high", labels: [fx.labelId], assignee: null },
+  "POST /api/workspaces/[slug]/labels": { name: "L", color: "#3b82f6" },
   "POST /api/workspaces/[slug]/issues/[key]/comments": { body: doc, agents: [{ provider_slug: "claude", variant_slug: "opus", skill_trigger: "review" }] },
   "PATCH /api/workspaces/[slug]/comments/[id]": { body: doc },
   "POST /api/workspaces/[slug]/agent/skills": { name: "S", trigger: "fz", description: "", instructions: "", default_provider: "claude", mode: "autonomous", timeout_minutes: 5, project_id: fx.projectId, enabled: true },
@@ -98,7 +101,7 @@ const queries = (): Record<string, Record<string, string>> => ({
   "/api/workspaces/[slug]/agent/board": { status: "active", provider: "claude", member: fx.memberId, project: "WEB" },
   "/api/workspaces/[slug]/agent/sessions": { issue_id: fx.issueId },
   "/api/workspaces/[slug]/agent/skills": { project_id: fx.projectId },
-  "/api/workspaces/[slug]/projects/[identifier]/issues": { state: "todo,done" },
+  "/api/workspaces/[slug]/projects/[identifier]/issues": { state: "todo,done", priority: "high", assignee: "me", label: "bug", q: "fuzz" },
   "/api/workspaces/[slug]/live": { issue: fx.issueId, session: `${fx.sessionId}@1`, agents: "1" },
   "/api/workspaces/[slug]/agent/sessions/[id]/stream": { last_event_id: "1" },
   "/api/workspaces/[slug]/agent/config/callback/[provider]": { code: "c", state: "s", error: "access_denied" },
@@ -114,6 +117,7 @@ const realParam = (route: string, name: string): string => {
   if (name === "userId") return fx.memberId;
   if (route.includes("/sessions/")) return fx.sessionId;
   if (route.includes("/skills/")) return fx.skillId;
+  if (route.includes("/labels/")) return fx.labelId;
   return fx.commentId;
 };
 

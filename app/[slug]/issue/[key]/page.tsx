@@ -8,7 +8,9 @@ import { Timeline } from "@/components/issue/timeline";
 import { getAgentPicker } from "@/lib/agents/picker";
 import { getComments } from "@/lib/comments/service";
 import { toTimelineComment } from "@/lib/comments/timeline";
-import { getIssueForPage } from "@/lib/issues/page";
+import { getAssignments, getIssueForPage } from "@/lib/issues/page";
+import { getLabels } from "@/lib/issues/labels";
+import { isTerminal } from "@/lib/sessions/status";
 import { issueKey } from "@/lib/issues/schemas";
 import { renderMarkdown } from "@/lib/markdown/render";
 import { getSessionCards } from "@/lib/sessions/service";
@@ -27,11 +29,17 @@ export default async function IssuePage({ params }: { params: Promise<Params> })
   const db = getDb();
   const { issue, project } = await getIssueForPage(db, ctx, rawKey);
   const key = issueKey(project.identifier, issue.number);
-  const [comments, sessions, picker] = await Promise.all([
+  const [comments, sessions, picker, assignments, workspaceLabels] = await Promise.all([
     getComments(db, ctx, issue.id).then((rows) => rows.map(toTimelineComment)),
     getSessionCards(db, ctx, issue.id),
     getAgentPicker(db, ctx, project.id),
+    getAssignments(db, ctx, issue.id),
+    getLabels(db, ctx),
   ]);
+  // The run the current agent assignee was started with: moving away from it asks whether to stop it.
+  const current = issue.assignee?.kind === "agent" ? assignments.at(-1) : undefined;
+  const currentSession = current?.sessionId ? sessions.find((s) => s.id === current.sessionId) : undefined;
+  const assignedSession = currentSession ? { id: currentSession.id, active: !isTerminal(currentSession.status) } : null;
   const canWrite = hasRole(ctx, "member");
   // The issue row was read before the comments and cards: an entry recorded in between is replayed, and the stores upsert by id.
   const liveFrom = { id: issue.id, activitySeq: issue.activitySeq };
@@ -66,6 +74,7 @@ export default async function IssuePage({ params }: { params: Promise<Params> })
               createdAt={issue.createdAt.toISOString()}
               comments={comments}
               sessions={sessions}
+              assignments={assignments}
               picker={picker}
             />
             <ScrollToSession />
@@ -76,6 +85,12 @@ export default async function IssuePage({ params }: { params: Promise<Params> })
           issueKey={key}
           canWrite={canWrite}
           state={issue.state}
+          priority={issue.priority}
+          assignee={issue.assignee}
+          assignedSession={assignedSession}
+          labels={issue.labels}
+          workspaceLabels={workspaceLabels.map((l) => ({ id: l.id, name: l.name, color: l.color }))}
+          picker={picker}
           project={{ name: project.name, identifier: project.identifier, repository: project.repository }}
           createdBy={issue.authorName ?? "Someone"}
           createdAt={issue.createdAt.toISOString()}

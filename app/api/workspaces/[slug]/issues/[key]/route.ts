@@ -1,4 +1,4 @@
-// GET /api/workspaces/[slug]/issues/[key] – one issue by key (WEB-12); PATCH – edit title, description, state
+// GET /api/workspaces/[slug]/issues/[key] – one issue by key (WEB-12); PATCH – edit title, description, state, priority, labels, assignee
 import { readJson, withWorkspace } from "@/lib/api/handler";
 import { issueJson } from "@/lib/api/serialize";
 import { editIssue, getIssueByKeyOrThrow } from "@/lib/issues/service";
@@ -11,7 +11,8 @@ export const GET = withWorkspace<P>(async (_req, { db, ctx, params }) => {
 });
 
 export const PATCH = withWorkspace<P>(async (req, { db, ctx, params }) => {
-  const { issue, project } = await getIssueByKeyOrThrow(db, ctx, params.key);
-  const updated = await editIssue(db, ctx, issue.id, await readJson(req));
+  const { issue } = await getIssueByKeyOrThrow(db, ctx, params.key);
+  await editIssue(db, ctx, issue.id, await readJson(req));
+  const { issue: updated, project } = await getIssueByKeyOrThrow(db, ctx, params.key);
   return Response.json({ issue: issueJson(project, updated) });
 });

@@ -1,0 +1,62 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { deleteLabelAction } from "@/app/actions/labels";
+import { NewLabelForm } from "@/components/issue/labels-field";
+import { useServerAction } from "@/components/ui/use-server-action";
+
+type Label = { id: string; name: string; color: string };
+
+/** The workspace's labels: members add them, admins delete them (which takes them off every issue). */
+export function LabelsManager({ slug, labels, canCreate, canDelete }: { slug: string; labels: Label[]; canCreate: boolean; canDelete: boolean }) {
+  const router = useRouter();
+  const remove = useServerAction((id: string) => deleteLabelAction(slug, id));
+
+  async function onDelete(label: Label) {
+    if (!window.confirm(`Delete the label "${label.name}"? It is taken off every issue.`)) return;
+    if ((await remove.run(label.id)).ok) router.refresh();
+  }
+
+  return (
+    <>
+      {canCreate && (
+        <section aria-labelledby="new-label-heading" className="card p-5">
+          <h2 id="new-label-heading" className="mb-3 text-base font-semibold">
+            New label
+          </h2>
+          <NewLabelForm slug={slug} compact={false} onCreated={() => router.refresh()} />
+        </section>
+      )}
+      <section aria-labelledby="labels-heading" className="space-y-3">
+        <h2 id="labels-heading" className="text-base font-semibold">
+          Labels <span className="ml-1 text-sm font-normal text-slate-400">{labels.length}</span>
+        </h2>
+        {labels.length === 0 ? (
+          <p className="rounded-lg border border-dashed border-slate-300 bg-white/60 px-6 py-8 text-center text-sm text-slate-500">
+            No labels yet.{canCreate ? " Create one above, or while labelling an issue." : ""}
+          </p>
+        ) : (
+          <ul className="card divide-y divide-slate-100" aria-label="Labels">
+            {labels.map((l) => (
+              <li key={l.id} className="flex items-center gap-3 px-4 py-2.5">
+                <span aria-hidden className="h-3 w-3 shrink-0 rounded-full" style={{ backgroundColor: l.color }} />
+                <span className="min-w-0 flex-1 truncate text-sm font-medium text-slate-800">{l.name}</span>
+                <span className="font-mono text-xs text-slate-400">{l.color}</span>
+                {canDelete && (
+                  <button type="button" className="btn-danger px-2 py-0.5 text-xs" aria-label={`Delete label ${l.name}`} onClick={() => onDelete(l)}>
+                    Delete
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        {remove.error && (
+          <p role="alert" className="text-sm text-red-600">
+            {remove.error.message}
+          </p>
+        )}
+      </section>
+    </>
+  );
+}
