@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOG_LEVELS } from "@/lib/observability/log-levels";
 
 const optionalUrl = z
   .string()
@@ -15,6 +16,8 @@ const optional = z
 /** A whole number within bounds, named in the error when it is not (worker settings). */
 const wholeNumber = (min: number, max: number, unit: string) =>
   optional.pipe(z.coerce.number({ invalid_type_error: `must be a whole number of ${unit}` }).int(`must be a whole number of ${unit}`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).optional());
+
+const port = "must be a TCP port number (0–65535; 0 picks a free one)";
 
 const envSchema = z
   .object({
@@ -41,6 +44,10 @@ const envSchema = z
     AGENT_MEMORY_MB: wholeNumber(64, 1_048_576, "megabytes"),
     AGENT_PIDS: wholeNumber(16, 1_000_000, "processes"),
     AGENT_CPUS: optional.pipe(z.coerce.number({ invalid_type_error: "must be a positive number of CPUs" }).positive("must be a positive number of CPUs").max(1_024).optional()),
+    // Observability (lib/observability): the log's floor, the metrics token, the worker's health/metrics port.
+    LOG_LEVEL: optional.pipe(z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(", ")}` }) }).optional()),
+    DISPATCH_METRICS_TOKEN: optional.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+    WORKER_HTTP_PORT: optional.pipe(z.coerce.number({ invalid_type_error: port }).int(port).min(0, port).max(65_535, port).optional()),
   })
   .superRefine((env, ctx) => {
     const pairs: [keyof typeof env, keyof typeof env][] = [

@@ -9,6 +9,7 @@ import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import type { LiveBus } from "@/lib/bus/session-events";
 import { keyRing } from "@/lib/crypto/token-box";
 import { describeError } from "@/lib/log/describe-error";
+import { setProcessLogFields, withLogContext } from "@/lib/observability/log-context";
 import { runSessionJobSchema, SESSION_QUEUE } from "@/lib/queue/jobs";
 import { BullSessionQueue, type MemorySessionQueue, type SessionQueue } from "@/lib/queue/session-queue";
 import type { Leadership } from "@/db/leader";
@@ -49,6 +50,7 @@ const num = (v: string | undefined, fallback: number) => (v && Number.isFinite(N
 /** The worker loop, shared by `npm run worker` and the embedded default. */
 export async function startWorker(o: WorkerOptions) {
   const workerId = o.workerId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  setProcessLogFields({ workerId });
   const concurrency = o.concurrency ?? num(process.env.WORKER_CONCURRENCY, 4);
   const sandbox = o.sandbox ?? new DockerSandbox();
   const active = new Set<string>();
@@ -71,7 +73,7 @@ export async function startWorker(o: WorkerOptions) {
   const processSession = async (sessionId: string) => {
     active.add(sessionId);
     try {
-      await runSession(deps, sessionId);
+      await withLogContext({ sessionId, workerId }, () => runSession(deps, sessionId));
     } finally {
       active.delete(sessionId);
     }

@@ -4,6 +4,7 @@ import { open, seal, type KeyRing } from "@/lib/crypto/token-box";
 import { describeError } from "@/lib/log/describe-error";
 import { oauthConfigFor } from "./oauth-config";
 import { tokenRequest } from "./oauth";
+import { measure } from "@/lib/observability/metrics";
 
 /** A token this close to its expiry is refreshed before a run: runs start slowly and last minutes. */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -57,8 +58,10 @@ export async function getFreshAccessToken(db: Db, ring: KeyRing, args: { workspa
         refreshTokenCiphertext: seal(ring, fresh.refreshToken ?? refreshToken).ciphertext,
         expiresAt: fresh.expiresAt,
       });
+      measure((m) => m.tokenRefreshes.inc({ provider: locked.provider.slug, result: "ok" }));
       return { token: fresh.accessToken };
     } catch (err) {
+      measure((m) => m.tokenRefreshes.inc({ provider: locked.provider.slug, result: "failed" }));
       console.warn(`[credentials] refreshing the ${locked.provider.slug} token of workspace ${args.workspaceId} failed (${describeError(err)}); marked needs_reconnect`);
       await markNeedsReconnect(tx, locked.config.id);
       return { reconnect: locked.provider.name };

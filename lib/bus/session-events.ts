@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { Redis } from "ioredis";
 import type { LiveEntry } from "@/lib/live/entries";
 import { describeError } from "@/lib/log/describe-error";
+import { measure } from "@/lib/observability/metrics";
 
 /**
  * One Redis Stream for the whole installation: every web process reads it with one blocking
@@ -65,7 +66,8 @@ export async function announce(bus: LiveBus, entries: LiveEntry[]): Promise<void
   if (entries.length === 0) return;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await bus.publish(entries);
+      await bus.publish(entries);
+      return measure((m) => entries.forEach((e) => m.eventsPublished.inc({ kind: e.kind }, e.kind === "session" ? e.events.length : 1)));
     } catch (err) {
       if (attempt >= 2) return void console.error(`[bus] publish failed: ${describeError(err)}`);
       await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));

@@ -9,6 +9,7 @@ import { docFromText } from "@/lib/comments/body";
 import type { LiveEntry } from "@/lib/live/entries";
 import { describeError } from "@/lib/log/describe-error";
 import { renderMarkdown } from "@/lib/markdown/render";
+import { observeTransition } from "@/lib/observability/session-metrics";
 import type { SessionQueue } from "@/lib/queue/session-queue";
 import { admitWaiting } from "./admission";
 import type { SessionEvent } from "./events";
@@ -65,6 +66,7 @@ export async function transitionSession(db: Db, id: string, to: SessionStatus, p
     return { row, entries };
   });
   if (!result) return undefined;
+  await observeTransition(db, result.row, to).catch(() => undefined);
   await announce(opts.bus ?? getLiveBus(), result.entries);
   // A session that ends frees its slot (the next one in line starts) or its place (those behind move up).
   if (isTerminal(to)) {

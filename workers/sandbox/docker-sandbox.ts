@@ -2,6 +2,7 @@ import { PassThrough } from "node:stream";
 import readline from "node:readline";
 import Docker from "dockerode";
 import { describeError } from "@/lib/log/describe-error";
+import { measure } from "@/lib/observability/metrics";
 import { SessionFailure } from "@/lib/sessions/failure";
 import { installationId } from "./installation";
 import type { SandboxDriver, SandboxHandle, SandboxLine, SandboxSpec } from "./types";
@@ -86,6 +87,7 @@ export class DockerSandbox implements SandboxDriver {
   }
 
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
+    const startedAt = performance.now();
     const container = await this.call("creating the container", () => this.docker.createContainer({
       Image: spec.image,
       Env: Object.entries({ ...spec.env, HOME_DIR: CONTAINER_HOME }).map(([k, v]) => `${k}=${v}`),
@@ -120,6 +122,7 @@ export class DockerSandbox implements SandboxDriver {
       err.end();
     });
     await this.call("starting the container", () => container.start());
+    measure((m) => m.containerStart.observe((performance.now() - startedAt) / 1000));
 
     return {
       id: container.id,
