@@ -9,6 +9,7 @@ import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import type { LiveBus } from "@/lib/bus/session-events";
 import { keyRing } from "@/lib/crypto/token-box";
 import { describeError } from "@/lib/log/describe-error";
+import { logFor } from "@/lib/observability/log";
 import { setProcessLogFields, withLogContext } from "@/lib/observability/log-context";
 import { runSessionJobSchema, SESSION_QUEUE } from "@/lib/queue/jobs";
 import { BullSessionQueue, type MemorySessionQueue, type SessionQueue } from "@/lib/queue/session-queue";
@@ -73,7 +74,12 @@ export async function startWorker(o: WorkerOptions) {
   const processSession = async (sessionId: string) => {
     active.add(sessionId);
     try {
-      await withLogContext({ sessionId, workerId }, () => runSession(deps, sessionId));
+      await withLogContext({ sessionId, workerId }, async () => {
+        const started = performance.now();
+        logFor("worker").info("session taken");
+        await runSession(deps, sessionId);
+        logFor("worker").info({ ms: Math.round(performance.now() - started) }, "session done");
+      });
     } finally {
       active.delete(sessionId);
     }

@@ -19,6 +19,7 @@ import { announce, getLiveBus } from "@/lib/bus/session-events";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import { parseMentionsFromDoc, type AgentMention } from "./mention-parser";
 import { resolveAgents } from "./resolve";
+import { logFor } from "@/lib/observability/log";
 
 export const agentRequestSchema = z.object({
   provider_slug: z.string().trim().min(1).max(40).nullable().optional(),
@@ -102,7 +103,7 @@ export async function invokeAgents(
     try {
       await admitWaiting(db, { workspaceId: ctx.workspace.id, providerId, queue: args.queue });
     } catch (err) {
-      console.error(`[invoke] could not queue sessions: ${describeError(err)}`);
+      logFor("invoke").error(`could not queue sessions: ${describeError(err)}`);
       for (const s of result.sessions.filter((x) => x.providerId === providerId)) {
         const failed = await transitionSession(db, s.id, "failed", { errorMessage: "The session could not be queued. Try again." });
         if (failed) Object.assign(s, failed);

@@ -7,6 +7,7 @@ import { describeError } from "@/lib/log/describe-error";
 import type { SequencedEvent } from "@/lib/sessions/events";
 import type { LiveEntry } from "./entries";
 import { measure } from "@/lib/observability/metrics";
+import { logFor } from "@/lib/observability/log";
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -188,7 +189,7 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
   /** Every entry goes through one chain, so replay, live entries and catch-ups never interleave. */
   const enqueue = (task: () => Promise<void>) => {
     chain = chain.then(task).catch((err: unknown) => {
-      console.error(`[live] stream failed: ${describeError(err)}`);
+      logFor("live").error(`stream failed: ${describeError(err)}`);
       close();
     });
   };

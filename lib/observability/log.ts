@@ -62,6 +62,9 @@ export function log(): Logger {
     },
     destination,
   );
+  // LOG_LEVEL is read on each call, so a test (or a future reload) can change it.
+  const wanted = level();
+  if (globalForLog.__dispatchLogger.level !== wanted) globalForLog.__dispatchLogger.level = wanted;
   return globalForLog.__dispatchLogger;
 }
 

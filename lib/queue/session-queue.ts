@@ -2,6 +2,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { SESSION_QUEUE, type RunSessionJob } from "./jobs";
 import { describeError } from "@/lib/log/describe-error";
+import { logFor } from "@/lib/observability/log";
 
 export interface SessionQueue {
   readonly kind: "bullmq" | "memory";
@@ -24,7 +25,7 @@ export class BullSessionQueue implements SessionQueue {
 
   constructor(redisUrl: string, name = SESSION_QUEUE) {
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null, connectionName: `dispatch-queue-${process.pid}` });
-    this.connection.on("error", (err) => console.error(`[queue] redis error: ${describeError(err)}`));
+    this.connection.on("error", (err) => logFor("queue").error(`redis error: ${describeError(err)}`));
     // BULLMQ_PREFIX keeps several installations (or test runs) apart on one Redis.
     this.queue = new Queue<RunSessionJob>(name, { connection: this.connection, prefix: process.env.BULLMQ_PREFIX || "bull" });
   }
@@ -105,7 +106,7 @@ export class MemorySessionQueue implements SessionQueue {
       this.waiting.delete(id);
       // Forgotten once its run settles: a session that is still waiting afterwards (its claim failed) can be queued again.
       void this.handler({ sessionId: id })
-        .catch((err: unknown) => console.error(`[queue] session ${id} failed: ${describeError(err)}`))
+        .catch((err: unknown) => logFor("queue").error({ sessionId: id }, `session ${id} failed: ${describeError(err)}`))
         .finally(() => this.known.delete(id));
     }
   }

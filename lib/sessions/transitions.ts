@@ -15,6 +15,7 @@ import { admitWaiting } from "./admission";
 import type { SessionEvent } from "./events";
 import { outcomeCommentMarkdown } from "./failure";
 import { isTerminal, TRANSITIONS } from "./status";
+import { logFor } from "@/lib/observability/log";
 
 type Patch = Parameters<typeof updateSessionStatus>[1]["patch"];
 
@@ -71,7 +72,7 @@ export async function transitionSession(db: Db, id: string, to: SessionStatus, p
   // A session that ends frees its slot (the next one in line starts) or its place (those behind move up).
   if (isTerminal(to)) {
     await admitWaiting(db, { workspaceId: result.row.workspaceId, providerId: result.row.providerId, queue: opts.queue, bus: opts.bus }).catch((err: unknown) =>
-      console.error(`[sessions] admitting the next session failed: ${describeError(err)}`),
+      logFor("sessions").error(`admitting the next session failed: ${describeError(err)}`),
     );
   }
   return result.row;
