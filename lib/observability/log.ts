@@ -14,7 +14,7 @@ const globalForLog = globalThis as unknown as { __dispatchLogger?: Logger; __dis
 function prettySink(): Sink | null {
   if (process.env.NODE_ENV !== "development" || process.env.DISPATCH_LOG_FORMAT === "json") return null;
   try {
-    const pretty = createRequire(`${process.cwd()}/`)("pino-pretty") as (o: object) => NodeJS.WritableStream;
+    const pretty = createRequire(import.meta.url)("pino-pretty") as (o: object) => NodeJS.WritableStream;
     const stream = pretty({ colorize: true, sync: true, destination: 1, ignore: "pid,hostname" });
     return (line) => void stream.write(line);
   } catch {
