@@ -34,6 +34,7 @@ let envFile: string;
 let workDir: string;
 let webPort: number;
 let workerPort: number;
+let webContainer: string | undefined;
 const base = () => `http://127.0.0.1:${webPort}`;
 const composeArgs = () => ["-p", project, "-f", path.join(root, "compose.yaml"), "-f", path.join(root, "compose.host-services.yaml"), "--env-file", envFile];
 
@@ -73,13 +74,18 @@ beforeAll(async () => {
       "",
     ].join("\n"),
   );
-  await runAsync(compose, [...composeArgs(), "up", "-d", "--no-deps", "--no-build", "web", "worker"], { cwd: root });
+  // The web through `run`, which leaves out its published port: host networking has no use for it, and
+  // docker-compose 1.29 refuses the two together.
+  await runAsync(compose, [...composeArgs(), "up", "-d", "--no-deps", "--no-build", "worker"], { cwd: root });
+  webContainer = (await runAsync(compose, [...composeArgs(), "run", "-d", "--no-deps", "web"], { cwd: root })).trim().split("\n").at(-1)!;
 }, 600_000);
 
 afterAll(async () => {
   if (envFile) {
     const logs = await runAsync(compose, [...composeArgs(), "logs", "--no-color", "--tail", "200"], { cwd: root }).catch((e: Error) => e.message);
-    fs.writeFileSync(path.join(os.tmpdir(), `${project}.log`), logs);
+    const webLogs = webContainer ? await runAsync("docker", ["logs", "--tail", "200", webContainer]).catch((e: Error) => e.message) : "";
+    fs.writeFileSync(path.join(os.tmpdir(), `${project}.log`), `${logs}\n== web\n${webLogs}`);
+    if (webContainer) await runAsync("docker", ["rm", "-f", webContainer]).catch(() => undefined);
     await runAsync(compose, [...composeArgs(), "down", "-v", "--timeout", "20"], { cwd: root }).catch(() => undefined);
   }
   await h?.close();
@@ -106,7 +112,8 @@ describe("compose.yaml with the app image", () => {
     }, 120_000, 1000);
     expect(worker.body).toMatchObject({ status: "ok", checks: { docker: { ok: true }, images: { ok: true } } });
     // Both containers run as the image's non-root user.
-    const ps = run(compose, [...composeArgs(), "ps", "-q"], { cwd: root }).trim().split("\n");
+    const ps = [...run(compose, [...composeArgs(), "ps", "-q", "worker"], { cwd: root }).trim().split("\n"), webContainer!];
+    expect(ps).toHaveLength(2);
     for (const id of ps) expect(run("docker", ["inspect", "-f", "{{.Config.User}}", id]).trim()).toBe("1000:1000");
 
     // The web container migrated the database; the fixtures go in through the same code.
