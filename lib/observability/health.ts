@@ -27,7 +27,7 @@ export async function runChecks(checks: Check[], deadlineMs = DEFAULT_DEADLINE_M
         ]);
         return [c.name, { ok: true, ms: Math.round(performance.now() - started), ...(detail ? { detail } : {}) }];
       } catch (err) {
-        logFor("health").warn({ check: c.name }, `readiness check ${c.name} failed: ${describeError(err)}`);
+        logFor("health").warn({ check: c.name }, `readiness check ${c.name} failed: ${err instanceof CheckFailure ? err.message : describeError(err)}`);
         return [c.name, { ok: false, ms: Math.round(performance.now() - started), error: shortReason(err) }];
       } finally {
         clearTimeout(timer);

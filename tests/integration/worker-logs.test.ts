@@ -58,7 +58,8 @@ describe("npm run worker's output", () => {
       // The scripted API echoes the Authorization header it got into the answer: the token passes through the worker.
       const id = (await addComment(h.db, f.adminCtx, issue, { text: "@claude [script:echo-token] which credential?" }, { queue })).sessions[0]!.id;
       const end = Date.now() + 60_000;
-      while (!/"msg":"session done"/.test(out)) {
+      // Its own session's line: the worker's reconciler may also run other files' sessions of this database.
+      while (!out.split("\n").some((l) => l.includes(`"sessionId":"${id}"`) && l.includes('"msg":"session done"'))) {
         if (Date.now() > end) throw new Error(`no "session done" line; stdout: ${out}\nstderr: ${err}`);
         await new Promise((r) => setTimeout(r, 200));
       }
