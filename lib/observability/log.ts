@@ -5,7 +5,6 @@ import { redactSecrets } from "@/lib/secrets/redact";
 import { currentLogContext } from "./log-context";
 import { LOG_LEVELS, type LogLevel } from "./log-levels";
 
-
 type Sink = (line: string) => void;
 
 const globalForLog = globalThis as unknown as { __dispatchLogger?: Logger; __dispatchLogSink?: Sink | null };
