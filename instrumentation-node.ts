@@ -1,7 +1,8 @@
 /** Server start-up on the Node.js runtime: validate the environment, migrate and seed, start the embedded worker. */
 export async function startServer() {
-  const { scrubConsole } = await import("./lib/secrets/scrub-console");
-  scrubConsole();
+  // Every line as structured JSON (pretty in development), token-scrubbed, LOG_LEVEL as its floor.
+  const { routeConsoleToLog } = await import("./lib/observability/log");
+  routeConsoleToLog();
   let releaseDataFolder = () => {};
   try {
     const { env } = await import("./lib/env");

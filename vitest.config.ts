@@ -40,6 +40,18 @@ export default defineConfig({
       },
       {
         resolve: { alias },
+        // Deployment: the app image under compose, two Docker engines with a worker each. Slow (builds
+        // and starts images): `npm run test:deploy` (one file at a time), not part of `npm test`.
+        test: {
+          name: "deploy",
+          include: ["tests/deploy/**/*.test.ts"],
+          globalSetup: ["tests/integration/global-setup.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        resolve: { alias },
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],

@@ -27,7 +27,7 @@ export function openDb(options: { url?: string; pgliteDir?: string } = {}): DbHa
   if (url) {
     const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
     // An idle client dropped by the server must not crash the process.
-    pool.on("error", (err) => console.error("[db] idle client error:", err.message));
+    pool.on("error", (err) => console.error(`[db] idle client error: ${err.message}`));
     return { db: drizzlePg(pool, { schema }) as unknown as Db, kind: "postgres", close: () => pool.end() };
   }
   const dir = options.pgliteDir ?? path.join(dataDir(), "pglite");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOG_LEVELS } from "@/lib/observability/log-levels";
 
 const optionalUrl = z
   .string()
@@ -15,6 +16,8 @@ const optional = z
 /** A whole number within bounds, named in the error when it is not (worker settings). */
 const wholeNumber = (min: number, max: number, unit: string) =>
   optional.pipe(z.coerce.number({ invalid_type_error: `must be a whole number of ${unit}` }).int(`must be a whole number of ${unit}`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).optional());
+
+const port = "must be a TCP port number (0–65535; 0 picks a free one)";
 
 const envSchema = z
   .object({
@@ -44,6 +47,10 @@ const envSchema = z
     // Build missing agent images in the background at start-up (workers/images): npm start sets 1 unless given.
     DISPATCH_AUTO_BUILD_IMAGES: optional.pipe(z.enum(["0", "1"], { message: "must be 1 (build missing agent images at start-up) or 0" }).optional()),
     AGENT_CPUS: optional.pipe(z.coerce.number({ invalid_type_error: "must be a positive number of CPUs" }).positive("must be a positive number of CPUs").max(1_024).optional()),
+    // Observability (lib/observability): the log's floor, the metrics token, the worker's health/metrics port.
+    LOG_LEVEL: optional.pipe(z.enum(LOG_LEVELS, { errorMap: () => ({ message: `must be one of ${LOG_LEVELS.join(", ")}` }) }).optional()),
+    DISPATCH_METRICS_TOKEN: optional.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+    WORKER_HTTP_PORT: optional.pipe(z.coerce.number({ invalid_type_error: port }).int(port).min(0, port).max(65_535, port).optional()),
   })
   .superRefine((env, ctx) => {
     const pairs: [keyof typeof env, keyof typeof env][] = [

@@ -1,3 +1,5 @@
+import { logFor } from "@/lib/observability/log";
+
 /**
  * Runs `drain` once on SIGTERM or SIGINT, then exits (0, or 1 if it failed). `replace`: drop the
  * handlers already installed — Next's own waits for every open request to end (live streams never
@@ -13,7 +15,7 @@ export function onStopSignal(drain: (signal: NodeJS.Signals) => Promise<void>, o
       drain(signal).then(
         () => process.exit(0),
         (err: unknown) => {
-          console.error(`[dispatch] stopping failed: ${err instanceof Error ? err.message : String(err)}`);
+          logFor("dispatch").error(`stopping failed: ${err instanceof Error ? err.message : String(err)}`);
           process.exit(1);
         },
       );

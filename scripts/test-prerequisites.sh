@@ -42,12 +42,12 @@ fi
 
 # Worker tests run the real agent images in a real Docker engine. Without registry access the
 # images are built FROM a Debian base made locally (debootstrap), cached on this machine.
-images_hash=$(git ls-files -s docker 2>/dev/null | sha256sum | cut -c1-16)
+images_hash=$(git ls-files -s docker/agent-claude docker/agent-gemini docker/shared docker/node-base 2>/dev/null | sha256sum | cut -c1-16)
 if ! docker info >/dev/null 2>&1 || ! docker image inspect dispatch/agent-claude:latest >/dev/null 2>&1 || [ "$(cat .data/.images-built 2>/dev/null)" != "$images_hash" ]; then
   echo "== starting Docker and the local Debian base"
   debian_base=$(bash scripts/docker-engine.sh | tail -1)
   echo "== building agent images"
   # BASE_IMAGE set: build on it (e.g. node:22-slim where it can be pulled); otherwise on the local base.
-  if [ -n "${BASE_IMAGE:-}" ]; then bash scripts/images.sh; else DEBIAN_BASE="$debian_base" bash scripts/images.sh; fi
+  if [ -n "${BASE_IMAGE:-}" ]; then DISPATCH_IMAGES=agents bash scripts/images.sh; else DISPATCH_IMAGES=agents DEBIAN_BASE="$debian_base" bash scripts/images.sh; fi
   mkdir -p .data && echo "$images_hash" > .data/.images-built
 fi

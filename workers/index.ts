@@ -6,12 +6,14 @@ import { prepareDatabase } from "@/db/migrate";
 import { getCancelSignal } from "@/lib/bus/cancel-signal";
 import { getLiveBus } from "@/lib/bus/session-events";
 import { env } from "@/lib/env";
-import { warnAboutRedisDurability } from "./redis-durability";
-import { scrubConsole } from "@/lib/secrets/scrub-console";
+import { routeConsoleToLog } from "@/lib/observability/log";
 import { onStopSignal } from "@/lib/stop-signal";
+import { startWorkerHttp } from "./http";
+import { warnAboutRedisDurability } from "./redis-durability";
+import { workerChecks } from "./readiness";
 import { startWorker } from "./worker";
 
-scrubConsole();
+routeConsoleToLog();
 try {
   env();
 } catch (err) {
@@ -31,9 +33,11 @@ await warnAboutRedisDurability(redisUrl);
 const events = getLiveBus();
 const cancel = getCancelSignal();
 const worker = await startWorker({ db: handle.db, events, cancel, source: { redisUrl }, reconcile: { leadership: advisoryLeadership(databaseUrl, "dispatch:reconciler") } });
+const httpPort = env().WORKER_HTTP_PORT;
+const http = httpPort === undefined ? null : await startWorkerHttp({ port: httpPort, db: handle.db, checks: workerChecks({ db: handle.db, redisUrl }), workerId: worker.workerId });
 
 onStopSignal(async (signal) => {
   console.info(`[worker] ${signal}: finishing running sessions`);
   await worker.stop();
-  await Promise.allSettled([events.close(), cancel.close(), handle.close()]);
+  await Promise.allSettled([http?.close(), events.close(), cancel.close(), handle.close()]);
 });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
+import { measure } from "@/lib/observability/metrics";
 
 export type UpstreamFailure = { status?: number; unreachable?: boolean };
 
@@ -24,12 +25,14 @@ export async function startModelProxy(socketPath: string, upstreamBase: string, 
     Object.assign(headers, opts.headers);
     const upstream = client.request(target, { method: req.method, headers }, (up) => {
       const status = up.statusCode ?? 502;
+      measure((m) => m.modelProxyRequests.inc({ status: String(status) }));
       lastFailure = status >= 400 ? { status } : status < 300 ? null : lastFailure;
       res.writeHead(status, up.headers);
       up.pipe(res);
     });
     upstream.on("error", (err) => {
       if (!res.headersSent) lastFailure = { unreachable: true };
+      if (!res.headersSent) measure((m) => m.modelProxyRequests.inc({ status: "unreachable" }));
       if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
       res.end(JSON.stringify({ type: "error", error: { type: "api_error", message: `model API unreachable: ${err.message}` } }));
     });

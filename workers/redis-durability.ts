@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { logFor } from "@/lib/observability/log";
 
 /**
  * Queued jobs and live events live in Redis: a Redis that forgets them on restart, or evicts
@@ -20,6 +21,6 @@ export async function warnAboutRedisDurability(url: string): Promise<string[]> {
   } finally {
     redis.disconnect();
   }
-  for (const p of problems) console.warn(`[worker] warning: Redis ${p}. The reconciler re-queues lost sessions, but only after a delay.`);
+  for (const p of problems) logFor("worker").warn(`Redis ${p}. The reconciler re-queues lost sessions, but only after a delay.`);
   return problems;
 }

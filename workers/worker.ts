@@ -12,6 +12,8 @@ import { describeError } from "@/lib/log/describe-error";
 import { env } from "@/lib/env";
 import { LOCK_DURATION_MS, queuePrefix, SESSION_QUEUE, workerConcurrency } from "@/lib/queue/config";
 import { runSessionJobSchema } from "@/lib/queue/jobs";
+import { logFor } from "@/lib/observability/log";
+import { setProcessLogFields, withLogContext } from "@/lib/observability/log-context";
 import { BullSessionQueue, type MemorySessionQueue, type SessionQueue } from "@/lib/queue/session-queue";
 import type { Leadership } from "@/db/leader";
 import { workerStoppedMessage } from "@/lib/sessions/failure";
@@ -52,6 +54,7 @@ export async function startWorker(o: WorkerOptions) {
   // Validated at start-up (lib/env.ts): a bad value has already stopped the process naming it.
   const settings = env();
   const workerId = o.workerId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  setProcessLogFields({ workerId });
   const concurrency = o.concurrency ?? workerConcurrency();
   const sandbox = o.sandbox ?? new DockerSandbox();
   const active = new Set<string>();
@@ -74,7 +77,12 @@ export async function startWorker(o: WorkerOptions) {
   const processSession = async (sessionId: string) => {
     active.add(sessionId);
     try {
-      await runSession(deps, sessionId);
+      await withLogContext({ sessionId, workerId }, async () => {
+        const started = performance.now();
+        logFor("worker").info("session taken");
+        await runSession(deps, sessionId);
+        logFor("worker").info({ ms: Math.round(performance.now() - started) }, "session done");
+      });
     } finally {
       active.delete(sessionId);
     }

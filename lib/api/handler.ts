@@ -3,6 +3,7 @@ import { getDb, type Db } from "@/db/client";
 import type { WorkspaceRole } from "@/db/schema";
 import { getRequestUser } from "@/lib/auth/session";
 import { DispatchError, notFound, toDispatchError } from "@/lib/errors";
+import { withLogContext } from "@/lib/observability/log-context";
 import { findUnstorableString } from "@/lib/storable-text";
 import type { PublicUser } from "@/lib/users/service";
 import { readJsonBody } from "./json-body";
@@ -21,16 +22,32 @@ type WorkspaceHandler<P> = (req: Request, args: { user: PublicUser; params: P; d
  */
 export function withRequest<P>(handler: RequestHandler<P>) {
   return async (req: Request, route: RouteContext<P>): Promise<Response> => {
+    const requestId = requestIdOf(req);
+    const response = await withLogContext({ requestId }, async () => {
+      try {
+        assertSameSite(req);
+        const params = await route.params;
+        // `%00` or a lone surrogate in a path names nothing: a 404 before a loader sends it to the database.
+        if (findUnstorableString(params)) throw notFound("page");
+        return await handler(req, { params });
+      } catch (err) {
+        return toDispatchError(err).toResponse();
+      }
+    });
+    // The id a log line carries, so a report ("it failed at 10:02") finds its lines. Streams keep their headers.
     try {
-      assertSameSite(req);
-      const params = await route.params;
-      // `%00` or a lone surrogate in a path names nothing: a 404 before a loader sends it to the database.
-      if (findUnstorableString(params)) throw notFound("page");
-      return await handler(req, { params });
-    } catch (err) {
-      return toDispatchError(err).toResponse();
+      response.headers.set("x-request-id", requestId);
+    } catch {
+      /* immutable headers (a redirect): the id stays in the log only */
     }
+    return response;
   };
+}
+
+/** A proxy's X-Request-Id when it looks like one (letters, digits, dashes), else a new id. */
+function requestIdOf(req: Request): string {
+  const given = req.headers.get("x-request-id");
+  return given && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : crypto.randomUUID();
 }
 
 /** Signed-in user required. */

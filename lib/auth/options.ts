@@ -15,6 +15,7 @@ import { signInWithPassword } from "./limited-attempts";
 import { authSecret } from "./secret";
 import { signInRefusalCode } from "./sign-in-error";
 import { isCurrentSession, tokenSessionVersion } from "./session-version";
+import { logFor } from "@/lib/observability/log";
 
 /** Thrown by the jwt callback for a token whose sessions were ended: next-auth then clears the cookie. */
 class SessionEndedError extends Error {
@@ -130,7 +131,7 @@ export function authOptions(): NextAuthOptions {
       error(code, metadata) {
         const err = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
         if (err instanceof SessionEndedError) return; // expected: an ended session asking for its session
-        console.error(`[next-auth] ${code}: ${describeError(err ?? metadata)}`);
+        logFor("next-auth").error(`${code}: ${describeError(err ?? metadata)}`);
       },
     },
   };

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { dataDir } from "@/db/client";
 import { env } from "@/lib/env";
+import { logFor } from "@/lib/observability/log";
 
 let cached: string | undefined;
 
@@ -22,7 +23,7 @@ export function authSecret(): string {
     const secret = randomBytes(32).toString("base64url");
     try {
       fs.writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
-      console.info(`[auth] generated a session secret in ${file} (set NEXTAUTH_SECRET to use your own)`);
+      logFor("auth").info(`generated a session secret in ${file} (set NEXTAUTH_SECRET to use your own)`);
     } catch {
       // Another process wrote it first; use theirs.
     }

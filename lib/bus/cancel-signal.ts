@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { Redis } from "ioredis";
 import { describeError } from "@/lib/log/describe-error";
+import { logFor } from "@/lib/observability/log";
 
 export const CANCEL_CHANNEL = "dispatch:session-cancel";
 
@@ -19,7 +20,7 @@ export class RedisCancelSignal implements CancelSignal {
 
   constructor(private readonly url: string) {
     this.publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectionName: `dispatch-cancel-pub-${process.pid}` });
-    this.publisher.on("error", (err) => console.error(`[bus] redis error: ${describeError(err)}`));
+    this.publisher.on("error", (err) => logFor("bus").error(`redis error: ${describeError(err)}`));
   }
 
   async publish(sessionId: string) {
@@ -28,7 +29,7 @@ export class RedisCancelSignal implements CancelSignal {
 
   async subscribe(handler: (sessionId: string) => void) {
     const sub = new Redis(this.url, { connectionName: `dispatch-cancel-sub-${process.pid}` });
-    sub.on("error", (err) => console.error(`[bus] redis error: ${describeError(err)}`));
+    sub.on("error", (err) => logFor("bus").error(`redis error: ${describeError(err)}`));
     sub.on("message", (_channel: string, id: string) => handler(id));
     await sub.subscribe(CANCEL_CHANNEL);
     return async () => {

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { topicKeys, type LiveEntry } from "@/lib/live/entries";
 import { describeError } from "@/lib/log/describe-error";
 import { getLiveBus, LIVE_STREAM, MemoryLiveBus } from "./session-events";
+import { logFor } from "@/lib/observability/log";
 
 export type LiveListener = (entry: LiveEntry) => void;
 
@@ -71,7 +72,7 @@ export class RedisLiveHub implements LiveHub {
     private readonly blockMs = 5_000,
   ) {
     this.reader = new Redis(url, { maxRetriesPerRequest: null, connectionName: `dispatch-live-hub-${process.pid}` });
-    this.reader.on("error", (err) => console.error(`[live-hub] redis error: ${describeError(err)}`));
+    this.reader.on("error", (err) => logFor("live-hub").error(`redis error: ${describeError(err)}`));
     // Every "ready" after the first is a reconnect: what was published while it was away may be gone.
     this.reader.on("ready", () => {
       if (this.connectedOnce) for (const fn of this.resyncs) fn();
@@ -107,7 +108,7 @@ export class RedisLiveHub implements LiveHub {
         break;
       } catch (err) {
         if (this.closed) return;
-        console.error(`[live-hub] cannot read the live stream yet: ${describeError(err)}`);
+        logFor("live-hub").error(`cannot read the live stream yet: ${describeError(err)}`);
         await new Promise((r) => setTimeout(r, 500));
       }
     }
@@ -118,7 +119,7 @@ export class RedisLiveHub implements LiveHub {
     while (!this.closed) {
       const res = (await this.reader.xread("COUNT", 1000, "BLOCK", this.blockMs, "STREAMS", this.stream, this.cursor!).catch(async (err: unknown) => {
         if (this.closed) return null;
-        console.error(`[live-hub] read failed: ${describeError(err)}`);
+        logFor("live-hub").error(`read failed: ${describeError(err)}`);
         await new Promise((r) => setTimeout(r, 500));
         return null;
       })) as [string, [string, string[]][]][] | null;

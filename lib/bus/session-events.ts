@@ -2,6 +2,8 @@ import { EventEmitter } from "node:events";
 import { Redis } from "ioredis";
 import type { LiveEntry } from "@/lib/live/entries";
 import { describeError } from "@/lib/log/describe-error";
+import { measure } from "@/lib/observability/metrics";
+import { logFor } from "@/lib/observability/log";
 
 /**
  * One Redis Stream for the whole installation: every web process reads it with one blocking
@@ -25,7 +27,7 @@ export class RedisLiveBus implements LiveBus {
     readonly stream = process.env.DISPATCH_LIVE_STREAM || LIVE_STREAM,
   ) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 3, connectionName: `dispatch-live-bus-${process.pid}` });
-    this.redis.on("error", (err) => console.error(`[bus] redis error: ${describeError(err)}`));
+    this.redis.on("error", (err) => logFor("bus").error(`redis error: ${describeError(err)}`));
   }
 
   async publish(entries: LiveEntry[]) {
@@ -65,9 +67,10 @@ export async function announce(bus: LiveBus, entries: LiveEntry[]): Promise<void
   if (entries.length === 0) return;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await bus.publish(entries);
+      await bus.publish(entries);
+      return measure((m) => entries.forEach((e) => m.eventsPublished.inc({ kind: e.kind }, e.kind === "session" ? e.events.length : 1)));
     } catch (err) {
-      if (attempt >= 2) return void console.error(`[bus] publish failed: ${describeError(err)}`);
+      if (attempt >= 2) return void logFor("bus").error(`publish failed: ${describeError(err)}`);
       await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
     }
   }

@@ -4,6 +4,7 @@ import { open, seal, type KeyRing } from "@/lib/crypto/token-box";
 import { describeError } from "@/lib/log/describe-error";
 import { resolveKind } from "./kinds";
 import { tokenRequest } from "./oauth-client";
+import { measure } from "@/lib/observability/metrics";
 
 /** A token this close to its expiry is refreshed before a run: runs start slowly and last minutes. */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -64,8 +65,10 @@ export async function getFreshToken(db: Db, ring: KeyRing, args: { workspaceId: 
         refreshTokenCiphertext: seal(ring, fresh.refreshToken ?? refreshToken).ciphertext,
         expiresAt: fresh.expiresAt,
       });
+      measure((m) => m.tokenRefreshes.inc({ provider: args.kind, result: "ok" }));
       return { token: fresh.accessToken, login: locked.login };
     } catch (err) {
+      measure((m) => m.tokenRefreshes.inc({ provider: args.kind, result: "failed" }));
       console.warn(`[connections] refreshing the ${args.kind} token of workspace ${args.workspaceId} failed (${describeError(err)}); marked needs_reconnect`);
       await markNeedsReconnect(tx, locked.id);
       return "reconnect" as const;

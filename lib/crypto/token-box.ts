@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { logFor } from "@/lib/observability/log";
 
 /**
  * Provider tokens at rest: AES-256-GCM, a random 96-bit nonce per value, the key id stored
@@ -63,7 +64,7 @@ export function keyRing(dataDir: string): KeyRing {
     fs.mkdirSync(dataDir, { recursive: true });
     try {
       fs.writeFileSync(file, `${newKeyEntry("k1")}\n`, { mode: 0o600, flag: "wx" });
-      console.info(`[crypto] generated an encryption key in ${file} (set DISPATCH_ENCRYPTION_KEYS to manage keys yourself)`);
+      logFor("crypto").info(`generated an encryption key in ${file} (set DISPATCH_ENCRYPTION_KEYS to manage keys yourself)`);
     } catch {
       // Another process wrote it first.
     }

@@ -6,6 +6,8 @@ import type { LiveHub } from "@/lib/bus/live-hub";
 import { describeError } from "@/lib/log/describe-error";
 import type { SequencedEvent } from "@/lib/sessions/events";
 import type { LiveEntry } from "./entries";
+import { measure } from "@/lib/observability/metrics";
+import { logFor } from "@/lib/observability/log";
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -102,6 +104,8 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
   let out: string[] = [];
   let flushQueued = false;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | null = null;
+  // Metric label: the per-session route (API clients) or the multiplexed live route (browsers).
+  const route = plan.endOnDone ? "session" : "live";
 
   const close = () => {
     if (closed) return;
@@ -141,6 +145,7 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
       if (e.seq !== sent + 1) return catchUpSession(sessionId, issueId);
       sessionSent.set(sessionId, e.seq);
       write(plan.framing.session({ sessionId, issueId }, e));
+      measure((m) => m.eventsDelivered.inc({ route }));
       if (e.type === "done" && plan.endOnDone) {
         await flushNow();
         return close();
@@ -184,7 +189,7 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
   /** Every entry goes through one chain, so replay, live entries and catch-ups never interleave. */
   const enqueue = (task: () => Promise<void>) => {
     chain = chain.then(task).catch((err: unknown) => {
-      console.error(`[live] stream failed: ${describeError(err)}`);
+      logFor("live").error(`stream failed: ${describeError(err)}`);
       close();
     });
   };
@@ -225,11 +230,13 @@ export function liveStream(plan: StreamPlan): ReadableStream<Uint8Array> {
     const stopBeat = onTick(plan.heartbeatMs ?? heartbeatPeriod(), () => write(": heartbeat\n\n"));
     const onAbort = () => close();
     openStreams++;
+    measure((m) => m.sseConnections.inc({ route }));
     let released = false;
     release = () => {
       if (released) return;
       released = true;
       openStreams--;
+      measure((m) => m.sseConnections.dec({ route }));
       for (const u of unsubscribers) u();
       stopBeat();
       plan.signal.removeEventListener("abort", onAbort);

@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { logFor } from "@/lib/observability/log";
 
 /**
  * With DISPATCH_LOOP_LAG_LOG=1 (or a period in ms) the server prints, once per period, how late
@@ -15,7 +16,7 @@ export function startLoopLagLog(setting = process.env.DISPATCH_LOOP_LAG_LOG): vo
   setInterval(() => {
     const m = process.memoryUsage();
     const t = Number(process.hrtime.bigint() / 1_000_000n);
-    console.info(`[loop-lag] t=${t} p50=${ms(h.percentile(50))} p99=${ms(h.percentile(99))} max=${ms(h.max)} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}`);
+    logFor("loop-lag").info(`t=${t} p50=${ms(h.percentile(50))} p99=${ms(h.percentile(99))} max=${ms(h.max)} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}`);
     h.reset();
   }, periodMs).unref();
 }

@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { queuePrefix, SESSION_JOB_OPTIONS, SESSION_QUEUE } from "./config";
 import type { RunSessionJob } from "./jobs";
 import { describeError } from "@/lib/log/describe-error";
+import { logFor } from "@/lib/observability/log";
 
 export interface SessionQueue {
   readonly kind: "bullmq" | "memory";
@@ -25,7 +26,7 @@ export class BullSessionQueue implements SessionQueue {
 
   constructor(redisUrl: string, name = SESSION_QUEUE) {
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null, connectionName: `dispatch-queue-${process.pid}` });
-    this.connection.on("error", (err) => console.error(`[queue] redis error: ${describeError(err)}`));
+    this.connection.on("error", (err) => logFor("queue").error(`redis error: ${describeError(err)}`));
     this.queue = new Queue<RunSessionJob>(name, { connection: this.connection, prefix: queuePrefix() });
   }
 
@@ -105,7 +106,7 @@ export class MemorySessionQueue implements SessionQueue {
       this.waiting.delete(id);
       // Forgotten once its run settles: a session that is still waiting afterwards (its claim failed) can be queued again.
       void this.handler({ sessionId: id })
-        .catch((err: unknown) => console.error(`[queue] session ${id} failed: ${describeError(err)}`))
+        .catch((err: unknown) => logFor("queue").error({ sessionId: id }, `session ${id} failed: ${describeError(err)}`))
         .finally(() => this.known.delete(id));
     }
   }

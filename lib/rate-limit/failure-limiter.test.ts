@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DispatchError } from "@/lib/errors";
+import { captureLogLines } from "@/lib/observability/log";
 import { MemoryCounterStore } from "./counter-store";
 import { FailureLimiter, type Counter } from "./failure-limiter";
 
@@ -60,14 +61,13 @@ describe("FailureLimiter", () => {
   it("lets attempts through when the counters cannot be reached", async () => {
     const broken = { hit: () => Promise.reject(new Error("down")), peek: () => Promise.reject(new Error("down")), clear: () => Promise.reject(new Error("down")), close: async () => undefined };
     const limiter = new FailureLimiter(broken);
-    const errors: unknown[] = [];
-    const original = console.error;
-    console.error = (...args: unknown[]) => void errors.push(args);
+    const lines: string[] = [];
+    const stop = captureLogLines(lines);
     try {
       expect(await limiter.attempt([address], "signin", async () => "ok")).toBe("ok");
     } finally {
-      console.error = original;
+      stop();
     }
-    expect(errors.length).toBeGreaterThan(0);
+    expect(lines.some((l) => l.includes("counters unavailable, not limiting"))).toBe(true);
   });
 });

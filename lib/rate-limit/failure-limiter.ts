@@ -4,6 +4,7 @@ import { describeError } from "@/lib/log/describe-error";
 import { MemoryCounterStore, type CounterStore } from "./counter-store";
 import { RedisCounterStore } from "./redis-counter-store";
 import { tooManyAttemptsMessage } from "./retry-message";
+import { logFor } from "@/lib/observability/log";
 
 /** At most `max` failures per `windowMs`; the next attempt is refused until the window ends. */
 export type Limit = { name: string; max: number; windowMs: number };
@@ -99,7 +100,7 @@ export class FailureLimiter {
     try {
       return await step();
     } catch (err) {
-      console.error(`[rate-limit] counters unavailable, not limiting: ${describeError(err)}`);
+      logFor("rate-limit").error(`counters unavailable, not limiting: ${describeError(err)}`);
       return fallback;
     }
   }

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { describeError } from "@/lib/log/describe-error";
 import type { CounterStore, WindowCount } from "./counter-store";
+import { logFor } from "@/lib/observability/log";
 
 // INCR, and PEXPIRE when the key is new (or, after a crash between the two, has no expiry): one
 // atomic step, so concurrent failures neither lose a count nor leave a counter that never ends.
@@ -21,7 +22,7 @@ export class RedisCounterStore implements CounterStore {
   constructor(url: string) {
     // Sign-in waits on these calls: a slow or absent Redis must answer (with an error) quickly.
     this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: 2_000, connectTimeout: 2_000, connectionName: `dispatch-rate-limit-${process.pid}` });
-    this.redis.on("error", (err) => console.error(`[rate-limit] redis error: ${describeError(err)}`));
+    this.redis.on("error", (err) => logFor("rate-limit").error(`redis error: ${describeError(err)}`));
   }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {

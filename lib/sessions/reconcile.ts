@@ -8,6 +8,7 @@ import type { SessionQueue } from "@/lib/queue/session-queue";
 import { recoverLine } from "./admission";
 import { workerLostMessage } from "./failure";
 import { transitionSession } from "./transitions";
+import { logFor } from "@/lib/observability/log";
 
 /** Statuses in which a worker holds the session: only its worker moves it on. */
 const HELD = ["provisioning", "running", "streaming"] as const;
@@ -76,12 +77,12 @@ export function startReconciler(o: ReconcilerOptions): { stop: () => Promise<voi
       healthySince ??= Date.now();
       const result = await reconcileOnce({ ...o, observedSeconds: (Date.now() - healthySince) / 1000 });
       if (result.failed || result.placed || result.requeued || result.workersRemoved) {
-        console.info(`[reconcile] ended ${result.failed} sessions of lost workers, placed ${result.placed}, re-queued ${result.requeued}, removed ${result.workersRemoved} worker rows`);
+        logFor("reconcile").info(`ended ${result.failed} sessions of lost workers, placed ${result.placed}, re-queued ${result.requeued}, removed ${result.workersRemoved} worker rows`);
       }
       return result;
     } catch (err) {
       healthySince = null;
-      console.error(`[reconcile] pass failed: ${describeError(err)}`);
+      logFor("reconcile").error(`pass failed: ${describeError(err)}`);
       return null;
     }
   };

@@ -10,11 +10,13 @@ import type { LiveEntry } from "@/lib/live/entries";
 import { notifySessionEnded } from "@/lib/inbox/notify";
 import { describeError } from "@/lib/log/describe-error";
 import { renderMarkdown } from "@/lib/markdown/render";
+import { observeTransition } from "@/lib/observability/session-metrics";
 import type { SessionQueue } from "@/lib/queue/session-queue";
 import { admitWaiting } from "./admission";
 import type { SessionEvent } from "./events";
 import { outcomeCommentMarkdown } from "./failure";
 import { isTerminal, TRANSITIONS } from "./status";
+import { logFor } from "@/lib/observability/log";
 
 type Patch = Parameters<typeof updateSessionStatus>[1]["patch"];
 
@@ -68,11 +70,12 @@ export async function transitionSession(db: Db, id: string, to: SessionStatus, p
     return { row, entries };
   });
   if (!result) return undefined;
+  await observeTransition(db, result.row, to).catch(() => undefined);
   await announce(opts.bus ?? getLiveBus(), result.entries);
   // A session that ends frees its slot (the next one in line starts) or its place (those behind move up).
   if (isTerminal(to)) {
     await admitWaiting(db, { workspaceId: result.row.workspaceId, providerId: result.row.providerId, queue: opts.queue, bus: opts.bus }).catch((err: unknown) =>
-      console.error(`[sessions] admitting the next session failed: ${describeError(err)}`),
+      logFor("sessions").error(`admitting the next session failed: ${describeError(err)}`),
     );
   }
   return result.row;

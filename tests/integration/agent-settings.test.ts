@@ -25,6 +25,7 @@ import * as invokeRoute from "@/app/api/workspaces/[slug]/agent/invoke/route";
 import * as providersRoute from "@/app/api/workspaces/[slug]/agent/providers/route";
 import { makeWorkspace } from "./helpers";
 import { call, cookieFor, type Who } from "./route-client";
+import { captureLogLines } from "@/lib/observability/log";
 
 const claudeToken = () => `sk-ant-oat01-${randomBytes(69).toString("base64url")}AA`;
 const API_KEY = `sk-ant-api03-${randomBytes(70).toString("base64url")}`;
@@ -70,8 +71,11 @@ const deleteConnection = (w: W, who: Who, provider: string) => call(connectionRo
 
 // Everything the process logs while a test runs: a token must never be in it.
 let logged: string[] = [];
+let stopCapture = () => {};
 beforeEach(() => {
   logged = [];
+  // The structured log (lib/observability/log.ts) writes past console: capture it as well.
+  stopCapture = captureLogLines(logged);
   for (const level of ["log", "info", "warn", "error", "debug"] as const) {
     vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
       logged.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === "string" ? a : JSON.stringify(a))).join(" "));
@@ -79,6 +83,7 @@ beforeEach(() => {
   }
 });
 afterEach(() => {
+  stopCapture();
   vi.restoreAllMocks();
 });
 

@@ -21,6 +21,7 @@ import * as liveRoute from "@/app/api/workspaces/[slug]/live/route";
 import { makeWorkspace } from "./helpers";
 import { cookieFor } from "./route-client";
 import { connectForTest } from "../support/connections";
+import { captureLogLines } from "@/lib/observability/log";
 
 let slug: string;
 let cookie: string;
@@ -88,6 +89,9 @@ describe("dropped Server-Sent Events streams", () => {
     process.on("unhandledRejection", onError);
     const consoleError = console.error;
     console.error = (...args: unknown[]) => errors.push(args);
+    // The structured log too: a failing stream logs "stream failed" there.
+    const lines: string[] = [];
+    const stopCapture = captureLogLines(lines);
     const listenersBefore = process.listenerCount("uncaughtException");
     try {
       for (let batch = 0; batch < 10; batch++) await Promise.all(Array.from({ length: 100 }, (_, j) => openAndDrop(batch * 100 + j)));
@@ -98,7 +102,9 @@ describe("dropped Server-Sent Events streams", () => {
       expect(getLiveHub().size()).toBe(0);
       expect(process.listenerCount("uncaughtException")).toBe(listenersBefore);
       expect(errors).toEqual([]);
+      expect(lines.filter((l) => /"level":"(error|fatal)"/.test(l))).toEqual([]);
     } finally {
+      stopCapture();
       console.error = consoleError;
       process.off("uncaughtException", onError);
       process.off("unhandledRejection", onError);

@@ -24,6 +24,7 @@ import { readSseFrames, type SseFrame } from "../support/sse-frames";
 import { makeWorkspace } from "./helpers";
 import { call, cookieFor } from "./route-client";
 import { connectForTest } from "../support/connections";
+import { captureLogLines } from "@/lib/observability/log";
 
 let slug: string;
 let workspaceId: string;
@@ -51,12 +52,20 @@ afterAll(async () => {
   await getDbHandle().close();
 });
 // A stream that fails logs "[live] stream failed" and drops the connection: none may.
+let stopCapture = () => {};
 beforeEach(() => {
   errors = [];
   console.error = (...args: unknown[]) => errors.push(args);
+  const lines: string[] = [];
+  const stop = captureLogLines(lines);
+  stopCapture = () => {
+    stop();
+    errors.push(...lines.filter((l) => /"level":"(error|fatal)"/.test(l)).map((l) => [l]));
+  };
 });
 afterEach(() => {
   console.error = consoleError;
+  stopCapture();
   expect(errors).toEqual([]);
 });
 

@@ -7,6 +7,7 @@
  *   tool-write  a Write tool call creating <cwd>/hello.txt, then a final answer
  *   error       a 500 with an Anthropic-style error body
  *   hang        starts a stream and never finishes it
+ *   steady      the slow answer at 400 ms a piece (about 25 s): long enough to disturb a run midway
  *   slow        one answer streamed as 61 text deltas, one every 150 ms (~9 s): "Line N of the slow
  *               answer.\n\n" for N = 1..60, then "Slow answer complete." — for watching a run
  *               mid-stream, cancelling it, or reloading the page during it
@@ -67,6 +68,7 @@ function reply(body: Body, headers: http.IncomingHttpHeaders = {}): Reply | "err
   if (script === "error") return "error";
   if (script === "hang") return "hang";
   if (script === "slow") return paced(SLOW_PIECES, 150);
+  if (script === "steady") return paced(SLOW_PIECES, 400);
   if (script === "long") return paced(LONG_PIECES, 3);
   // A misbehaving agent: repeats the credential it was called with, as a secret-leak test needs.
   if (script === "echo-token") return { content: [{ type: "text", text: `I was called with: ${String(headers.authorization ?? "nothing")}` }], stop: "end_turn" };

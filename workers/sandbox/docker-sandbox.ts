@@ -3,9 +3,11 @@ import readline from "node:readline";
 import Docker from "dockerode";
 import { env } from "@/lib/env";
 import { describeError } from "@/lib/log/describe-error";
+import { measure } from "@/lib/observability/metrics";
 import { SessionFailure } from "@/lib/sessions/failure";
 import { installationId } from "./installation";
 import type { SandboxDriver, SandboxHandle, SandboxLine, SandboxSpec, SandboxTimingHook } from "./types";
+import { logFor } from "@/lib/observability/log";
 
 export const SESSION_LABEL = "dispatch.session";
 export const WORKER_LABEL = "dispatch.worker";
@@ -48,7 +50,7 @@ export class DockerSandbox implements SandboxDriver {
       try {
         this.client = new Docker();
       } catch (err) {
-        console.error(`[worker] the Docker client could not be set up: ${describeError(err)}`);
+        logFor("worker").error(`the Docker client could not be set up: ${describeError(err)}`);
         throw new SessionFailure("docker_unreachable", "The worker's Docker settings are invalid (DOCKER_HOST or its TLS files). An operator can fix them on the worker.");
       }
     }
@@ -60,7 +62,7 @@ export class DockerSandbox implements SandboxDriver {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        console.error(`[worker] the Docker engine did not answer ${what} within ${this.deadlineMs} ms`);
+        logFor("worker").error(`the Docker engine did not answer ${what} within ${this.deadlineMs} ms`);
         reject(new SessionFailure("docker_not_answering", `The Docker engine did not answer within ${Math.round(this.deadlineMs / 1000)} s (${what}). An operator can check the Docker daemon on the worker.`));
       }, this.deadlineMs);
     });
@@ -69,7 +71,7 @@ export class DockerSandbox implements SandboxDriver {
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (typeof code === "string" && CONNECTION_ERRORS.includes(code)) {
-        console.error(`[worker] the Docker engine could not be reached (${what}): ${code}`);
+        logFor("worker").error(`the Docker engine could not be reached (${what}): ${code}`);
         throw new SessionFailure("docker_unreachable", "The worker could not reach its Docker engine. An operator can check that Docker is running on the worker and that DOCKER_HOST points at it.");
       }
       throw err;
@@ -91,6 +93,7 @@ export class DockerSandbox implements SandboxDriver {
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
     const mark = (step: Parameters<SandboxTimingHook>[1]) => this.onTiming(spec.sessionId, step, performance.timeOrigin + performance.now());
     mark("create");
+    const startedAt = performance.now();
     const container = await this.call("creating the container", () => this.docker.createContainer({
       Image: spec.image,
       ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
@@ -141,6 +144,7 @@ export class DockerSandbox implements SandboxDriver {
     mark("start");
     await this.call("starting the container", () => container.start());
     mark("started");
+    measure((m) => m.containerStart.observe((performance.now() - startedAt) / 1000));
 
     return {
       id: container.id,
@@ -154,7 +158,7 @@ export class DockerSandbox implements SandboxDriver {
       kill: () =>
         this.call("stopping the container", () => container.kill({ signal: "SIGKILL" }))
           .then(() => undefined, ignoreGone)
-          .catch((err: unknown) => console.error(`[worker] killing container ${container.id.slice(0, 12)} failed: ${describeError(err)}`)),
+          .catch((err: unknown) => logFor("worker").error(`killing container ${container.id.slice(0, 12)} failed: ${describeError(err)}`)),
       remove: () => this.call("removing the container", () => container.remove({ force: true, v: true })).then(() => undefined, ignoreGone),
     };
   }

@@ -12,6 +12,7 @@ import { getConnectionView } from "@/lib/connections/service";
 import { getProjects } from "@/lib/projects/service";
 import { hasRole } from "@/lib/workspaces/access";
 import { requireWorkspacePage } from "@/lib/workspaces/page-context";
+import { logFor } from "@/lib/observability/log";
 
 export const metadata: Metadata = { title: "Git settings" };
 
@@ -35,7 +36,7 @@ export default async function GitSettingsPage({
     try {
       return await checkProjectRepository(db, ctx, identifier);
     } catch (err) {
-      console.warn(`[git] checking the repository of project ${identifier} failed: ${err instanceof Error ? err.name : "error"}`);
+      logFor("git").warn(`checking the repository of project ${identifier} failed: ${err instanceof Error ? err.name : "error"}`);
       return null;
     }
   };
