@@ -27,4 +27,9 @@ describe("issue list filters in the URL", () => {
     expect(() => parse("assignee=user:not-a-uuid", true)).toThrow(expect.objectContaining({ field: "assignee" }));
     expect(() => parse(`q=${"x".repeat(201)}`, true)).toThrow(expect.objectContaining({ field: "q" }));
   });
+
+  it("a search PostgreSQL could not compare (a NUL; URLSearchParams already turns a lone surrogate into U+FFFD): the API names q, a page drops the bad characters", () => {
+    expect(() => parse("q=log%00in", true)).toThrow(expect.objectContaining({ field: "q", message: "q contains a NUL character." }));
+    expect(parse("q=log%00in").q).toBe("login");
+  });
 });

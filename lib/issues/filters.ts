@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DispatchError } from "@/lib/errors";
 import { ISSUE_PRIORITIES, ISSUE_STATES } from "./schemas";
 import type { IssuePriority, IssueState } from "@/db/schema";
+import { describeProblem, stringProblem } from "@/lib/storable-text";
 
 /**
  * The issue list's filters as they travel in the URL (so a view survives reload and can be shared):
@@ -68,6 +69,12 @@ export function parseListFilters(params: URLSearchParams, opts: { strict: boolea
   if (q.length > MAX_Q) {
     bad("q", `q must be at most ${MAX_Q} characters.`);
     q = q.slice(0, MAX_Q);
+  }
+  // PostgreSQL cannot compare text holding a NUL (or an unpaired surrogate): a page searches without them.
+  const problem = stringProblem(q);
+  if (problem) {
+    bad("q", `q ${describeProblem(problem)}.`);
+    q = q.replace(/\u0000|\p{Cs}/gu, "").trim();
   }
   return { states, priorities, assignees, labels, q };
 }
