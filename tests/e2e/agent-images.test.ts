@@ -91,7 +91,14 @@ describe("Settings → Agents and the agent images", () => {
     expect(await banner.getByText("Docker is not reachable: agents cannot run yet").count()).toBe(1);
     expect(await banner.innerText()).toContain("Install Docker Engine");
     expect(await banner.innerText()).toContain("DOCKER_HOST");
-    expect(server.output()).toContain("[images] Docker is not reachable from this server");
+    // The server logs JSON lines (lib/observability/log.ts): the images component says it too.
+    const said = server
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith("{") && l.endsWith("}"))
+      .map((l) => JSON.parse(l) as { component?: string; msg?: string })
+      .filter((l) => l.component === "images" && l.msg?.startsWith("Docker is not reachable from this server"));
+    expect(said).toHaveLength(1);
     await page.screenshot({ path: path.join(shotsDir, "settings-docker-unreachable.png") });
   });
 
