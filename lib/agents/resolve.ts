@@ -49,7 +49,7 @@ export async function resolveAgents(db: Db, args: { workspaceId: string; project
     const provider = catalog.find((p) => p.slug === providerSlug);
     if (!provider) throw bad(`Unknown agent "${providerSlug}" in ${token}.`);
     if (!isProviderEnabled(provider)) throw bad(`${provider.name} is disabled in this workspace (${token}).`);
-    const variant = variantSlug ? provider.variants.find((v) => v.slug === variantSlug) : provider.variants.find((v) => v.isDefault);
+    const variant = findVariant(provider, variantSlug);
     if (!variant) {
       const known = provider.variants.map((v) => v.slug).join(", ");
       throw bad(variantSlug ? `${provider.name} has no variant "${variantSlug}" (${token}); known: ${known}.` : `${provider.name} has no default variant.`);
@@ -71,6 +71,11 @@ export async function resolveAgents(db: Db, args: { workspaceId: string; project
 }
 
 /** `claude` → ["claude", null]; `claude-opus` → ["claude", "opus"]. */
+/** The variant a mention names: by its slug, or the provider's default when it names none. */
+export function findVariant(provider: CatalogProvider | undefined, variantSlug: string | null | undefined): AgentProviderVariant | undefined {
+  return variantSlug ? provider?.variants.find((v) => v.slug === variantSlug) : provider?.variants.find((v) => v.isDefault);
+}
+
 export function splitProviderRef(ref: string): [string, string | null] {
   const i = ref.indexOf("-");
   return i < 0 ? [ref, null] : [ref.slice(0, i), ref.slice(i + 1)];

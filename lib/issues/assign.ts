@@ -4,6 +4,7 @@ import { writeAssignment, type AssigneeTarget } from "@/db/queries/issue-assignm
 import { getMemberRole } from "@/db/queries/workspaces";
 import type { AgentSession, Issue, IssueAssignment } from "@/db/schema";
 import { limitReachedError, prepareSessions, queueStartedSessions } from "@/lib/agents/invoke";
+import { findVariant } from "@/lib/agents/resolve";
 import { announce, getLiveBus } from "@/lib/bus/session-events";
 import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import { DispatchError } from "@/lib/errors";
@@ -25,7 +26,7 @@ export function assignmentRequest(issue: Pick<Issue, "title" | "description">): 
 async function agentAssigneeIsCurrent(db: Db, ctx: WorkspaceContext, issue: Issue, input: Extract<AssigneeInput, { type: "agent" }>): Promise<boolean> {
   if (!issue.assigneeVariantId) return false;
   const provider = (await loadCatalog(db, ctx.workspace.id)).find((p) => p.slug === input.provider_slug);
-  const variant = input.variant_slug ? provider?.variants.find((v) => v.slug === input.variant_slug) : provider?.variants.find((v) => v.isDefault);
+  const variant = findVariant(provider, input.variant_slug);
   if (!variant || variant.id !== issue.assigneeVariantId) return false;
   // The skill is compared by the write itself (under the issue's lock); a different skill is a new assignment.
   return !input.skill_trigger && !issue.assigneeSkillId;

@@ -14,7 +14,7 @@ import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import { assignIssue, type AssignDeps } from "./assign";
 import { OPEN_STATES, type ListFilters } from "./filters";
 import { createIssueSchema, issueStateSchema, parseIssueKey, updateIssueSchema } from "./schemas";
-import { splitProviderRef } from "@/lib/agents/resolve";
+import { findVariant, splitProviderRef } from "@/lib/agents/resolve";
 import { z } from "zod";
 
 export async function createIssue(db: Db, ctx: WorkspaceContext, project: Project, input: unknown): Promise<Issue> {
@@ -53,8 +53,7 @@ export async function findIssues(db: Db, ctx: WorkspaceContext, project: Project
       if (a.kind === "user") return a.id;
       const [providerSlug, variantSlug] = splitProviderRef(a.ref);
       const provider = catalog.find((p) => p.slug === providerSlug);
-      const variant = variantSlug ? provider?.variants.find((v) => v.slug === variantSlug) : provider?.variants.find((v) => v.isDefault);
-      return variant?.id ?? NO_MATCH;
+      return findVariant(provider, variantSlug)?.id ?? NO_MATCH;
     });
   }
   if (f.labels.length) {
