@@ -19,6 +19,6 @@ export async function updateIssueAction(slug: string, key: string, patch: IssueP
   return workspaceAction(slug, async ({ db, ctx }) => {
     const { issue } = await getIssueByKeyOrThrow(db, ctx, key);
     const updated = await editIssue(db, ctx, issue.id, patch);
-    return { title: updated.title, description: updated.description, descriptionHtml: renderMarkdown(updated.description), state: updated.state, priority: updated.priority };
+    return { title: updated.title, description: updated.description, descriptionHtml: renderMarkdown(updated.description), state: updated.state, priority: updated.priority, updatedAt: updated.updatedAt.toISOString() };
   });
 }

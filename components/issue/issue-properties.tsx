@@ -118,7 +118,14 @@ export function IssueProperties(props: Props) {
         <div>
           <dt className="mb-1.5 text-xs font-medium uppercase tracking-wide text-slate-400">Labels</dt>
           <dd>
-            <LabelsField slug={props.slug} issueKey={props.issueKey} canWrite={props.canWrite} labels={props.labels} workspaceLabels={props.workspaceLabels} />
+            <LabelsField
+              slug={props.slug}
+              issueKey={props.issueKey}
+              canWrite={props.canWrite}
+              labels={props.labels}
+              updatedAt={props.updatedAt}
+              workspaceLabels={props.workspaceLabels}
+            />
           </dd>
         </div>
         <div>

@@ -1,28 +1,31 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { createLabelAction } from "@/app/actions/labels";
 import { updateIssueAction } from "@/app/actions/update-issue";
 import { useServerAction } from "@/components/ui/use-server-action";
+import { useVersionedValue } from "@/components/ui/use-versioned-value";
 import { LABEL_COLORS } from "@/lib/issues/schemas";
 import { ColorSwatches } from "./color-swatches";
 import { LabelChip } from "./label-chip";
 
 type Label = { id: string; name: string; color: string };
 
-type Props = { slug: string; issueKey: string; canWrite: boolean; labels: Label[]; workspaceLabels: Label[] };
+type Props = { slug: string; issueKey: string; canWrite: boolean; labels: Label[]; updatedAt: string; workspaceLabels: Label[] };
+
+const sameIds = (a: string[], b: string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
 
 /** The issue's labels as chips; members pick from the workspace's labels or create one on the spot. */
-export function LabelsField({ slug, issueKey, canWrite, labels, workspaceLabels }: Props) {
+export function LabelsField({ slug, issueKey, canWrite, labels, updatedAt, workspaceLabels }: Props) {
   const router = useRouter();
-  const [chosen, setChosen] = useState(labels.map((l) => l.id));
+  const serverIds = useMemo(() => labels.map((l) => l.id), [labels]);
+  const { value: chosen, commit, latest } = useVersionedValue(serverIds, updatedAt, sameIds);
   const [known, setKnown] = useState(workspaceLabels);
   const [open, setOpen] = useState(false);
   const save = useServerAction((ids: string[]) => updateIssueAction(slug, issueKey, { labels: ids }));
   const panel = useRef<HTMLDivElement>(null);
 
-  useEffect(() => setChosen(labels.map((l) => l.id)), [labels]);
   useEffect(() => setKnown(workspaceLabels), [workspaceLabels]);
   useEffect(() => {
     if (!open) return;
@@ -31,15 +34,18 @@ export function LabelsField({ slug, issueKey, canWrite, labels, workspaceLabels 
     return () => document.removeEventListener("mousedown", close);
   }, [open]);
 
-  async function apply(ids: string[]) {
-    const previous = chosen;
-    setChosen(ids);
-    const result = await save.run(ids);
-    if (!result.ok) setChosen(previous);
-    else router.refresh();
-  }
+  const apply = (ids: string[]) =>
+    commit(ids, async (next) => {
+      const result = await save.run(next);
+      if (!result.ok) return null;
+      router.refresh();
+      return result.data.updatedAt;
+    });
 
-  const toggle = (id: string) => apply(chosen.includes(id) ? chosen.filter((x) => x !== id) : [...chosen, id]);
+  const toggle = (id: string) => {
+    const now = latest();
+    return apply(now.includes(id) ? now.filter((x) => x !== id) : [...now, id]);
+  };
   const shown = chosen.map((id) => known.find((l) => l.id === id)).filter((l): l is Label => !!l);
 
   return (
@@ -82,7 +88,7 @@ export function LabelsField({ slug, issueKey, canWrite, labels, workspaceLabels 
             slug={slug}
             onCreated={(label) => {
               setKnown((k) => [...k, label].sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" })));
-              void apply([...chosen, label.id]);
+              void apply([...latest(), label.id]);
             }}
           />
           {save.error && (
