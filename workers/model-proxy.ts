@@ -3,6 +3,9 @@ import http from "node:http";
 import https from "node:https";
 import { measure } from "@/lib/observability/metrics";
 
+/** Where the container's MCP bridge posts; never forwarded upstream. */
+export const MCP_PATH = "/_dispatch/mcp";
+
 export type UpstreamFailure = { status?: number; unreachable?: boolean };
 
 const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "x-goog-api-key", "proxy-authorization"];
@@ -12,12 +15,17 @@ const CREDENTIAL_HEADERS = ["authorization", "x-api-key", "x-goog-api-key", "pro
  * into the container) that forwards each request to one upstream API base URL, streaming both
  * ways, and adds the session's credential. Nothing else is reachable from inside.
  */
-export async function startModelProxy(socketPath: string, upstreamBase: string, opts: { headers?: Record<string, string> } = {}) {
+export async function startModelProxy(
+  socketPath: string,
+  upstreamBase: string,
+  opts: { headers?: Record<string, string>; /** The dispatch MCP server's messages (docker/shared/mcp-bridge.mjs). */ mcp?: (body: string) => Promise<unknown> } = {},
+) {
   const base = new URL(upstreamBase);
   // What the API last refused with: a run that fails is explained by it (credential, rate limit, overload).
   let lastFailure: UpstreamFailure | null = null;
   const client = base.protocol === "https:" ? https : http;
   const server = http.createServer((req, res) => {
+    if (req.url === MCP_PATH && req.method === "POST" && opts.mcp) return answerMcp(req, res, opts.mcp);
     const target = new URL(base.pathname.replace(/\/$/, "") + (req.url ?? "/"), base);
     const headers: http.OutgoingHttpHeaders = { ...req.headers, host: base.host };
     // Whatever credential the container sent is dropped; the worker's own is added.
@@ -39,6 +47,8 @@ export async function startModelProxy(socketPath: string, upstreamBase: string, 
     req.pipe(upstream);
     res.on("close", () => upstream.destroy());
   });
+  // A question can keep one request open for as long as a member takes to answer.
+  server.requestTimeout = 0;
   fs.rmSync(socketPath, { force: true });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(socketPath, resolve));
   // The container's user (uid 1000) must be able to connect.
@@ -51,4 +61,22 @@ export async function startModelProxy(socketPath: string, upstreamBase: string, 
         server.close(() => resolve());
       }),
   };
+}
+
+const MAX_MCP_BODY = 1024 * 1024;
+
+function answerMcp(req: http.IncomingMessage, res: http.ServerResponse, handle: (body: string) => Promise<unknown>) {
+  let body = "";
+  let tooLong = false;
+  req.setEncoding("utf8");
+  req.on("data", (c: string) => {
+    body += c;
+    if (body.length > MAX_MCP_BODY) tooLong = true;
+  });
+  req.on("end", async () => {
+    if (tooLong) return res.writeHead(413).end();
+    const reply = await handle(body).catch(() => null);
+    if (reply === null) return res.writeHead(202).end();
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(reply));
+  });
 }

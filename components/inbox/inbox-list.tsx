@@ -10,7 +10,7 @@ import type { SessionStatus } from "@/db/schema";
 import type { InboxEntry } from "@/lib/inbox/view";
 import { announceUnread, inboxApi } from "./inbox-api";
 
-const KIND_LABEL: Record<InboxEntry["kind"], string> = { agent_finished: "Agent", mention: "Mention", assigned_issue: "Assigned" };
+const KIND_LABEL: Record<InboxEntry["kind"], string> = { agent_finished: "Agent", mention: "Mention", assigned_issue: "Assigned", needs_answer: "Question" };
 
 /** The inbox: newest first, unread ones marked; opening an item marks it read. */
 export function InboxList({ slug, items: initial }: { slug: string; items: InboxEntry[] }) {

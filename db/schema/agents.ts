@@ -77,6 +77,8 @@ export const workspaceAgentConfigs = pgTable(
     directNetwork: boolean("direct_network").notNull().default(false),
     /** At the limit: `queue` accepts the mention and waits for a slot; `refuse` answers 429. */
     whenFull: text("when_full", { enum: ["queue", "refuse"] }).notNull().default("queue"),
+    /** Actions that stop a run of this provider for a member's approval, unless its skill says otherwise. */
+    approvals: jsonb("approvals").$type<ApprovalPolicy>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -103,6 +105,10 @@ export const agentSkills = pgTable(
     defaultProvider: text("default_provider"),
     mode: skillMode("mode").notNull().default("autonomous"),
     timeoutMinutes: integer("timeout_minutes"),
+    /** How long a question or approval of this skill's runs waits for a member (1–1440; null: 60). */
+    answerWaitMinutes: integer("answer_wait_minutes"),
+    /** Actions that stop the run for a member's approval (lib/agents/approvals.ts); null: the provider's default. */
+    approvals: jsonb("approvals").$type<ApprovalPolicy>(),
     /** Whether the prompt quotes comments written by guests (they read the workspace but may not steer agents). */
     includeGuestComments: boolean("include_guest_comments").notNull().default(false),
     enabled: boolean("enabled").notNull().default(true),
@@ -120,6 +126,8 @@ export const sessionStatus = pgEnum("agent_session_status", [
   "provisioning",
   "running",
   "streaming",
+  /** Stopped on a question or an approval the agent asked for (agent_session_requests). */
+  "awaiting_input",
   "completed",
   "failed",
   "cancelled",
@@ -233,3 +241,42 @@ export const agentWorkers = pgTable("agent_workers", {
   startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
   lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Which of an agent's actions wait for a member's approval. `shell`: every command, none, or those
+ * matching `shellPatterns` (a pattern matches a command that starts with it, or holds it as a word
+ * sequence: `rm`, `git push`, `curl`). `outsideWorkTree`: writes to files outside the checkout.
+ * `tools`: tool names (the CLI's own, e.g. `WebFetch`) that always ask.
+ */
+export type ApprovalPolicy = { shell: "all" | "none" | "patterns"; shellPatterns: string[]; outsideWorkTree: boolean; tools: string[] };
+
+/** What the agent asked, while its run waits: a question with options, or an action to approve. */
+export type SessionRequestPayload =
+  | { kind: "question"; question: string; options: string[]; multiple: boolean }
+  | { kind: "approval"; tool: string; action: string; rule: string };
+export type SessionRequestAnswer =
+  | { kind: "question"; choices: string[]; text: string | null }
+  | { kind: "approval"; decision: "approved" | "rejected"; reason: string | null };
+
+export const agentSessionRequests = pgTable(
+  "agent_session_requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => agentSessions.id, { onDelete: "cascade" }),
+    /** The tool call that asked (the CLI's id), so a call delivered twice opens one request. */
+    callId: text("call_id").notNull(),
+    kind: text("kind", { enum: ["question", "approval"] }).notNull(),
+    payload: jsonb("payload").$type<SessionRequestPayload>().notNull(),
+    /** open → answered (by a member) | expired (nobody answered in time) | closed (the session ended first). */
+    status: text("status", { enum: ["open", "answered", "expired", "closed"] }).notNull().default("open"),
+    answer: jsonb("answer").$type<SessionRequestAnswer>(),
+    answeredBy: uuid("answered_by").references(() => users.id, { onDelete: "set null" }),
+    answeredAt: timestamp("answered_at", { withTimezone: true }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("agent_session_requests_session_call_key").on(t.sessionId, t.callId), index("agent_session_requests_open_idx").on(t.status, t.expiresAt)],
+);
+export type AgentSessionRequest = InferSelectModel<typeof agentSessionRequests>;

@@ -5,7 +5,7 @@ import { agentSessions } from "./agents";
 import { comments, issues, users, workspaces } from "./host";
 
 /** What an inbox item is about (see lib/inbox/kinds.ts for the words each one shows). */
-export const INBOX_KINDS = ["agent_finished", "mention", "assigned_issue"] as const;
+export const INBOX_KINDS = ["agent_finished", "mention", "assigned_issue", "needs_answer"] as const;
 export type InboxKind = (typeof INBOX_KINDS)[number];
 
 /**

@@ -16,6 +16,17 @@ fi
 export CLAUDE_CODE_MAX_RETRIES="${CLAUDE_CODE_MAX_RETRIES:-2}"
 
 # The prompt goes in on stdin: it may be long and hold anything, so never in argv or the environment.
-set -- -p --output-format stream-json --verbose --include-partial-messages --dangerously-skip-permissions --model "${DISPATCH_MODEL:?DISPATCH_MODEL is required}"
+set -- -p --output-format stream-json --verbose --include-partial-messages --model "${DISPATCH_MODEL:?DISPATCH_MODEL is required}"
+# Questions (ask_user) and approvals go to the worker's dispatch MCP server, through the socket.
+if [ -S /run/dispatch/api.sock ]; then
+  set -- "$@" --mcp-config /opt/agent/mcp.json --allowedTools mcp__dispatch__ask_user
+fi
+# With approvals on, each action the CLI would ask permission for is put to approve_action, which
+# lets it run unless the policy names it; otherwise nothing asks.
+if [ "${DISPATCH_APPROVALS:-}" = 1 ]; then
+  set -- "$@" --permission-prompt-tool mcp__dispatch__approve_action
+else
+  set -- "$@" --dangerously-skip-permissions
+fi
 [ -n "${DISPATCH_RESUME:-}" ] && set -- "$@" --resume "$DISPATCH_RESUME"
 exec /opt/agent/bin/claude "$@" <"$PROMPT_FILE"

@@ -8,8 +8,11 @@ export HOME="${HOME_DIR:-/tmp/home}" TMPDIR=/tmp
 export GEMINI_CLI_HOME="$HOME"
 mkdir -p "$HOME/.gemini"
 # Google login by access token (no API keys); no usage statistics; the worker handles retries.
+# Questions (ask_user) go to the worker's dispatch MCP server, through the socket (trusted: no confirmation).
+MCP=""
+[ -S /run/dispatch/api.sock ] && MCP=',"mcpServers":{"dispatch":{"command":"node","args":["/opt/agent/mcp-bridge.mjs"],"trust":true}}'
 cat >"$HOME/.gemini/settings.json" <<JSON
-{"security":{"auth":{"selectedType":"oauth-personal"}},"privacy":{"usageStatisticsEnabled":false},"general":{"maxAttempts":${GEMINI_MAX_ATTEMPTS:-2}}}
+{"security":{"auth":{"selectedType":"oauth-personal"}},"privacy":{"usageStatisticsEnabled":false},"general":{"maxAttempts":${GEMINI_MAX_ATTEMPTS:-2}}${MCP}}
 JSON
 # The model API is reached through the mounted socket, never directly: the relay runs inside the
 # CLI's own Node process (--import), listening before the CLI's code starts.

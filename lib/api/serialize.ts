@@ -2,7 +2,7 @@ import type { CommentRow } from "@/db/queries/comments";
 import type { IssueAssignee, IssueListRow } from "@/db/queries/issues";
 import type { LabelRef } from "@/db/queries/labels";
 import type { MemberRow } from "@/db/queries/workspaces";
-import type { AgentSession, Issue, Project, Workspace, WorkspaceRole } from "@/db/schema";
+import type { AgentSession, AgentSessionRequest, Issue, Project, Workspace, WorkspaceRole } from "@/db/schema";
 import { issueKey } from "@/lib/issues/schemas";
 import { renderMarkdown } from "@/lib/markdown/render";
 
@@ -88,4 +88,17 @@ export const sessionJson = (s: AgentSession & { providerSlug?: string; variantSl
   started_at: s.startedAt,
   finished_at: s.finishedAt,
   duration_ms: s.startedAt && s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null,
+});
+
+/** A question or approval an agent asked: what it asked, and how it ended (snake_case like the rest of the API). */
+export const requestJson = (r: AgentSessionRequest) => ({
+  id: r.id,
+  session_id: r.sessionId,
+  status: r.status,
+  ...r.payload,
+  answer: r.answer,
+  answered_by: r.answeredBy,
+  answered_at: r.answeredAt?.toISOString() ?? null,
+  expires_at: r.expiresAt.toISOString(),
+  created_at: r.createdAt.toISOString(),
 });

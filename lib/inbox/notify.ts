@@ -26,6 +26,22 @@ export function notifySessionEnded(tx: Db, session: AgentSession): Promise<Inbox
   ]);
 }
 
+/** The starter's item for a question or an approval the agent is waiting on, once per request. */
+export function notifyNeedsAnswer(tx: Db, session: AgentSession, request: { id: string; kind: "question" | "approval" }): Promise<InboxItem[]> {
+  if (!session.requestedBy) return Promise.resolve([]);
+  return insertInboxItems(tx, [
+    {
+      workspaceId: session.workspaceId,
+      userId: session.requestedBy,
+      kind: "needs_answer",
+      issueId: session.issueId,
+      sessionId: session.id,
+      detail: request.kind,
+      dedupeKey: `request:${request.id}`,
+    },
+  ]);
+}
+
 /**
  * One item per member a comment mentions (a person chip, or `@name` typed as the name without
  * spaces or the e-mail's local part), once per comment: an edit writes items only for people

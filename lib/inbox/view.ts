@@ -30,6 +30,8 @@ function titleOf(r: InboxRow): string {
       return `${agent} ${ENDINGS[r.detail ?? ""] ?? "ended"}`;
     case "mention":
       return `${actor} mentioned you`;
+    case "needs_answer":
+      return r.detail === "approval" ? `${agent} needs your approval` : `${agent} needs your answer`;
     case "assigned_issue": {
       const d = r.detail ?? "";
       if (d === "assigned") return `${actor} assigned you`;

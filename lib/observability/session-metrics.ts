@@ -20,7 +20,7 @@ const seconds = (from: Date | null | undefined, to = new Date()) => (from ? Math
  * committed: counts starts and ends, times the wait, the first output and the run. A run logging
  * inside this session's context gets its workspace id from here on.
  */
-export async function observeTransition(db: Db, row: AgentSession, to: SessionStatus): Promise<void> {
+export async function observeTransition(db: Db, row: AgentSession, to: SessionStatus, opts: { afterWait?: boolean } = {}): Promise<void> {
   if (currentLogContext().sessionId === row.id) addLogContext({ workspaceId: row.workspaceId });
   if (to !== "provisioning" && to !== "streaming" && !isTerminal(to)) return;
   const provider = await providerLabel(db, row.providerId);
@@ -30,6 +30,8 @@ export async function observeTransition(db: Db, row: AgentSession, to: SessionSt
       const waited = seconds(row.createdAt);
       if (waited !== null) m.queueWait.observe({ provider }, waited);
     } else if (to === "streaming") {
+      // Back from waiting on a member is not a first event.
+      if (opts.afterWait) return;
       const first = seconds(row.startedAt);
       if (first !== null) m.firstEvent.observe({ provider }, first);
     } else {

@@ -25,6 +25,7 @@ export const STATUS_LABEL: Record<SessionStatus, string> = {
   provisioning: "Starting",
   running: "Running",
   streaming: "Working",
+  awaiting_input: "Waiting for your answer",
   completed: "Completed",
   failed: "Failed",
   cancelled: "Cancelled",

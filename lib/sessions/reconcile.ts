@@ -11,7 +11,7 @@ import { transitionSession } from "./transitions";
 import { logFor } from "@/lib/observability/log";
 
 /** Statuses in which a worker holds the session: only its worker moves it on. */
-const HELD = ["provisioning", "running", "streaming"] as const;
+const HELD = ["provisioning", "running", "streaming", "awaiting_input"] as const;
 
 export type ReconcilerOptions = {
   db: Db;

@@ -1,7 +1,7 @@
 import type { SessionStatus } from "@/db/schema";
 
 export const TERMINAL_STATUSES = ["completed", "failed", "cancelled", "timed_out"] as const satisfies readonly SessionStatus[];
-export const ACTIVE_STATUSES = ["pending", "queued", "provisioning", "running", "streaming"] as const satisfies readonly SessionStatus[];
+export const ACTIVE_STATUSES = ["pending", "queued", "provisioning", "running", "streaming", "awaiting_input"] as const satisfies readonly SessionStatus[];
 
 export const isTerminal = (s: SessionStatus) => (TERMINAL_STATUSES as readonly SessionStatus[]).includes(s);
 
@@ -14,9 +14,10 @@ export const TRANSITIONS: Record<SessionStatus, readonly SessionStatus[]> = {
   queued: ["pending"],
   provisioning: ["pending", "queued"],
   running: ["provisioning"],
-  streaming: ["running"],
+  streaming: ["running", "awaiting_input"],
+  awaiting_input: ["running", "streaming"],
   completed: ["running", "streaming"],
   failed: ACTIVE_STATUSES,
   cancelled: ACTIVE_STATUSES,
-  timed_out: ["provisioning", "running", "streaming"],
+  timed_out: ["provisioning", "running", "streaming", "awaiting_input"],
 };

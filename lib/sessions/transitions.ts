@@ -2,6 +2,7 @@ import type { Db } from "@/db/client";
 import { updateSessionStatus } from "@/db/queries/sessions";
 import { appendIssueActivity } from "@/db/queries/issue-events";
 import { appendSessionEvents } from "@/db/queries/session-events";
+import { closeOpenRequests } from "@/db/queries/session-requests";
 import { insertAgentComment } from "@/db/queries/comments";
 import type { AgentSession, SessionStatus } from "@/db/schema";
 import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
@@ -32,6 +33,10 @@ export type TransitionOptions = {
   bus?: LiveBus;
   /** Where the next session in line gets its job (default: this process's queue). */
   queue?: SessionQueue;
+  /** Back to work after waiting on a member: not the run's first output. */
+  afterWait?: boolean;
+  /** Written in the same transaction, before the status event (a request answered, expired or closed). */
+  alsoInTx?: (tx: Db, row: AgentSession) => Promise<SessionEvent[]>;
 };
 
 /**
@@ -47,8 +52,10 @@ export async function transitionSession(db: Db, id: string, to: SessionStatus, p
     const row = await updateSessionStatus(tx, { id, from: TRANSITIONS[to], to, patch: { ...stamp, ...patch } });
     if (!row) return undefined;
     const entries: LiveEntry[] = [];
-    const events: SessionEvent[] = [{ type: "status", status: to, ...(opts.message ? { message: opts.message } : {}) }];
+    const events: SessionEvent[] = [...((await opts.alsoInTx?.(tx, row)) ?? []), { type: "status", status: to, ...(opts.message ? { message: opts.message } : {}) }];
     if (isTerminal(to)) {
+      // What it still waited on is closed, before its last words.
+      for (const r of await closeOpenRequests(tx, row.id)) events.push({ type: "request_resolved", id: r.id, status: "closed", answer: null, by: null, at: r.answeredAt!.toISOString() });
       const body = opts.comment ?? outcomeComment(row);
       const comment = await insertAgentComment(tx, { workspaceId: row.workspaceId, issueId: row.issueId, sessionId: row.id, ...body });
       if (comment.created) {
@@ -70,7 +77,7 @@ export async function transitionSession(db: Db, id: string, to: SessionStatus, p
     return { row, entries };
   });
   if (!result) return undefined;
-  await observeTransition(db, result.row, to).catch(() => undefined);
+  await observeTransition(db, result.row, to, { afterWait: opts.afterWait }).catch(() => undefined);
   await announce(opts.bus ?? getLiveBus(), result.entries);
   // A session that ends frees its slot (the next one in line starts) or its place (those behind move up).
   if (isTerminal(to)) {

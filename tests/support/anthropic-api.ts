@@ -14,13 +14,18 @@
  *   echo-token  answers "I was called with: <the Authorization header it received>"
  *   long        one answer streamed as 401 short deltas a few ms apart: "Token N. " for N = 1..400,
  *               then "Long answer complete." — for streaming volume
+ *   ask         calls the dispatch MCP server's ask_user ("Which database should the cache use?",
+ *               options PostgreSQL / Redis), then answers "The member said: <the tool's result>"
+ *   ask-many    the same with a multiple-choice question (Chrome / Firefox / Safari)
+ *   approve-rm  runs `rm -f notes.txt` with Bash (an approval policy may stop it), then answers
+ *               "Bash said: <the tool's result>" — so the test sees what the agent was told
  * Test-only: GET /__requests answers the requests received so far as JSON
  * (`{ requests: [{ path, headers, body }] }`), for tests that run the stand-in in another process.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-type Block = { type: string; text?: string; content?: unknown; tool_use_id?: string };
+type Block = { type: string; text?: string; content?: unknown; tool_use_id?: string; is_error?: boolean };
 type Message = { role: string; content: string | Block[] };
 type Body = { model?: string; stream?: boolean; messages?: Message[]; tools?: { name: string }[]; system?: unknown };
 
@@ -72,6 +77,21 @@ function reply(body: Body, headers: http.IncomingHttpHeaders = {}): Reply | "err
   if (script === "long") return paced(LONG_PIECES, 3);
   // A misbehaving agent: repeats the credential it was called with, as a secret-leak test needs.
   if (script === "echo-token") return { content: [{ type: "text", text: `I was called with: ${String(headers.authorization ?? "nothing")}` }], stop: "end_turn" };
+  const toolResult = Array.isArray(last?.content) ? last.content.find((b) => b.type === "tool_result") : undefined;
+  if (script === "ask" || script === "ask-many") {
+    const tool = body.tools?.find((t) => t.name.endsWith("ask_user"))?.name;
+    if (!tool) return { content: [{ type: "text", text: "No ask_user tool was offered." }], stop: "end_turn" };
+    if (afterTool) return { content: [{ type: "text", text: `The member said: ${textOf(toolResult?.content)}` }], stop: "end_turn" };
+    const input =
+      script === "ask"
+        ? { question: "Which database should the cache use?", options: ["PostgreSQL", "Redis"] }
+        : { question: "Which browsers must the fix support?", options: ["Chrome", "Firefox", "Safari"], multiple: true };
+    return { content: [{ type: "text", text: "I need a decision first." }, { type: "tool_use", id: `toolu_01Ask${script === "ask" ? "One" : "Many"}`, name: tool, input }], stop: "tool_use" };
+  }
+  if (script === "approve-rm") {
+    if (afterTool) return { content: [{ type: "text", text: `Bash said${toolResult?.is_error ? " (error)" : ""}: ${textOf(toolResult?.content)}` }], stop: "end_turn" };
+    return { content: [{ type: "tool_use", id: "toolu_01Remove", name: "Bash", input: { command: "rm -f notes.txt", description: "Remove the notes" } }], stop: "tool_use" };
+  }
   // tool-write writes hello.txt; tool-write-second (a follow-up) writes second.txt.
   const file = script === "tool-write" ? "hello.txt" : script === "tool-write-second" ? "second.txt" : null;
   if (file && !afterTool) {

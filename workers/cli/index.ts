@@ -6,7 +6,7 @@ import type { CliOutputParser } from "./types";
 export type CliAdapter = {
   createParser(): CliOutputParser;
   /** The container's environment: the model, and a credential where this CLI expects one (the placeholder, normally). */
-  containerEnv(args: { model: string; token: string; resume: string | null }): Record<string, string>;
+  containerEnv(args: { model: string; token: string; resume: string | null; approvals?: boolean }): Record<string, string>;
   /** What the worker's proxy sets on every request to the model API, replacing whatever the CLI sent. */
   credentialHeaders(token: string): Record<string, string>;
   /** Where the model API lives unless DISPATCH_MODEL_API_<CLI> says otherwise. */
@@ -24,10 +24,12 @@ export const PROXY_CREDENTIAL = "dispatch-proxy-adds-the-credential";
 export const cliAdapters: Record<string, CliAdapter> = {
   claude: {
     createParser: createClaudeParser,
-    containerEnv: ({ model, token, resume }) => ({
+    containerEnv: ({ model, token, resume, approvals }) => ({
       DISPATCH_MODEL: model,
       CLAUDE_CODE_OAUTH_TOKEN: token,
       ...(resume ? { DISPATCH_RESUME: resume } : {}),
+      // Every action the CLI would ask permission for goes to the dispatch MCP server's approve_action.
+      ...(approvals ? { DISPATCH_APPROVALS: "1" } : {}),
     }),
     // Given an OAuth token (the placeholder), Claude Code already sends the oauth beta flag; only the bearer changes.
     credentialHeaders: (token) => ({ authorization: `Bearer ${token}` }),

@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import path from "node:path";
+import { policyAsks } from "@/lib/agents/approvals";
 import { setSessionFields } from "@/db/queries/sessions";
 import { redactSecrets } from "@/lib/secrets/redact";
 import { databaseUnavailableMessage, timedOutMessage } from "@/lib/sessions/failure";
@@ -10,7 +12,9 @@ import { prepared, write, type Run } from "./context";
 import { keepConversation } from "./conversation";
 import { explainFailure } from "./explain-failure";
 import { fail, finish } from "./finish";
-import { watchForStop } from "./stop-watch";
+import { memberRequestTools } from "./member-requests";
+import { handleMcpMessage } from "./mcp-server";
+import { watchForStop, type StopWatch } from "./stop-watch";
 
 /**
  * Step 2: start the provider's container (behind the model proxy), turn its output into the
@@ -24,7 +28,12 @@ export async function runAgent(run: Run): Promise<void> {
   // The credential stays in the worker: the proxy adds it to each request; the container holds a placeholder.
   // A provider opted out of the proxy (direct network) gets the network and the token instead, and no socket.
   const direct = ctx.config?.directNetwork === true;
-  if (!direct) run.proxy = await startModelProxy(path.join(runDir, "api.sock"), modelApiBase(ctx.provider.cli, adapter), { headers: adapter.credentialHeaders(token) });
+  // Questions and approvals reach the worker through the same socket (workers/run/mcp-server.ts).
+  const policy = ctx.skill?.approvals ?? ctx.config?.approvals ?? null;
+  let watch: StopWatch | null = null;
+  const tools = memberRequestTools(run, { policy, waitMinutes: ctx.skill?.answerWaitMinutes ?? null, clock: () => watch });
+  const mcp = (body: string) => handleMcpMessage(body, tools, randomUUID);
+  if (!direct) run.proxy = await startModelProxy(path.join(runDir, "api.sock"), modelApiBase(ctx.provider.cli, adapter), { headers: adapter.credentialHeaders(token), mcp });
 
   // A redelivered job must never leave two containers for one session.
   for (const c of await sandbox.list()) if (c.sessionId === run.sessionId) await sandbox.removeById(c.id);
@@ -37,7 +46,7 @@ export async function runAgent(run: Run): Promise<void> {
     workDir: work,
     runDir,
     homeDir: home,
-    env: adapter.containerEnv({ model: ctx.session.modelId, token: direct ? token : PROXY_CREDENTIAL, resume }),
+    env: adapter.containerEnv({ model: ctx.session.modelId, token: direct ? token : PROXY_CREDENTIAL, resume, approvals: !direct && policyAsks(policy) }),
     limits: run.deps.limits,
     network: direct ? "bridge" : "none",
   });
@@ -49,7 +58,7 @@ export async function runAgent(run: Run): Promise<void> {
     return finish(run, "cancelled");
   }
 
-  const watch = await watchForStop(run, ctx.session.timeoutMinutes);
+  watch = await watchForStop(run, ctx.session.timeoutMinutes);
   try {
     /** The CLI's last stderr lines: a run that exits without a result is explained by them. */
     let stderrTail: string[] = [];

@@ -1,0 +1,70 @@
+import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { agentSessionRequests, users, type AgentSessionRequest, type SessionRequestAnswer, type SessionRequestPayload } from "../schema";
+
+/** Opens a request for one tool call; the same call delivered again gets the request it already opened. */
+export async function insertRequest(
+  db: Db,
+  args: { sessionId: string; callId: string; payload: SessionRequestPayload; expiresAt: Date },
+): Promise<{ request: AgentSessionRequest; created: boolean }> {
+  const [created] = await db
+    .insert(agentSessionRequests)
+    .values({ sessionId: args.sessionId, callId: args.callId, kind: args.payload.kind, payload: args.payload, expiresAt: args.expiresAt })
+    .onConflictDoNothing({ target: [agentSessionRequests.sessionId, agentSessionRequests.callId] })
+    .returning();
+  if (created) return { request: created, created: true };
+  const [existing] = await db
+    .select()
+    .from(agentSessionRequests)
+    .where(and(eq(agentSessionRequests.sessionId, args.sessionId), eq(agentSessionRequests.callId, args.callId)));
+  return { request: existing!, created: false };
+}
+
+export async function getRequest(db: Db, args: { sessionId: string; id: string }) {
+  const [row] = await db
+    .select({ request: agentSessionRequests, answeredByName: users.name })
+    .from(agentSessionRequests)
+    .leftJoin(users, eq(users.id, agentSessionRequests.answeredBy))
+    .where(and(eq(agentSessionRequests.id, args.id), eq(agentSessionRequests.sessionId, args.sessionId)));
+  return row;
+}
+
+/** Moves an open request to its end; undefined when it was not open any more (answered by someone else, expired). */
+export async function resolveRequest(
+  db: Db,
+  args: { id: string; status: "answered" | "expired"; answer: SessionRequestAnswer | null; answeredBy: string | null },
+): Promise<AgentSessionRequest | undefined> {
+  const [row] = await db
+    .update(agentSessionRequests)
+    .set({ status: args.status, answer: args.answer, answeredBy: args.answeredBy, answeredAt: new Date() })
+    .where(and(eq(agentSessionRequests.id, args.id), eq(agentSessionRequests.status, "open")))
+    .returning();
+  return row;
+}
+
+/** Closes what a session that ended still waited on. */
+export async function closeOpenRequests(db: Db, sessionId: string): Promise<AgentSessionRequest[]> {
+  return db
+    .update(agentSessionRequests)
+    .set({ status: "closed", answeredAt: new Date() })
+    .where(and(eq(agentSessionRequests.sessionId, sessionId), eq(agentSessionRequests.status, "open")))
+    .returning();
+}
+
+export async function countOtherOpenRequests(db: Db, args: { sessionId: string; exceptId: string }): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(agentSessionRequests)
+    .where(and(eq(agentSessionRequests.sessionId, args.sessionId), eq(agentSessionRequests.status, "open"), ne(agentSessionRequests.id, args.exceptId)));
+  return row?.n ?? 0;
+}
+
+/** The open questions of these sessions, oldest first (a comment answers the first). */
+export async function listOpenQuestions(db: Db, sessionIds: string[]): Promise<AgentSessionRequest[]> {
+  if (sessionIds.length === 0) return [];
+  return db
+    .select()
+    .from(agentSessionRequests)
+    .where(and(inArray(agentSessionRequests.sessionId, sessionIds), eq(agentSessionRequests.status, "open"), eq(agentSessionRequests.kind, "question")))
+    .orderBy(asc(agentSessionRequests.createdAt));
+}
