@@ -29,7 +29,7 @@ export async function loadCatalog(db: Db, workspaceId: string): Promise<CatalogP
 }
 
 export type ConfigPatch = Partial<
-  Pick<WorkspaceAgentConfig, "enabled" | "disabledVariants" | "maxConcurrentSessions" | "timeoutMinutes" | "directNetwork">
+  Pick<WorkspaceAgentConfig, "enabled" | "disabledVariants" | "maxConcurrentSessions" | "timeoutMinutes" | "directNetwork" | "approvals">
 >;
 
 /** Creates the row with defaults on first use; returns the row after the change. */

@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { agentSessionRequests, users, type AgentSessionRequest, type SessionRequestAnswer, type SessionRequestPayload } from "../schema";
+import { agentProviders, agentProviderVariants, agentSessionRequests, agentSessions, users, type AgentSessionRequest, type SessionRequestAnswer, type SessionRequestPayload } from "../schema";
 
 /** Opens a request for one tool call; the same call delivered again gets the request it already opened. */
 export async function insertRequest(
@@ -59,12 +59,14 @@ export async function countOtherOpenRequests(db: Db, args: { sessionId: string; 
   return row?.n ?? 0;
 }
 
-/** The open questions of these sessions, oldest first (a comment answers the first). */
-export async function listOpenQuestions(db: Db, sessionIds: string[]): Promise<AgentSessionRequest[]> {
-  if (sessionIds.length === 0) return [];
+/** An issue's open questions with the agent that asks each (a comment mentioning that agent answers it), oldest first. */
+export async function listWaitingQuestions(db: Db, issueId: string) {
   return db
-    .select()
+    .select({ requestId: agentSessionRequests.id, sessionId: agentSessions.id, providerSlug: agentProviders.slug, variantSlug: agentProviderVariants.slug })
     .from(agentSessionRequests)
-    .where(and(inArray(agentSessionRequests.sessionId, sessionIds), eq(agentSessionRequests.status, "open"), eq(agentSessionRequests.kind, "question")))
+    .innerJoin(agentSessions, eq(agentSessions.id, agentSessionRequests.sessionId))
+    .innerJoin(agentProviders, eq(agentProviders.id, agentSessions.providerId))
+    .innerJoin(agentProviderVariants, eq(agentProviderVariants.id, agentSessions.variantId))
+    .where(and(eq(agentSessions.issueId, issueId), eq(agentSessionRequests.status, "open"), eq(agentSessionRequests.kind, "question")))
     .orderBy(asc(agentSessionRequests.createdAt));
 }

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { deleteOwnComment, getComment, insertComment, listComments, updateOwnComment } from "@/db/queries/comments";
 import { DispatchError, notFound } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
+import { answerFromComment, splitAnsweringMentions } from "@/lib/sessions/requests";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import type { AgentSession } from "@/db/schema";
 import { agentRequestSchema, invokeAgents, knownProviderSlugs, toMention } from "@/lib/agents/invoke";
@@ -50,10 +51,12 @@ export async function addComment(
   const parsed = parseInput(commentInputSchema, input, "comment");
   const body = bodyOf(parsed);
   const mentions = [...(parsed.agents ?? []).map(toMention), ...parseMentionsFromDoc(body.json, { providers: await knownProviderSlugs(db, ctx.workspace.id) })];
+  // Mentioning an agent that waits on a question answers it rather than starting it again.
+  const { answers, rest } = await splitAnsweringMentions(db, issue.id, mentions);
   let commentId: string;
   let sessions: AgentSession[] = [];
-  if (mentions.length > 0) {
-    const result = await invokeAgents(db, ctx, { issueId: issue.id, projectId: issue.projectId, source: { kind: "new", body }, mentions, queue: deps.queue });
+  if (rest.length > 0) {
+    const result = await invokeAgents(db, ctx, { issueId: issue.id, projectId: issue.projectId, source: { kind: "new", body }, mentions: rest, queue: deps.queue });
     commentId = result.comment.id;
     sessions = result.sessions;
   } else {
@@ -65,6 +68,7 @@ export async function addComment(
     });
     commentId = written!.id;
   }
+  await answerFromComment(db, ctx, answers, body.text);
   const comment = await getComment(db, { workspaceId: ctx.workspace.id, id: commentId });
   if (!comment) throw new Error("addComment: the new comment vanished");
   return { comment, sessions };

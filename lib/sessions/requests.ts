@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { countOtherOpenRequests, getRequest, insertRequest, resolveRequest } from "@/db/queries/session-requests";
+import { countOtherOpenRequests, getRequest, insertRequest, listWaitingQuestions, resolveRequest } from "@/db/queries/session-requests";
 import { appendSessionEvents } from "@/db/queries/session-events";
 import { getSessionStatus } from "@/db/queries/sessions";
 import { getUserById } from "@/db/queries/users";
 import type { AgentSession, AgentSessionRequest, SessionRequestAnswer, SessionRequestPayload } from "@/db/schema";
+import type { AgentMention } from "@/lib/agents/mention-parser";
 import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
 import { DispatchError, notFound } from "@/lib/errors";
 import { notifyNeedsAnswer } from "@/lib/inbox/notify";
@@ -28,10 +29,10 @@ export const toRequestView = (r: AgentSessionRequest): SessionRequestView => ({ 
 /** Opens the request for one tool call (idempotent per call); null when the session already ended. */
 export async function openRequest(
   db: Db,
-  args: { sessionId: string; callId: string; payload: SessionRequestPayload; waitMinutes: number },
+  args: { sessionId: string; callId: string; payload: SessionRequestPayload; waitMs: number },
   opts: { bus?: LiveBus } = {},
 ): Promise<AgentSessionRequest | null> {
-  const expiresAt = new Date(Date.now() + args.waitMinutes * 60_000);
+  const expiresAt = new Date(Date.now() + args.waitMs);
   let opened: AgentSessionRequest | null = null;
   const write = async (tx: Db, session: AgentSession | null): Promise<SessionEvent[]> => {
     const { request, created } = await insertRequest(tx, { ...args, expiresAt });
@@ -92,6 +93,33 @@ export async function answerRequest(
   const settled = await settleRequest(db, { sessionId: session.id, requestId: found.request.id, status: "answered", answer, answeredBy: ctx.userId, byName: by }, opts);
   if (settled) return settled;
   throw await notOpenError(db, session.id, found.request.id);
+}
+
+export type CommentAnswer = { sessionId: string; requestId: string };
+
+/**
+ * A comment mentioning an agent that waits on a question answers it instead of starting that
+ * agent again (`@claude-opus use the second option`): the provider must match, and the variant
+ * when the mention names one. Returns the questions it answers and the mentions left to start.
+ */
+export async function splitAnsweringMentions(db: Db, issueId: string, mentions: AgentMention[]): Promise<{ answers: CommentAnswer[]; rest: AgentMention[] }> {
+  if (mentions.length === 0) return { answers: [], rest: mentions };
+  const waiting = await listWaitingQuestions(db, issueId);
+  const answers: CommentAnswer[] = [];
+  const rest = mentions.filter((m) => {
+    const hit = waiting.find((w) => w.providerSlug === m.provider && (!m.variant || m.variant === w.variantSlug) && !answers.some((a) => a.sessionId === w.sessionId));
+    if (hit) answers.push({ sessionId: hit.sessionId, requestId: hit.requestId });
+    return !hit;
+  });
+  return { answers, rest };
+}
+
+/** After the comment is stored: its text answers each question; one answered meanwhile by someone else is left as it is. */
+export async function answerFromComment(db: Db, ctx: WorkspaceContext, answers: CommentAnswer[], text: string, opts: { bus?: LiveBus } = {}): Promise<void> {
+  if (answers.length === 0) return;
+  const by = (await getUserById(db, ctx.userId))?.name?.trim() || "A member";
+  const answer: SessionRequestAnswer = { kind: "question", choices: [], text: text.trim().slice(0, 4_000) };
+  for (const a of answers) await settleRequest(db, { ...a, status: "answered", answer, answeredBy: ctx.userId, byName: by }, opts);
 }
 
 async function notOpenError(db: Db, sessionId: string, requestId: string): Promise<DispatchError> {

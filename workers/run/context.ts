@@ -23,6 +23,8 @@ export type RunnerDeps = {
   limits: { memoryMb: number; cpus: number; pids: number };
   /** Tests shorten the session's own timeout. */
   timeoutMsOverride?: number;
+  /** Tests shorten how long a question or approval waits for a member. */
+  answerWaitMsOverride?: number;
   /** How long a database outage is ridden out before the run fails (default 60 s). */
   dbOutageMs?: number;
   /** How often the run re-reads its status (the cancel signal is only the fast path). */

@@ -19,10 +19,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export function memberRequestTools(run: Run, opts: { policy: ApprovalPolicy | null; waitMinutes: number | null; clock: () => WaitClock | null; pollMs?: number }): McpTools {
   const waitMinutes = opts.waitMinutes ?? DEFAULT_ANSWER_WAIT_MINUTES;
+  const waitMs = run.deps.answerWaitMsOverride ?? waitMinutes * 60_000;
   const redact = (s: string) => redactSecrets(s, run.secrets);
 
   async function ask(callId: string, payload: Parameters<typeof openRequest>[1]["payload"]): Promise<AgentSessionRequest | null> {
-    const request = await write(run, () => openRequest(run.deps.db, { sessionId: run.sessionId, callId, payload, waitMinutes }, { bus: run.deps.events }));
+    const request = await write(run, () => openRequest(run.deps.db, { sessionId: run.sessionId, callId, payload, waitMs }, { bus: run.deps.events }));
     if (!request || request.status !== "open") return request;
     const clock = opts.clock();
     clock?.pause();

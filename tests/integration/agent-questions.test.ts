@@ -1,0 +1,230 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Docker from "dockerode";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DbHandle } from "@/db/client";
+import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
+import type { ApprovalPolicy } from "@/db/schema";
+import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
+import { getLiveBus } from "@/lib/bus/session-events";
+import { addComment } from "@/lib/comments/service";
+import { parseKeyRing, seal } from "@/lib/crypto/token-box";
+import { DispatchError } from "@/lib/errors";
+import { createIssue } from "@/lib/issues/service";
+import { createProject } from "@/lib/projects/service";
+import { MemorySessionQueue } from "@/lib/queue/session-queue";
+import type { SequencedEvent } from "@/lib/sessions/events";
+import { answerRequest } from "@/lib/sessions/requests";
+import { cancelSession, getSessionOrThrow } from "@/lib/sessions/service";
+import { runSession, type RunnerDeps } from "@/workers/run/run-session";
+import { DockerSandbox, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
+import { startAnthropicApi, type ModelApi } from "../support/anthropic-api";
+import { startGeminiApi, type GeminiApi } from "../support/gemini-api";
+import { connectForTest } from "../support/connections";
+import { makeWorkspace, openTestPostgres } from "./helpers";
+
+// Questions and approvals mid-run: the real Claude Code / Gemini CLI in the real images call the
+// dispatch MCP server through the session's socket (scripted model APIs stand in for Anthropic and
+// Google); members answer through the service the route and the card use.
+const docker = new Docker();
+const keyRing = parseKeyRing(`test:${randomBytes(32).toString("base64")}`);
+const queue = new MemorySessionQueue();
+const cancel = new MemoryCancelSignal();
+let h: DbHandle;
+let api: ModelApi;
+let gemini: GeminiApi;
+let workRoot: string;
+
+const deps = (extra: Partial<RunnerDeps> = {}): RunnerDeps => ({
+  db: h.db,
+  sandbox: new DockerSandbox(docker),
+  events: getLiveBus(),
+  cancel,
+  keyRing,
+  workerId: "test-worker",
+  workRoot,
+  limits: { memoryMb: 1024, cpus: 1, pids: 256 },
+  statusPollMs: 300,
+  ...extra,
+});
+
+beforeAll(async () => {
+  await docker.ping();
+  h = await openTestPostgres();
+  api = await startAnthropicApi();
+  process.env.DISPATCH_MODEL_API_CLAUDE = api.url;
+  gemini = await startGeminiApi();
+  process.env.DISPATCH_MODEL_API_GEMINI = gemini.url;
+  workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-ask-"));
+});
+
+afterAll(async () => {
+  await api?.close();
+  await gemini?.close();
+  await h?.close();
+  fs.rmSync(workRoot, { recursive: true, force: true });
+});
+
+async function setUp(providerSlug = "claude", approvals: ApprovalPolicy | null = null) {
+  const f = await makeWorkspace(h.db, ["member", "guest"]);
+  const project = await createProject(h.db, f.adminCtx, { name: "Web", identifier: "WEB" });
+  const issue = await createIssue(h.db, f.adminCtx, project, { title: "Cache", description: "Add a cache." });
+  const provider = (await loadCatalog(h.db, f.adminCtx.workspace.id)).find((p) => p.slug === providerSlug)!;
+  await upsertAgentConfig(h.db, { workspaceId: f.adminCtx.workspace.id, providerId: provider.id, patch: { maxConcurrentSessions: 10, approvals } });
+  await connectForTest(h.db, { workspaceId: f.adminCtx.workspace.id, kind: provider.slug, sealed: seal(keyRing, `sk-ant-oat01-${randomBytes(8).toString("hex")}`) });
+  return { ...f, issue, member: f.members[0]!, guest: f.members[1]! };
+}
+type Setup = Awaited<ReturnType<typeof setUp>>;
+
+async function mention(f: Setup, text: string) {
+  const { sessions } = await addComment(h.db, f.adminCtx, f.issue, { text }, { queue });
+  return sessions[0]!.id;
+}
+
+async function log(id: string): Promise<SequencedEvent[]> {
+  const r = (await h.db.execute(sql`select seq, payload from agent_session_events where session_id = ${id} order by seq`)) as unknown as { rows: { seq: number; payload: SequencedEvent }[] };
+  return r.rows.map((x) => ({ ...x.payload, seq: x.seq }));
+}
+
+async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms (last: ${JSON.stringify(v)})`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** The open request the run is waiting on, once the session says so. */
+async function openRequestOf(f: Setup, id: string) {
+  await waitFor(() => getSessionOrThrow(h.db, f.adminCtx, id), (s) => s.status === "awaiting_input");
+  const ev = (await log(id)).find((e) => e.type === "request");
+  if (ev?.type !== "request") throw new Error("no request event");
+  return ev.request;
+}
+
+const conflict = async (p: Promise<unknown>) => {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(DispatchError);
+  return err as DispatchError;
+};
+
+describe("an agent asks, a member answers", () => {
+  it("Claude Code asks with options, waits past its own timeout, and goes on with the option a member picked; a second answer is a 409", async () => {
+    const f = await setUp();
+    const id = await mention(f, "@claude [script:ask] add the cache");
+    // The run's own timeout (4 s here) does not run while it waits on a member.
+    const running = runSession(deps({ timeoutMsOverride: 4_000 }), id);
+    const request = await openRequestOf(f, id);
+    expect(request).toMatchObject({ kind: "question", question: "Which database should the cache use?", options: ["PostgreSQL", "Redis"], multiple: false });
+    const inbox = (await h.db.execute(sql`select kind, detail from inbox_items where session_id = ${id}`)) as unknown as { rows: { kind: string; detail: string }[] };
+    expect(inbox.rows).toEqual([{ kind: "needs_answer", detail: "question" }]);
+
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect((await getSessionOrThrow(h.db, f.adminCtx, id)).status).toBe("awaiting_input");
+    // A guest reads the question but may not answer; an option that is not offered is a 400.
+    expect((await conflict(answerRequest(h.db, f.guest.ctx, { sessionId: id, requestId: request.id, input: { choices: ["Redis"] } }))).status).toBe(403);
+    expect((await conflict(answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: request.id, input: { choices: ["MySQL"] } }))).toJSON()).toMatchObject({ field: "choices" });
+
+    await answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: request.id, input: { choices: ["Redis"] } });
+    const second = await conflict(answerRequest(h.db, f.adminCtx, { sessionId: id, requestId: request.id, input: { choices: ["PostgreSQL"] } }));
+    expect(second.status).toBe(409);
+    expect(second.message).toBe("This question was already answered by member.");
+    await running;
+
+    const s = await getSessionOrThrow(h.db, f.adminCtx, id);
+    expect(s.status).toBe("completed");
+    // The answer came back into the run: the model's final words quote what the tool returned.
+    expect(s.answer).toBe("The member said: member answered. Chose: Redis.");
+    const events = await log(id);
+    expect(events.flatMap((e) => (e.type === "status" ? [e.status] : []))).toEqual(["queued", "provisioning", "running", "streaming", "awaiting_input", "streaming", "completed"]);
+    expect(events.find((e) => e.type === "request_resolved")).toMatchObject({ status: "answered", by: "member", answer: { kind: "question", choices: ["Redis"], text: null } });
+  }, 90_000);
+
+  it("a comment that mentions the waiting agent answers it instead of starting another session", async () => {
+    const f = await setUp();
+    const id = await mention(f, "@claude [script:ask] add the cache");
+    const running = runSession(deps(), id);
+    await openRequestOf(f, id);
+    const { sessions } = await addComment(h.db, f.member.ctx, f.issue, { text: "@claude use Redis, it is already deployed" }, { queue });
+    expect(sessions).toEqual([]);
+    await running;
+    const s = await getSessionOrThrow(h.db, f.adminCtx, id);
+    expect(s.answer).toBe("The member said: member answered. Wrote: @claude use Redis, it is already deployed");
+    const count = (await h.db.execute(sql`select count(*)::int as n from agent_sessions where issue_id = ${f.issue.id}`)) as unknown as { rows: { n: number }[] };
+    expect(count.rows[0]!.n).toBe(1);
+  }, 90_000);
+
+  it("nobody answers in time: the agent is told so and decides itself; a late answer is a 409", async () => {
+    const f = await setUp();
+    const id = await mention(f, "@claude [script:ask] add the cache");
+    const running = runSession(deps({ answerWaitMsOverride: 1_500 }), id);
+    const request = await openRequestOf(f, id);
+    await running;
+    const s = await getSessionOrThrow(h.db, f.adminCtx, id);
+    expect(s.status).toBe("completed");
+    expect(s.answer).toMatch(/^The member said: Nobody answered within 60 minutes\. Decide yourself/);
+    expect((await log(id)).find((e) => e.type === "request_resolved")).toMatchObject({ status: "expired", by: null, answer: null });
+    const late = await conflict(answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: request.id, input: { choices: ["Redis"] } }));
+    expect(late.message).toMatch(/no longer waiting: nobody answered in time/);
+  }, 90_000);
+
+  it("cancel while waiting ends the session, closes the question and leaves no container", async () => {
+    const f = await setUp();
+    const id = await mention(f, "@claude [script:ask] add the cache");
+    const running = runSession(deps(), id);
+    const request = await openRequestOf(f, id);
+    await cancelSession(h.db, f.member.ctx, id, { queue, signal: cancel });
+    await running;
+    expect((await getSessionOrThrow(h.db, f.adminCtx, id)).status).toBe("cancelled");
+    const events = await log(id);
+    expect(events.find((e) => e.type === "request_resolved")).toMatchObject({ id: request.id, status: "closed" });
+    expect(events.at(-1)?.type).toBe("done");
+    expect(await docker.listContainers({ all: true, filters: { label: [`${SESSION_LABEL}=${id}`] } })).toEqual([]);
+    expect((await conflict(answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: request.id, input: { text: "late" } }))).message).toMatch(/the session ended/);
+  }, 90_000);
+});
+
+describe("an action waits for approval", () => {
+  const rmPolicy: ApprovalPolicy = { shell: "patterns", shellPatterns: ["rm"], outsideWorkTree: false, tools: [] };
+
+  it("rejected with a reason: the command is not run and the agent is told why", async () => {
+    const f = await setUp("claude", rmPolicy);
+    const id = await mention(f, "@claude [script:approve-rm] tidy up");
+    const running = runSession(deps(), id);
+    const request = await openRequestOf(f, id);
+    expect(request).toMatchObject({ kind: "approval", tool: "Bash", action: "rm -f notes.txt", rule: 'commands matching "rm" need approval' });
+    await answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: request.id, input: { decision: "rejected", reason: "keep the notes" } });
+    await running;
+    const s = await getSessionOrThrow(h.db, f.adminCtx, id);
+    expect(s.status).toBe("completed");
+    expect(s.answer).toContain("Bash said (error):");
+    expect(s.answer).toContain("member rejected this action, so it was not run. Their reason: keep the notes");
+  }, 90_000);
+
+  it("approved: the command runs", async () => {
+    const f = await setUp("claude", rmPolicy);
+    const id = await mention(f, "@claude [script:approve-rm] tidy up");
+    const running = runSession(deps(), id);
+    const request = await openRequestOf(f, id);
+    await answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: request.id, input: { decision: "approved" } });
+    await running;
+    const s = await getSessionOrThrow(h.db, f.adminCtx, id);
+    expect(s.answer).toMatch(/^Bash said: /);
+    expect(s.answer).not.toContain("(error)");
+    expect((await log(id)).find((e) => e.type === "request_resolved")).toMatchObject({ status: "answered", answer: { kind: "approval", decision: "approved" } });
+  }, 90_000);
+
+  it("without a policy nothing waits: the same command runs at once", async () => {
+    const f = await setUp("claude", null);
+    const id = await mention(f, "@claude [script:approve-rm] tidy up");
+    await runSession(deps(), id);
+    const events = await log(id);
+    expect(events.some((e) => e.type === "request")).toBe(false);
+    expect((await getSessionOrThrow(h.db, f.adminCtx, id)).answer).toMatch(/^Bash said: /);
+  }, 90_000);
+});
