@@ -17,9 +17,9 @@ export CLAUDE_CODE_MAX_RETRIES="${CLAUDE_CODE_MAX_RETRIES:-2}"
 
 # The prompt goes in on stdin: it may be long and hold anything, so never in argv or the environment.
 set -- -p --output-format stream-json --verbose --include-partial-messages --model "${DISPATCH_MODEL:?DISPATCH_MODEL is required}"
-# Questions (ask_user) and approvals go to the worker's dispatch MCP server, through the socket.
+# Questions (ask_team) and approvals go to the worker's dispatch MCP server, through the socket.
 if [ -S /run/dispatch/api.sock ]; then
-  set -- "$@" --mcp-config /opt/agent/mcp.json --allowedTools mcp__dispatch__ask_user
+  set -- "$@" --mcp-config /opt/agent/mcp.json --allowedTools mcp__dispatch__ask_team
 fi
 # With approvals on, each action the CLI would ask permission for is put to approve_action, which
 # lets it run unless the policy names it; otherwise nothing asks.

@@ -8,9 +8,14 @@ export HOME="${HOME_DIR:-/tmp/home}" TMPDIR=/tmp
 export GEMINI_CLI_HOME="$HOME"
 mkdir -p "$HOME/.gemini"
 # Google login by access token (no API keys); no usage statistics; the worker handles retries.
-# Questions (ask_user) go to the worker's dispatch MCP server, through the socket (trusted: no confirmation).
+# Questions (ask_team) go to the worker's dispatch MCP server, through the socket (trusted: no confirmation).
 MCP=""
 [ -S /run/dispatch/api.sock ] && MCP=',"mcpServers":{"dispatch":{"command":"node","args":["/opt/agent/mcp-bridge.mjs"],"trust":true}}'
+# With approvals on, every tool call first goes to the server's approve_action (a BeforeTool hook
+# that may wait as long as a member may take: a day at most).
+if [ -S /run/dispatch/api.sock ] && [ "${DISPATCH_APPROVALS:-}" = 1 ]; then
+  MCP="$MCP"',"hooks":{"BeforeTool":[{"matcher":"*","hooks":[{"type":"command","command":"node /opt/agent/mcp-bridge.mjs --before-tool","timeout":86400000}]}]}'
+fi
 cat >"$HOME/.gemini/settings.json" <<JSON
 {"security":{"auth":{"selectedType":"oauth-personal"}},"privacy":{"usageStatisticsEnabled":false},"general":{"maxAttempts":${GEMINI_MAX_ATTEMPTS:-2}}${MCP}}
 JSON

@@ -145,6 +145,19 @@ describe("an agent asks, a member answers", () => {
     expect(events.find((e) => e.type === "request_resolved")).toMatchObject({ status: "answered", by: "member", answer: { kind: "question", choices: ["Redis"], text: null } });
   }, 90_000);
 
+  it("Gemini CLI asks through the same MCP server and goes on with the answer", async () => {
+    const f = await setUp("gemini");
+    const id = await mention(f, "@gemini [script:ask] add the cache");
+    const running = runSession(deps(), id);
+    const request = await openRequestOf(f, id);
+    expect(request).toMatchObject({ kind: "question", options: ["PostgreSQL", "Redis"] });
+    await answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: request.id, input: { choices: ["PostgreSQL"], text: "with a TTL of 5 minutes" } });
+    await running;
+    const s = await getSessionOrThrow(h.db, f.adminCtx, id);
+    expect(s.status).toBe("completed");
+    expect(s.answer).toContain("member answered. Chose: PostgreSQL. Wrote: with a TTL of 5 minutes");
+  }, 90_000);
+
   it("a comment that mentions the waiting agent answers it instead of starting another session", async () => {
     const f = await setUp();
     const id = await mention(f, "@claude [script:ask] add the cache");
@@ -217,6 +230,20 @@ describe("an action waits for approval", () => {
     expect(s.answer).toMatch(/^Bash said: /);
     expect(s.answer).not.toContain("(error)");
     expect((await log(id)).find((e) => e.type === "request_resolved")).toMatchObject({ status: "answered", answer: { kind: "approval", decision: "approved" } });
+  }, 90_000);
+
+  it("Gemini CLI's shell command waits for approval too (a BeforeTool hook); rejected, it is not run", async () => {
+    const f = await setUp("gemini", rmPolicy);
+    const id = await mention(f, "@gemini [script:approve-rm] tidy up");
+    const running = runSession(deps(), id);
+    const request = await openRequestOf(f, id);
+    expect(request).toMatchObject({ kind: "approval", tool: "run_shell_command", action: "rm -f notes.txt" });
+    await answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: request.id, input: { decision: "rejected", reason: "keep the notes" } });
+    await running;
+    const s = await getSessionOrThrow(h.db, f.adminCtx, id);
+    expect(s.status).toBe("completed");
+    expect(s.answer).toContain("Shell said:");
+    expect(s.answer).toContain("rejected this action, so it was not run. Their reason: keep the notes");
   }, 90_000);
 
   it("without a policy nothing waits: the same command runs at once", async () => {

@@ -14,7 +14,7 @@
  *   echo-token  answers "I was called with: <the Authorization header it received>"
  *   long        one answer streamed as 401 short deltas a few ms apart: "Token N. " for N = 1..400,
  *               then "Long answer complete." — for streaming volume
- *   ask         calls the dispatch MCP server's ask_user ("Which database should the cache use?",
+ *   ask         calls the dispatch MCP server's ask_team ("Which database should the cache use?",
  *               options PostgreSQL / Redis), then answers "The member said: <the tool's result>"
  *   ask-many    the same with a multiple-choice question (Chrome / Firefox / Safari)
  *   approve-rm  runs `rm -f notes.txt` with Bash (an approval policy may stop it), then answers
@@ -79,8 +79,8 @@ function reply(body: Body, headers: http.IncomingHttpHeaders = {}): Reply | "err
   if (script === "echo-token") return { content: [{ type: "text", text: `I was called with: ${String(headers.authorization ?? "nothing")}` }], stop: "end_turn" };
   const toolResult = Array.isArray(last?.content) ? last.content.find((b) => b.type === "tool_result") : undefined;
   if (script === "ask" || script === "ask-many") {
-    const tool = body.tools?.find((t) => t.name.endsWith("ask_user"))?.name;
-    if (!tool) return { content: [{ type: "text", text: "No ask_user tool was offered." }], stop: "end_turn" };
+    const tool = body.tools?.find((t) => t.name.endsWith("ask_team"))?.name;
+    if (!tool) return { content: [{ type: "text", text: "No ask_team tool was offered." }], stop: "end_turn" };
     if (afterTool) return { content: [{ type: "text", text: `The member said: ${textOf(toolResult?.content)}` }], stop: "end_turn" };
     const input =
       script === "ask"

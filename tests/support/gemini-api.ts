@@ -5,7 +5,10 @@
  * `{ "response": … }` — and plays the same scripts as the Anthropic stand-in, chosen by the
  * last marker `[script:NAME]` in the conversation: plain, tool-write, error, hang, and the paced
  * slow (61 chunks 150 ms apart) and long (401 chunks a few ms apart) with the Anthropic
- * stand-in's texts (SLOW_PIECES, LONG_PIECES there).
+ * stand-in's texts (SLOW_PIECES, LONG_PIECES there); and ask, which calls the dispatch MCP server's
+ * ask_team (found among the declared tools by its description) with PostgreSQL / Redis, then
+ * answers "The member said: <the function response as JSON>"; and approve-rm, which runs
+ * `rm -f notes.txt` with run_shell_command, then answers "Shell said: <the function response>".
  * Test-only: GET /__requests answers the requests received so far as JSON
  * (`{ requests: [{ path, headers, body }] }`), for tests that run the stand-in in another process.
  */
@@ -14,7 +17,8 @@ import type { AddressInfo } from "node:net";
 import { lastScript, LONG_PIECES, SLOW_PIECES } from "./anthropic-api";
 
 type Part = { text?: string; functionCall?: unknown; functionResponse?: unknown };
-type Body = { model?: string; request?: { contents?: { role: string; parts?: Part[] }[]; tools?: unknown[] } };
+type Declaration = { name?: string; description?: string };
+type Body = { model?: string; request?: { contents?: { role: string; parts?: Part[] }[]; tools?: { functionDeclarations?: Declaration[] }[] } };
 
 export const GEMINI_USAGE = { promptTokenCount: 900, candidatesTokenCount: 40, totalTokenCount: 940 };
 
@@ -32,6 +36,19 @@ function reply(body: Body): Reply | "error" | "hang" {
   if (script === "hang") return "hang";
   if (script === "slow") return { parts: [{ text: SLOW_PIECES.join("") }], pieces: SLOW_PIECES, paceMs: 150 };
   if (script === "long") return { parts: [{ text: LONG_PIECES.join("") }], pieces: LONG_PIECES, paceMs: 3 };
+  if (script === "ask") {
+    const declared = (body.request?.tools ?? []).flatMap((t) => t.functionDeclarations ?? []);
+    const tool = declared.find((d) => d.description?.startsWith("Ask the people who requested this work"))?.name;
+    if (!tool) return { parts: [{ text: `No ask_team tool was offered (tools: ${declared.map((d) => d.name).join(", ")}).` }] };
+    const response = (contents.at(-1)?.parts ?? []).find((p) => p.functionResponse)?.functionResponse;
+    if (afterTool) return { parts: [{ text: `The member said: ${JSON.stringify(response)}` }] };
+    return { parts: [{ text: "I need a decision first." }, { functionCall: { name: tool, args: { question: "Which database should the cache use?", options: ["PostgreSQL", "Redis"] } } }] };
+  }
+  if (script === "approve-rm") {
+    const response = (contents.at(-1)?.parts ?? []).find((p) => p.functionResponse)?.functionResponse;
+    if (afterTool) return { parts: [{ text: `Shell said: ${JSON.stringify(response)}` }] };
+    return { parts: [{ functionCall: { name: "run_shell_command", args: { command: "rm -f notes.txt", description: "Remove the notes" } } }] };
+  }
   if (script === "tool-write" && !afterTool) {
     return { parts: [{ text: "I will write the file." }, { functionCall: { name: "write_file", args: { file_path: "/work/hello.txt", content: "hello from gemini\n" } } }] };
   }

@@ -39,11 +39,13 @@ export const cliAdapters: Record<string, CliAdapter> = {
   gemini: {
     createParser: createGeminiParser,
     // Google login: a fresh access token, sent as Bearer to the Code Assist API.
-    containerEnv: ({ model, token, resume }) => ({
+    containerEnv: ({ model, token, resume, approvals }) => ({
       DISPATCH_MODEL: model,
       GOOGLE_CLOUD_ACCESS_TOKEN: token,
       ...(process.env.GOOGLE_CLOUD_PROJECT ? { GOOGLE_CLOUD_PROJECT: process.env.GOOGLE_CLOUD_PROJECT } : {}),
       ...(resume ? { DISPATCH_RESUME: resume } : {}),
+      // A BeforeTool hook puts each tool call to the dispatch MCP server's approve_action.
+      ...(approvals ? { DISPATCH_APPROVALS: "1" } : {}),
     }),
     credentialHeaders: (token) => ({ authorization: `Bearer ${token}` }),
     defaultApiBase: "https://cloudcode-pa.googleapis.com",

@@ -13,7 +13,7 @@ describe("the dispatch MCP server's protocol", () => {
     expect(await call({ jsonrpc: "2.0", id: 0, method: "initialize", params: { protocolVersion: "2025-03-26" } })).toMatchObject({ id: 0, result: { protocolVersion: "2025-03-26", capabilities: { tools: {} } } });
     expect(await call({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "1999-01-01" } })).toMatchObject({ result: { protocolVersion: "2025-06-18" } });
     const list = (await call({ jsonrpc: "2.0", id: 2, method: "tools/list" })) as { result: { tools: { name: string }[] } };
-    expect(list.result.tools.map((t) => t.name)).toEqual(["ask_user", "approve_action"]);
+    expect(list.result.tools.map((t) => t.name)).toEqual(["ask_team", "approve_action"]);
   });
 
   it("answers no notification, and names what it cannot parse or does not know", async () => {
@@ -23,20 +23,20 @@ describe("the dispatch MCP server's protocol", () => {
     expect(await call({ jsonrpc: "2.0", id: 4 })).toMatchObject({ error: { code: -32600 } });
   });
 
-  it("hands ask_user a cleaned question: options trimmed, deduplicated, at most ten; multiple only with two or more", async () => {
+  it("hands ask_team a cleaned question: options trimmed, deduplicated, at most ten; multiple only with two or more", async () => {
     const t = tools();
-    const reply = await call({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "ask_user", arguments: { question: "  Which DB? ", options: [" PG ", "PG", "", 3, ...Array(12).fill(0).map((_, i) => `o${i}`)], multiple: true } } }, t);
+    const reply = await call({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "ask_team", arguments: { question: "  Which DB? ", options: [" PG ", "PG", "", 3, ...Array(12).fill(0).map((_, i) => `o${i}`)], multiple: true } } }, t);
     expect(t.askUser).toHaveBeenCalledWith({ question: "Which DB?", options: ["PG", "o0", "o1", "o2", "o3", "o4", "o5", "o6", "o7", "o8"], multiple: true }, "call-1");
     expect(reply).toMatchObject({ id: 5, result: { content: [{ type: "text", text: "PostgreSQL" }] } });
-    await call({ jsonrpc: "2.0", id: 6, method: "tools/call", params: { name: "ask_user", arguments: { question: "Sure?", options: ["yes"], multiple: true } } }, t);
+    await call({ jsonrpc: "2.0", id: 6, method: "tools/call", params: { name: "ask_team", arguments: { question: "Sure?", options: ["yes"], multiple: true } } }, t);
     expect(t.askUser).toHaveBeenLastCalledWith({ question: "Sure?", options: ["yes"], multiple: false }, "call-1");
   });
 
   it("makes a tool error of a missing question, an unknown tool, and a tool that throws", async () => {
-    expect(await call({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "ask_user", arguments: {} } })).toMatchObject({ result: { isError: true, content: [{ text: "ask_user needs a question." }] } });
+    expect(await call({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "ask_team", arguments: {} } })).toMatchObject({ result: { isError: true, content: [{ text: "ask_team needs a question." }] } });
     expect(await call({ jsonrpc: "2.0", id: 8, method: "tools/call", params: { name: "rm", arguments: {} } })).toMatchObject({ result: { isError: true, content: [{ text: "Unknown tool: rm" }] } });
     const failing = tools({ askUser: async () => Promise.reject(new Error("database down")) });
-    expect(await call({ jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "ask_user", arguments: { question: "q" } } }, failing)).toMatchObject({
+    expect(await call({ jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "ask_team", arguments: { question: "q" } } }, failing)).toMatchObject({
       result: { isError: true, content: [{ text: "Dispatch could not complete this call: database down" }] },
     });
   });

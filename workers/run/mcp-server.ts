@@ -11,7 +11,8 @@ export type McpTools = {
   approveAction(args: { toolName: string; input: unknown; toolUseId: string | null }): Promise<ToolResult>;
 };
 
-export const ASK_TOOL = "ask_user";
+/** Not `ask_user`: Gemini CLI drops every tool of that name in headless runs (its own asks a terminal). */
+export const ASK_TOOL = "ask_team";
 export const APPROVE_TOOL = "approve_action";
 
 const TOOLS = [
@@ -90,7 +91,7 @@ export async function handleMcpMessage(raw: string, tools: McpTools, newCallId: 
 async function callTool(name: string, args: Record<string, unknown>, tools: McpTools, newCallId: () => string): Promise<ToolResult> {
   if (name === ASK_TOOL) {
     const question = str(args.question, 2_000);
-    if (!question) return { text: "ask_user needs a question.", isError: true };
+    if (!question) return { text: "ask_team needs a question.", isError: true };
     const options = Array.isArray(args.options) ? [...new Set(args.options.map((o) => str(o, 200)).filter(Boolean))].slice(0, 10) : [];
     return tools.askUser({ question, options, multiple: args.multiple === true && options.length > 1 }, newCallId());
   }
