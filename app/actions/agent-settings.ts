@@ -14,6 +14,8 @@ export type ProviderSettingsInput = {
   max_concurrent_sessions?: number;
   timeout_minutes?: number;
   when_full?: "queue" | "refuse";
+  /** The snake_case policy or null; updateAgentConfig validates it. */
+  approvals?: unknown;
   variants?: { slug: string; enabled: boolean }[];
 };
 

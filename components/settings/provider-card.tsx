@@ -10,6 +10,7 @@ import { ConnectionCard } from "./connection/connection-card";
 import type { OAuthAvailability } from "./connection/oauth-button";
 import type { PasteWords } from "./connection/token-form";
 import { LimitsForm } from "./limits-form";
+import { ProviderApprovalsForm } from "./provider-approvals-form";
 import { Switch } from "./switch";
 import type { ProviderSettings } from "./types";
 
@@ -31,7 +32,7 @@ function pasteWords(provider: ProviderSettings): PasteWords | null {
   };
 }
 
-/** An admin's card for one provider: on/off, connection, variants and limits. */
+/** An admin's card for one provider: on/off, connection, variants, limits and default approvals. */
 export function ProviderCard({ slug, provider: fromServer, oauth }: { slug: string; provider: ProviderSettings; oauth: OAuthAvailability }) {
   // What the last action answered, until the server renders the page again.
   const [provider, setProvider] = useState(fromServer);
@@ -109,6 +110,12 @@ export function ProviderCard({ slug, provider: fromServer, oauth }: { slug: stri
       <div className="px-5 py-4">
         <h4 className="mb-3 text-xs font-medium uppercase tracking-wide text-slate-400">Limits</h4>
         <LimitsForm slug={slug} provider={provider} onSaved={update} />
+      </div>
+
+      <div className="px-5 py-4">
+        <h4 className="mb-1 text-xs font-medium uppercase tracking-wide text-slate-400">Default approvals</h4>
+        <p className="mb-3 text-xs text-slate-500">For runs whose skill sets none (and runs without a skill).</p>
+        <ProviderApprovalsForm slug={slug} provider={provider} onSaved={update} />
       </div>
     </ConnectionCard>
   );

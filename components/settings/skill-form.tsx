@@ -5,6 +5,7 @@ import { createSkillAction, editSkillAction } from "@/app/actions/agent-settings
 import { Field, FormError } from "@/components/ui/field";
 import { useServerAction } from "@/components/ui/use-server-action";
 import { renderMarkdown } from "@/lib/markdown/render";
+import { ApprovalsFields, approvalsFromDraft, isApprovalsError, toApprovalsDraft, type ApprovalsDraft } from "./approvals-fields";
 import type { ProviderChoice, SkillSettings } from "./types";
 
 type Values = {
@@ -15,11 +16,13 @@ type Values = {
   default_provider: string;
   mode: SkillSettings["mode"];
   timeout_minutes: string;
+  answer_wait_minutes: string;
+  approvals: ApprovalsDraft;
   include_guest_comments: boolean;
   enabled: boolean;
 };
 
-const FIELDS = new Set(["name", "trigger", "description", "instructions", "default_provider", "mode", "timeout_minutes", "include_guest_comments", "enabled"]);
+const FIELDS = new Set(["name", "trigger", "description", "instructions", "default_provider", "mode", "timeout_minutes", "answer_wait_minutes", "include_guest_comments", "enabled"]);
 
 const toValues = (s?: SkillSettings): Values => ({
   name: s?.name ?? "",
@@ -29,6 +32,8 @@ const toValues = (s?: SkillSettings): Values => ({
   default_provider: s?.default_provider ?? "",
   mode: s?.mode ?? "autonomous",
   timeout_minutes: s?.timeout_minutes == null ? "" : String(s.timeout_minutes),
+  answer_wait_minutes: s?.answer_wait_minutes == null ? "" : String(s.answer_wait_minutes),
+  approvals: toApprovalsDraft(s?.approvals ?? null),
   include_guest_comments: s?.include_guest_comments ?? false,
   enabled: s?.enabled ?? true,
 });
@@ -41,13 +46,14 @@ export function SkillForm({ slug, skill, providers, onDone, onCancel }: { slug: 
   const set = <K extends keyof Values>(key: K, value: Values[K]) => {
     setV((prev) => ({ ...prev, [key]: value }));
     // The message was about what was there before.
-    if (save.error?.field === key) save.clearError();
+    if (save.error?.field === key || (key === "approvals" && isApprovalsError(save.error?.field))) save.clearError();
   };
   const title = skill ? `Edit ${skill.name}` : "New skill";
 
   async function onSubmit(e: React.FormEvent) {
     e.preventDefault();
     const timeout = v.timeout_minutes.trim();
+    const wait = v.answer_wait_minutes.trim();
     const result = await save.run({
       name: v.name,
       trigger: v.trigger.replace(/^:/, ""),
@@ -57,13 +63,15 @@ export function SkillForm({ slug, skill, providers, onDone, onCancel }: { slug: 
       mode: v.mode,
       // Sent as typed ("abc" is NaN): the server names the problem.
       timeout_minutes: timeout === "" ? null : Number(timeout),
+      answer_wait_minutes: wait === "" ? null : Number(wait),
+      approvals: approvalsFromDraft(v.approvals, true),
       include_guest_comments: v.include_guest_comments,
       enabled: v.enabled,
     });
     if (result.ok) onDone(result.data);
   }
 
-  const otherError = save.error && !(save.error.field && FIELDS.has(save.error.field)) ? save.error.message : undefined;
+  const otherError = save.error && !(save.error.field && (FIELDS.has(save.error.field) || isApprovalsError(save.error.field))) ? save.error.message : undefined;
 
   return (
     <form onSubmit={onSubmit} noValidate aria-label={title} className="space-y-4">
@@ -111,7 +119,12 @@ export function SkillForm({ slug, skill, providers, onDone, onCancel }: { slug: 
         <Field label="Timeout in minutes (optional)" error={save.fieldError("timeout_minutes")} hint="Empty: the provider's timeout.">
           {(p) => <input {...p} type="number" inputMode="numeric" min={1} max={120} className="input" value={v.timeout_minutes} onChange={(e) => set("timeout_minutes", e.target.value)} />}
         </Field>
-        <div className="flex items-end pb-2">
+        <Field label="Wait for an answer (minutes)" error={save.fieldError("answer_wait_minutes")} hint="How long a question or approval waits for a member. Empty: 60.">
+          {(p) => (
+            <input {...p} type="number" inputMode="numeric" min={1} max={1440} className="input" value={v.answer_wait_minutes} onChange={(e) => set("answer_wait_minutes", e.target.value)} placeholder="60" />
+          )}
+        </Field>
+        <div className="sm:col-span-2">
           <label className="inline-flex items-center gap-2 text-sm text-slate-700">
             <input type="checkbox" className="h-4 w-4 rounded border-slate-300 text-indigo-600" checked={v.enabled} onChange={(e) => set("enabled", e.target.checked)} />
             Enabled
@@ -138,6 +151,9 @@ export function SkillForm({ slug, skill, providers, onDone, onCancel }: { slug: 
               {save.fieldError("include_guest_comments")}
             </p>
           )}
+        </div>
+        <div className="sm:col-span-2">
+          <ApprovalsFields draft={v.approvals} onChange={(next) => set("approvals", next)} error={save.error} canInherit />
         </div>
       </div>
       <InstructionsEditor value={v.instructions} error={save.fieldError("instructions")} onChange={(text) => set("instructions", text)} />

@@ -1,5 +1,15 @@
 import { EnabledBadge, ModeLabel } from "./badges";
-import type { ProviderChoice, SkillSettings } from "./types";
+import type { ApprovalPolicyJson, ProviderChoice, SkillSettings } from "./types";
+
+/** The policy in a few words, for a summary line: "rm, git push", "every command", "never". */
+function describeApprovals(p: ApprovalPolicyJson): string {
+  const parts = [
+    ...(p.shell === "all" ? ["every command"] : p.shell === "patterns" ? p.shell_patterns : []),
+    ...(p.outside_work_tree ? ["writes outside the work tree"] : []),
+    ...p.tools,
+  ];
+  return parts.length ? parts.join(", ") : "never";
+}
 
 /** One skill as a list row's body: name, trigger, mode, default provider, on/off. No controls. */
 export function SkillSummary({ skill, providers }: { skill: SkillSettings; providers: ProviderChoice[] }) {
@@ -18,6 +28,10 @@ export function SkillSummary({ skill, providers }: { skill: SkillSettings; provi
         {provider ? `Default: ${provider}` : "No default provider"}
         {skill.timeout_minutes != null && ` · ${skill.timeout_minutes} min timeout`}
         {skill.include_guest_comments && " · Reads guests' comments"}
+      </p>
+      <p className="mt-0.5 text-xs text-slate-500" data-testid="skill-approvals">
+        {skill.approvals ? `Approval: ${describeApprovals(skill.approvals)}` : "Approval: the provider's default"}
+        {` · waits ${skill.answer_wait_minutes ?? 60} min`}
       </p>
     </div>
   );

@@ -5,6 +5,9 @@ import type { PasteHint } from "@/lib/connections/pasted-tokens";
 
 export type ConnectionStatus = "disconnected" | "connected" | "needs_reconnect";
 
+/** Which actions stop a run for a member's approval, as the API writes it (lib/agents/approvals.ts). */
+export type ApprovalPolicyJson = { shell: "all" | "none" | "patterns"; shell_patterns: string[]; outside_work_tree: boolean; tools: string[] };
+
 export type VariantSettings = { slug: string; name: string; model: string; is_default: boolean; enabled: boolean };
 
 export type ProviderSettings = {
@@ -21,6 +24,8 @@ export type ProviderSettings = {
   timeout_minutes: number;
   /** At the limit: wait in line (default) or refuse the mention. */
   when_full: "queue" | "refuse";
+  /** The default for skills that set none; null: nothing waits for approval. */
+  approvals: ApprovalPolicyJson | null;
   variants: VariantSettings[];
   /** How a pasted token looks for this provider; null when it can only be connected through OAuth. */
   paste: PasteHint | null;
@@ -35,6 +40,10 @@ export type SkillSettings = {
   default_provider: string | null;
   mode: "autonomous" | "comment_only";
   timeout_minutes: number | null;
+  /** How long a question or approval waits for a member; null: 60 minutes. */
+  answer_wait_minutes: number | null;
+  /** Null: the provider's default. */
+  approvals: ApprovalPolicyJson | null;
   /** The prompt quotes guests' comments too (off: only members', admins' and agents'). */
   include_guest_comments: boolean;
   enabled: boolean;

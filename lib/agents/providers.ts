@@ -7,6 +7,7 @@ import { oauthSetup } from "@/lib/connections/oauth-config";
 import { DispatchError, notFound } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
+import { approvalPolicyJson, approvalPolicySchema } from "./approvals";
 import { isProviderEnabled, isVariantEnabled } from "./resolve";
 
 export const DEFAULT_LIMITS = { maxConcurrentSessions: 3, timeoutMinutes: 15 } as const;
@@ -49,6 +50,8 @@ const configJson = (p: CatalogProvider) => ({
   when_full: p.config?.whenFull ?? "queue",
   /** Off by default: agents reach the model only through the worker's credential proxy. */
   direct_network: p.config?.directNetwork ?? false,
+  /** What waits for a member's approval in runs whose skill sets no policy; null: nothing. */
+  approvals: approvalPolicyJson(p.config?.approvals ?? null),
   variants: variantsJson(p),
 });
 export type ProviderConfigJson = ReturnType<typeof configJson>;
@@ -95,6 +98,7 @@ const providerConfigSchema = z.object({
   variants: z.array(z.object({ slug: z.string(), enabled: z.boolean() })).max(50).optional(),
   direct_network: z.boolean({ invalid_type_error: "direct_network must be true or false." }).optional(),
   when_full: z.enum(["queue", "refuse"], { errorMap: () => ({ message: 'when_full must be "queue" or "refuse".' }) }).optional(),
+  approvals: approvalPolicySchema.nullable().optional(),
 });
 export const agentConfigUpdateSchema = z.object({ providers: z.array(providerConfigSchema).min(1, "Send at least one provider.").max(20) });
 
@@ -126,6 +130,7 @@ export async function updateAgentConfig(db: Db, ctx: WorkspaceContext, input: un
           ...(change.timeout_minutes !== undefined && { timeoutMinutes: change.timeout_minutes }),
           ...(change.direct_network !== undefined && { directNetwork: change.direct_network }),
           ...(change.when_full !== undefined && { whenFull: change.when_full }),
+          ...(change.approvals !== undefined && { approvals: change.approvals }),
           disabledVariants: disabled,
         },
       });

@@ -7,6 +7,7 @@ import type { AgentSkill } from "@/db/schema";
 import { DispatchError, notFound } from "@/lib/errors";
 import { isUniqueViolation, parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
+import { approvalPolicyJson, approvalPolicySchema } from "./approvals";
 import { splitProviderRef } from "./resolve";
 
 const uuid = z.string().uuid();
@@ -27,6 +28,15 @@ const fields = {
     .nullable(),
   mode: z.enum(["autonomous", "comment_only"], { errorMap: () => ({ message: "Mode must be autonomous or comment_only." }) }),
   timeout_minutes: z.number().int("Timeout must be a whole number of minutes.").min(1, "Timeout must be between 1 and 120 minutes.").max(120, "Timeout must be between 1 and 120 minutes.").nullable(),
+  /** How long a question or approval waits for a member; null: 60 minutes. */
+  answer_wait_minutes: z
+    .number({ invalid_type_error: "answer_wait_minutes must be a whole number of minutes." })
+    .int("answer_wait_minutes must be a whole number of minutes.")
+    .min(1, "answer_wait_minutes must be between 1 and 1440 minutes.")
+    .max(1440, "answer_wait_minutes must be between 1 and 1440 minutes.")
+    .nullable(),
+  /** The actions that wait for approval (snake_case policy); null: the provider's default. */
+  approvals: approvalPolicySchema.nullable(),
   project_id: z.string().uuid("project_id must be a project id.").nullable(),
   include_guest_comments: z.boolean({ invalid_type_error: "include_guest_comments must be true or false." }),
   enabled: z.boolean(),
@@ -39,6 +49,8 @@ export const createSkillSchema = z.object({
   default_provider: fields.default_provider.default(null),
   mode: fields.mode.default("autonomous"),
   timeout_minutes: fields.timeout_minutes.default(null),
+  answer_wait_minutes: fields.answer_wait_minutes.default(null),
+  approvals: fields.approvals.default(null),
   project_id: fields.project_id.default(null),
   include_guest_comments: fields.include_guest_comments.default(false),
   enabled: fields.enabled.default(true),
@@ -73,6 +85,8 @@ const toColumns = (v: SkillInput) => ({
   ...(v.default_provider !== undefined && { defaultProvider: v.default_provider }),
   ...(v.mode !== undefined && { mode: v.mode }),
   ...(v.timeout_minutes !== undefined && { timeoutMinutes: v.timeout_minutes }),
+  ...(v.answer_wait_minutes !== undefined && { answerWaitMinutes: v.answer_wait_minutes }),
+  ...(v.approvals !== undefined && { approvals: v.approvals }),
   ...(v.project_id !== undefined && { projectId: v.project_id }),
   ...(v.include_guest_comments !== undefined && { includeGuestComments: v.include_guest_comments }),
   ...(v.enabled !== undefined && { enabled: v.enabled }),
@@ -138,6 +152,10 @@ export const skillJson = (s: AgentSkill) => ({
   default_provider: s.defaultProvider,
   mode: s.mode,
   timeout_minutes: s.timeoutMinutes,
+  /** Null: 60 minutes. */
+  answer_wait_minutes: s.answerWaitMinutes,
+  /** Null: the provider's default policy. */
+  approvals: approvalPolicyJson(s.approvals),
   project_id: s.projectId,
   include_guest_comments: s.includeGuestComments,
   enabled: s.enabled,

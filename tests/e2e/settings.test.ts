@@ -144,8 +144,34 @@ describe("agent settings in the browser", () => {
     const form = settings.skillForm("Edit Fix a bug");
     expect(await form.getByLabel("Instructions", { exact: true }).inputValue()).toContain("## Steps");
     await form.getByLabel("Mode").selectOption("comment_only");
+    // Approvals: unset (the provider's default) until the admin sets them; a bad tool name is named beside its box.
+    const approvals = form.getByRole("group", { name: "Approvals" });
+    expect(await approvals.getByLabel("Use the provider's default").isChecked()).toBe(true);
+    expect(await approvals.getByRole("radio").count()).toBe(0);
+    await approvals.getByLabel("Use the provider's default").uncheck();
+    await approvals.getByLabel("Ask for commands matching…").check();
+    await approvals.getByLabel("Commands that need approval").fill("rm\ngit push\n");
+    await approvals.getByLabel("Ask before writing outside the work tree").check();
+    await approvals.getByLabel("Always ask for these tools").fill("Web Fetch");
+    await form.getByLabel("Wait for an answer (minutes)").fill("30");
+    await form.getByRole("button", { name: "Save skill" }).click();
+    await eventually(() => formAlert(approvals).textContent()).toContain("Tool 1:");
+    await approvals.getByLabel("Always ask for these tools").fill("WebFetch");
+    expect(await formAlert(approvals).count()).toBe(0);
+    fs.mkdirSync("test-results", { recursive: true });
+    await form.screenshot({ path: path.join("test-results", "settings-skill-approvals.png") });
     await form.getByRole("button", { name: "Save skill" }).click();
     await eventually(() => settings.skillRows().first().textContent()).toContain("Comment only");
+    expect(await settings.skillRows().first().getByTestId("skill-approvals").textContent()).toBe("Approval: rm, git push, writes outside the work tree, WebFetch · waits 30 min");
+
+    // The provider's default: saved, and still there after a reload.
+    const claudeApprovals = settings.provider("Claude").getByRole("form", { name: "Claude approvals" });
+    await claudeApprovals.getByLabel("Ask for every command").check();
+    await claudeApprovals.getByRole("button", { name: "Save approvals" }).click();
+    await eventually(() => claudeApprovals.getByRole("status").textContent()).toBe("Saved");
+    await settings.reload();
+    expect(await settings.provider("Claude").getByRole("form", { name: "Claude approvals" }).getByLabel("Ask for every command").isChecked()).toBe(true);
+    await settings.provider("Claude").getByRole("form", { name: "Claude approvals" }).screenshot({ path: path.join("test-results", "settings-provider-approvals.png") });
   });
 
   it("a member sees what is enabled and connected, read-only: no buttons, no fields, no token", async () => {
