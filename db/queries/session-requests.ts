@@ -1,4 +1,4 @@
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { agentProviders, agentProviderVariants, agentSessionRequests, agentSessions, users, type AgentSessionRequest, type SessionRequestAnswer, type SessionRequestPayload } from "../schema";
 
@@ -68,5 +68,42 @@ export async function listWaitingQuestions(db: Db, issueId: string) {
     .innerJoin(agentProviders, eq(agentProviders.id, agentSessions.providerId))
     .innerJoin(agentProviderVariants, eq(agentProviderVariants.id, agentSessions.variantId))
     .where(and(eq(agentSessions.issueId, issueId), eq(agentSessionRequests.status, "open"), eq(agentSessionRequests.kind, "question")))
+    .orderBy(asc(agentSessionRequests.createdAt));
+}
+
+/** A waiting session whose worker stopped: no worker holds it until an answer puts it back in line. */
+export async function parkWaitingSession(db: Db, sessionId: string): Promise<boolean> {
+  const rows = await db
+    .update(agentSessions)
+    .set({ workerId: null, containerId: null, updatedAt: new Date() })
+    .where(and(eq(agentSessions.id, sessionId), eq(agentSessions.status, "awaiting_input"), isNotNull(agentSessions.workerId)))
+    .returning({ id: agentSessions.id });
+  return rows.length > 0;
+}
+
+export async function isParked(db: Db, sessionId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: agentSessions.id })
+    .from(agentSessions)
+    .where(and(eq(agentSessions.id, sessionId), eq(agentSessions.status, "awaiting_input"), isNull(agentSessions.workerId)));
+  return !!row;
+}
+
+/** Open requests of parked sessions whose wait ran out (no worker is there to expire them). */
+export async function listExpiredParkedRequests(db: Db) {
+  return db
+    .select({ requestId: agentSessionRequests.id, sessionId: agentSessionRequests.sessionId })
+    .from(agentSessionRequests)
+    .innerJoin(agentSessions, eq(agentSessions.id, agentSessionRequests.sessionId))
+    .where(and(eq(agentSessionRequests.status, "open"), lt(agentSessionRequests.expiresAt, new Date()), eq(agentSessions.status, "awaiting_input"), isNull(agentSessions.workerId)));
+}
+
+/** What the agent asked and what it was told, in order: a resumed run is given these. */
+export async function listResolvedRequests(db: Db, sessionId: string) {
+  return db
+    .select({ request: agentSessionRequests, answeredByName: users.name })
+    .from(agentSessionRequests)
+    .leftJoin(users, eq(users.id, agentSessionRequests.answeredBy))
+    .where(and(eq(agentSessionRequests.sessionId, sessionId), ne(agentSessionRequests.status, "open")))
     .orderBy(asc(agentSessionRequests.createdAt));
 }

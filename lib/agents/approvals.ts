@@ -9,10 +9,13 @@ import type { ApprovalPolicy } from "@/db/schema";
 
 export const NO_APPROVALS: ApprovalPolicy = { shell: "none", shellPatterns: [], outsideWorkTree: false, tools: [] };
 
+/** Text PostgreSQL can store: checked here, before the transform renames the fields, so a 400 names the API's field. */
+const storable = (s: string) => !/\u0000/.test(s);
+
 export const approvalPolicySchema = z
   .object({
     shell: z.enum(["all", "none", "patterns"]),
-    shell_patterns: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+    shell_patterns: z.array(z.string().trim().min(1).max(100).refine(storable, "a pattern cannot hold a NUL character")).max(50).default([]),
     outside_work_tree: z.boolean().default(false),
     tools: z.array(z.string().trim().min(1).max(100).regex(/^[\w.:-]+$/, "a tool name is letters, digits and _ . : -")).max(50).default([]),
   })

@@ -5,7 +5,9 @@ import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import type { LiveBus } from "@/lib/bus/session-events";
 import { describeError } from "@/lib/log/describe-error";
 import type { SessionQueue } from "@/lib/queue/session-queue";
+import { hasCliState } from "@/db/queries/session-cli-states";
 import { recoverLine } from "./admission";
+import { expireParkedRequests, parkSession } from "./requests";
 import { workerLostMessage } from "./failure";
 import { transitionSession } from "./transitions";
 import { logFor } from "@/lib/observability/log";
@@ -48,6 +50,8 @@ export async function reconcileOnce(o: ReconcilerOptions & { observedSeconds: nu
     const localActive = o.local?.active() ?? new Set<string>();
     for (const lost of await findLostSessions(o.db, { staleSeconds, heldStatuses: HELD, onlyWorkerId: sole })) {
       if (lost.workerId === o.local?.workerId && localActive.has(lost.id)) continue;
+      // Waiting on a member with its conversation kept: parked, so the answer still reaches it.
+      if (lost.status === "awaiting_input" && lost.cliSessionId && (await hasCliState(o.db, lost.id)) && (await parkSession(o.db, lost.id, { bus: o.bus }))) continue;
       const moved = await transitionSession(o.db, lost.id, "failed", { errorCode: "worker_lost", errorMessage: workerLostMessage }, { bus: o.bus, queue: o.queue });
       if (moved) {
         failed++;
@@ -57,6 +61,7 @@ export async function reconcileOnce(o: ReconcilerOptions & { observedSeconds: nu
     }
     workersRemoved = await removeSilentWorkers(o.db, { staleSeconds, keep: sole });
   }
+  await expireParkedRequests(o.db, { bus: o.bus, queue: o.queue });
   const line = await recoverLine(o.db, { queue: o.queue, bus: o.bus });
   return { failed, workersRemoved, ...line };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { countOtherOpenRequests, getRequest, insertRequest, listWaitingQuestions, resolveRequest } from "@/db/queries/session-requests";
+import { countOtherOpenRequests, getRequest, insertRequest, isParked, listExpiredParkedRequests, listWaitingQuestions, parkWaitingSession, resolveRequest } from "@/db/queries/session-requests";
 import { appendSessionEvents } from "@/db/queries/session-events";
 import { getSessionStatus } from "@/db/queries/sessions";
 import { getUserById } from "@/db/queries/users";
@@ -9,6 +9,7 @@ import type { AgentMention } from "@/lib/agents/mention-parser";
 import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
 import { DispatchError, notFound } from "@/lib/errors";
 import { notifyNeedsAnswer } from "@/lib/inbox/notify";
+import { getSessionQueue, type SessionQueue } from "@/lib/queue/session-queue";
 import { parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import type { SessionEvent, SessionRequestView } from "./events";
@@ -82,7 +83,7 @@ export async function answerRequest(
   db: Db,
   ctx: WorkspaceContext,
   args: { sessionId: string; requestId: string; input: unknown },
-  opts: { bus?: LiveBus } = {},
+  opts: { bus?: LiveBus; queue?: SessionQueue } = {},
 ): Promise<AgentSessionRequest> {
   requireRole(ctx, "member");
   const session = await getSessionOrThrow(db, ctx, args.sessionId);
@@ -141,7 +142,7 @@ async function notOpenError(db: Db, sessionId: string, requestId: string): Promi
 export async function settleRequest(
   db: Db,
   args: { sessionId: string; requestId: string; status: "answered" | "expired"; answer: SessionRequestAnswer | null; answeredBy: string | null; byName: string | null },
-  opts: { bus?: LiveBus } = {},
+  opts: { bus?: LiveBus; queue?: SessionQueue } = {},
 ): Promise<AgentSessionRequest | undefined> {
   let settled: AgentSessionRequest | undefined;
   const write = async (tx: Db): Promise<SessionEvent[]> => {
@@ -152,6 +153,13 @@ export async function settleRequest(
   try {
     const others = await countOtherOpenRequests(db, { sessionId: args.sessionId, exceptId: args.requestId });
     const message = args.status === "answered" ? `Answered by ${args.byName ?? "a member"}` : "No answer in time";
+    // Its worker stopped while it waited: back in line, and a worker resumes the conversation with the answer.
+    if (others === 0 && (await isParked(db, args.sessionId))) {
+      if (await transitionSession(db, args.sessionId, "queued", {}, { bus: opts.bus, message: `${message}; resuming`, alsoInTx: write })) {
+        await (opts.queue ?? getSessionQueue()).enqueue(args.sessionId);
+        return settled;
+      }
+    }
     if (others === 0 && (await transitionSession(db, args.sessionId, "streaming", {}, { bus: opts.bus, afterWait: true, message, alsoInTx: write }))) return settled;
     // Others still open, or the session is not waiting (it ended: its requests were closed, so this finds none open).
     await writeEvents(db, args.sessionId, write, opts.bus);
@@ -163,6 +171,26 @@ export async function settleRequest(
 }
 
 class NotOpen extends Error {}
+
+/**
+ * A waiting session whose worker stops (shut down, or found dead) is parked rather than failed
+ * when its conversation was kept: the question stays open, and answering it resumes the run.
+ */
+export async function parkSession(db: Db, sessionId: string, opts: { bus?: LiveBus } = {}): Promise<boolean> {
+  if (!(await parkWaitingSession(db, sessionId))) return false;
+  const note: SessionEvent = { type: "status", status: "awaiting_input", message: "The worker stopped; the agent resumes when this is answered" };
+  await writeEvents(db, sessionId, async () => [note], opts.bus);
+  return true;
+}
+
+/** Parked sessions' waits that ran out: told "no answer", they resume (the reconciler calls this). */
+export async function expireParkedRequests(db: Db, opts: { bus?: LiveBus; queue?: SessionQueue } = {}): Promise<number> {
+  let n = 0;
+  for (const r of await listExpiredParkedRequests(db)) {
+    if (await settleRequest(db, { ...r, status: "expired", answer: null, answeredBy: null, byName: null }, opts)) n++;
+  }
+  return n;
+}
 
 async function writeEvents(db: Db, sessionId: string, make: (tx: Db) => Promise<SessionEvent[]>, bus?: LiveBus) {
   const appended = await db.transaction(async (tx) => appendSessionEvents(tx, sessionId, await make(tx)));

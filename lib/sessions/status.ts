@@ -11,7 +11,8 @@ export const isTerminal = (s: SessionStatus) => (TERMINAL_STATUSES as readonly S
  */
 export const TRANSITIONS: Record<SessionStatus, readonly SessionStatus[]> = {
   pending: [],
-  queued: ["pending"],
+  // awaiting_input → queued: a parked session (its worker stopped while it waited) resumes once answered.
+  queued: ["pending", "awaiting_input"],
   provisioning: ["pending", "queued"],
   running: ["provisioning"],
   streaming: ["running", "awaiting_input"],

@@ -21,6 +21,7 @@ import { answerRequest } from "@/lib/sessions/requests";
 import { cancelSession, getSessionOrThrow } from "@/lib/sessions/service";
 import { runSession, type RunnerDeps } from "@/workers/run/run-session";
 import { DockerSandbox, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
+import { startWorker } from "@/workers/worker";
 import { startAnthropicApi, type ModelApi } from "../support/anthropic-api";
 import { startGeminiApi, type GeminiApi } from "../support/gemini-api";
 import { connectForTest } from "../support/connections";
@@ -200,6 +201,42 @@ describe("an agent asks, a member answers", () => {
     expect(await docker.listContainers({ all: true, filters: { label: [`${SESSION_LABEL}=${id}`] } })).toEqual([]);
     expect((await conflict(answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: request.id, input: { text: "late" } }))).message).toMatch(/the session ended/);
   }, 90_000);
+});
+
+describe("a worker that stops while the agent waits", () => {
+  it("parks the session at once (no grace wait): the question stays open, and its answer resumes the run on the next worker", async () => {
+    const f = await setUp();
+    const q = new MemorySessionQueue();
+    const worker = (workerId: string) =>
+      startWorker({ db: h.db, events: getLiveBus(), cancel, source: { memory: q }, workerId, reconcile: false, graceMs: 60_000, runner: { workRoot, statusPollMs: 300, keyRing } });
+    const a = await worker("worker-a");
+    const { sessions } = await addComment(h.db, f.adminCtx, f.issue, { text: "@claude [script:ask] add the cache" }, { queue: q });
+    const id = sessions[0]!.id;
+    const request = await openRequestOf(f, id);
+    const stopping = Date.now();
+    await a.stop();
+    expect(Date.now() - stopping).toBeLessThan(30_000);
+    const parked = await getSessionOrThrow(h.db, f.adminCtx, id);
+    expect(parked).toMatchObject({ status: "awaiting_input", workerId: null });
+    expect(await docker.listContainers({ all: true, filters: { label: [`${SESSION_LABEL}=${id}`] } })).toEqual([]);
+
+    const b = await worker("worker-b");
+    try {
+      await answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: request.id, input: { choices: ["Redis"] } }, { queue: q });
+      const done = await waitFor(() => getSessionOrThrow(h.db, f.adminCtx, id), (s) => s.status === "completed", 60_000);
+      // The new run was told what it had asked and what the member answered.
+      expect(done.answer).toContain('Resumed: Your previous run stopped while it waited for an answer');
+      expect(done.answer).toContain('You asked: "Which database should the cache use?" member answered. Chose: Redis.');
+      expect(done.workerId).toBe("worker-b");
+      // It resumed its own conversation (the CLI's session id it had), not a fresh one.
+      const resumedRequest = api.requests.filter((r) => JSON.stringify(r.body.messages ?? []).includes("Your previous run stopped")).at(-1)!;
+      expect(JSON.stringify(resumedRequest.body.messages)).toContain("Which database should the cache use?");
+      const statuses = (await log(id)).flatMap((e) => (e.type === "status" ? [e.status] : []));
+      expect(statuses).toEqual(["queued", "provisioning", "running", "streaming", "awaiting_input", "awaiting_input", "queued", "provisioning", "running", "streaming", "completed"]);
+    } finally {
+      await b.stop();
+    }
+  }, 120_000);
 });
 
 describe("an action waits for approval", () => {

@@ -15,7 +15,8 @@
  *   long        one answer streamed as 401 short deltas a few ms apart: "Token N. " for N = 1..400,
  *               then "Long answer complete." — for streaming volume
  *   ask         calls the dispatch MCP server's ask_team ("Which database should the cache use?",
- *               options PostgreSQL / Redis), then answers "The member said: <the tool's result>"
+ *               options PostgreSQL / Redis), then answers "The member said: <the tool's result>";
+ *               resumed after its worker stopped, it answers "Resumed: <the new request>"
  *   ask-many    the same with a multiple-choice question (Chrome / Firefox / Safari)
  *   approve-rm  runs `rm -f notes.txt` with Bash (an approval policy may stop it), then answers
  *               "Bash said: <the tool's result>" — so the test sees what the agent was told
@@ -82,6 +83,9 @@ function reply(body: Body, headers: http.IncomingHttpHeaders = {}): Reply | "err
     const tool = body.tools?.find((t) => t.name.endsWith("ask_team"))?.name;
     if (!tool) return { content: [{ type: "text", text: "No ask_team tool was offered." }], stop: "end_turn" };
     if (afterTool) return { content: [{ type: "text", text: `The member said: ${textOf(toolResult?.content)}` }], stop: "end_turn" };
+    // A run resumed after its worker stopped mid-wait gets the answer in its new request.
+    const resumed = textOf(last?.content);
+    if (resumed.includes("Your previous run stopped while it waited")) return { content: [{ type: "text", text: `Resumed: ${resumed.replace(/\s+/g, " ")}` }], stop: "end_turn" };
     const input =
       script === "ask"
         ? { question: "Which database should the cache use?", options: ["PostgreSQL", "Redis"] }

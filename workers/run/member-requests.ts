@@ -6,6 +6,7 @@ import { redactSecrets } from "@/lib/secrets/redact";
 import { DEFAULT_ANSWER_WAIT_MINUTES, openRequest, settleRequest } from "@/lib/sessions/requests";
 import { write, type Run } from "./context";
 import type { McpTools, ToolResult } from "./mcp-server";
+import { requestOutcome } from "./request-outcome";
 
 /** The part of the stop watch a wait needs: the run's own timeout does not run while a member is asked. */
 export type WaitClock = { pause(): void; resume(): void; reason(): string | null };
@@ -17,12 +18,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * (its timeout paused) until a member answers, the wait runs out, or the session ends; the tool's
  * result tells the agent which.
  */
-export function memberRequestTools(run: Run, opts: { policy: ApprovalPolicy | null; waitMinutes: number | null; clock: () => WaitClock | null; pollMs?: number }): McpTools {
+export function memberRequestTools(
+  run: Run,
+  opts: { policy: ApprovalPolicy | null; waitMinutes: number | null; clock: () => WaitClock | null; onWait?: () => Promise<void>; pollMs?: number },
+): McpTools {
   const waitMinutes = opts.waitMinutes ?? DEFAULT_ANSWER_WAIT_MINUTES;
   const waitMs = run.deps.answerWaitMsOverride ?? waitMinutes * 60_000;
   const redact = (s: string) => redactSecrets(s, run.secrets);
 
   async function ask(callId: string, payload: Parameters<typeof openRequest>[1]["payload"]): Promise<AgentSessionRequest | null> {
+    // Kept before the session says it waits: a worker stopped from then on can park it.
+    await opts.onWait?.().catch(() => undefined);
     const request = await write(run, () => openRequest(run.deps.db, { sessionId: run.sessionId, callId, payload, waitMs }, { bus: run.deps.events }));
     if (!request || request.status !== "open") return request;
     const clock = opts.clock();
@@ -47,19 +53,14 @@ export function memberRequestTools(run: Run, opts: { policy: ApprovalPolicy | nu
     }
   }
 
-  const answeredBy = async (r: AgentSessionRequest) => (await getRequest(run.deps.db, { sessionId: run.sessionId, id: r.id }))?.answeredByName ?? "a member";
+  const outcome = async (r: AgentSessionRequest) => requestOutcome(r, (await getRequest(run.deps.db, { sessionId: run.sessionId, id: r.id }))?.answeredByName ?? null, waitMinutes);
 
   return {
     async askUser(args, callId): Promise<ToolResult> {
       const payload = { kind: "question" as const, question: redact(args.question), options: args.options.map(redact), multiple: args.multiple };
       const ended = await ask(callId, payload);
-      if (!ended || ended.status === "closed") return { text: "The session is ending; no answer will come.", isError: true };
-      if (ended.status === "expired" || ended.answer?.kind !== "question") {
-        return { text: `Nobody answered within ${waitMinutes} minutes. Decide yourself, go on, and say in your final answer what you chose and why.` };
-      }
-      const { choices, text } = ended.answer;
-      const parts = [choices.length ? `Chose: ${choices.join("; ")}.` : "", text ? `Wrote: ${text}` : ""].filter(Boolean);
-      return { text: `${await answeredBy(ended)} answered. ${parts.join(" ")}` };
+      if (!ended) return { text: "The session is ending; no answer will come.", isError: true };
+      return { text: (await outcome(ended)).text, isError: ended.status === "closed" };
     },
 
     async approveAction(args): Promise<ToolResult> {
@@ -70,11 +71,9 @@ export function memberRequestTools(run: Run, opts: { policy: ApprovalPolicy | nu
       if (!rule) return allow;
       const payload = { kind: "approval" as const, tool: args.toolName, action: redact(describeAction(action)), rule };
       const ended = await ask(args.toolUseId ?? randomUUID(), payload);
-      if (!ended || ended.status === "closed") return deny("The session is ending; this action was not run.");
-      if (ended.status === "expired" || ended.answer?.kind !== "approval") return deny(`Nobody approved this action within ${waitMinutes} minutes, so it was not run. Go on without it.`);
-      if (ended.answer.decision === "approved") return allow;
-      const why = ended.answer.reason ? ` Their reason: ${ended.answer.reason}` : "";
-      return deny(`${await answeredBy(ended)} rejected this action, so it was not run.${why} Go on without it.`);
+      if (!ended) return deny("The session is ending; this action was not run.");
+      const told = await outcome(ended);
+      return told.allowed ? allow : deny(told.text);
     },
   };
 }

@@ -1,6 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { loadRunContext, type RunContext } from "@/db/queries/session-run-context";
+import { listResolvedRequests } from "@/db/queries/session-requests";
+import { DEFAULT_ANSWER_WAIT_MINUTES } from "@/lib/sessions/requests";
 import { commentText } from "@/lib/comments/body";
 import { issueKey } from "@/lib/issues/schemas";
 import { SessionFailure } from "@/lib/sessions/failure";
@@ -12,6 +14,7 @@ import { AGENT, type Run } from "./context";
 import { restoreConversation } from "./conversation";
 import { providerCredential } from "./credential";
 import { buildPrompt } from "./prompt";
+import { resumePrompt } from "./request-outcome";
 
 /**
  * Step 1: read the session once, check the worker can run it (adapter, image, credential), clone
@@ -50,10 +53,13 @@ export async function prepare(run: Run): Promise<void> {
   }
   await fs.mkdir(work, { recursive: true });
   await chownTree(work, AGENT);
-  // A follow-up picks the CLI's conversation up where its parent left it.
-  const resume = await restoreConversation(run, ctx.parent, ctx.session.providerId);
+  // A session parked while it waited on a member goes on from its own conversation, told what was answered;
+  // a follow-up picks the CLI's conversation up where its parent left it.
+  const own = ctx.session.cliSessionId ? await restoreConversation(run, ctx.session, ctx.session.providerId) : null;
+  const resume = own ?? (await restoreConversation(run, ctx.parent, ctx.session.providerId));
   await chownTree(home, AGENT);
-  await fs.writeFile(path.join(runDir, "prompt.txt"), prompt(ctx, key), { mode: 0o644 });
+  const text = own ? resumePrompt(await listResolvedRequests(db, run.sessionId), ctx.skill?.answerWaitMinutes ?? DEFAULT_ANSWER_WAIT_MINUTES) : prompt(ctx, key);
+  await fs.writeFile(path.join(runDir, "prompt.txt"), text, { mode: 0o644 });
   run.prepared = { ctx, issueKey: key, adapter, token, repo, resume };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { policyAsks } from "@/lib/agents/approvals";
+import { isParked } from "@/db/queries/session-requests";
 import { setSessionFields } from "@/db/queries/sessions";
 import { redactSecrets } from "@/lib/secrets/redact";
 import { databaseUnavailableMessage, timedOutMessage } from "@/lib/sessions/failure";
@@ -31,14 +32,20 @@ export async function runAgent(run: Run): Promise<void> {
   // Questions and approvals reach the worker through the same socket (workers/run/mcp-server.ts).
   const policy = ctx.skill?.approvals ?? ctx.config?.approvals ?? null;
   let watch: StopWatch | null = null;
-  const tools = memberRequestTools(run, { policy, waitMinutes: ctx.skill?.answerWaitMinutes ?? null, clock: () => watch });
+  const parser = adapter.createParser();
+  // While it waits, the conversation so far is kept: if this worker stops, the answer resumes it elsewhere.
+  const keepWhileWaiting = async () => {
+    const cliSessionId = parser.cliSessionId();
+    if (cliSessionId) await write(run, () => setSessionFields(db, run.sessionId, { cliSessionId }));
+    await keepConversation(run, adapter.stateDirs);
+  };
+  const tools = memberRequestTools(run, { policy, waitMinutes: ctx.skill?.answerWaitMinutes ?? null, clock: () => watch, onWait: keepWhileWaiting });
   const mcp = (body: string) => handleMcpMessage(body, tools, randomUUID);
   if (!direct) run.proxy = await startModelProxy(path.join(runDir, "api.sock"), modelApiBase(ctx.provider.cli, adapter), { headers: adapter.credentialHeaders(token), mcp });
 
   // A redelivered job must never leave two containers for one session.
   for (const c of await sandbox.list()) if (c.sessionId === run.sessionId) await sandbox.removeById(c.id);
 
-  const parser = adapter.createParser();
   const container = await sandbox.start({
     sessionId: run.sessionId,
     workerId: run.deps.workerId,
@@ -78,6 +85,11 @@ export async function runAgent(run: Run): Promise<void> {
       return fail(run, "database_unavailable", databaseUnavailableMessage);
     }
     const stopped = watch.reason();
+    // Parked (this worker stops while the session waits on a member): the answer resumes it elsewhere.
+    if (await isParked(db, run.sessionId).catch(() => false)) {
+      run.ended = true;
+      return;
+    }
     if (stopped === "cancelled") return finish(run, "cancelled");
     if (stopped === "timed_out") return finish(run, "timed_out", timedOutMessage(ctx.session.timeoutMinutes), { errorCode: "timed_out" });
 
