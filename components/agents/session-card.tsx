@@ -60,7 +60,7 @@ export const SessionCard = observer(function SessionCard({ model, canCancel }: {
       <span className="z-10 rounded-full ring-4 ring-slate-50">
         <ProviderMark provider={s.provider.slug} />
       </span>
-      <article className={`card min-w-0 flex-1 ${active ? "border-indigo-200 shadow-indigo-100" : ""}`}>
+      <article className={`card min-w-0 flex-1 ${status === "awaiting_input" ? "border-amber-300 shadow-amber-100" : active ? "border-indigo-200 shadow-indigo-100" : ""}`}>
         <header className="flex items-center gap-2 border-b border-slate-100 px-4 py-2 text-sm">
           <span className="font-medium text-slate-900">{s.variant.name}</span>
           {s.skill && <span className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-600" title={s.skill.name}>:{s.skill.trigger}</span>}
@@ -86,7 +86,7 @@ export const SessionCard = observer(function SessionCard({ model, canCancel }: {
         <div className="space-y-3 px-4 py-3" aria-live={active ? "polite" : undefined}>
           {/* Streaming stays unclamped (the member is watching it); the finished answer collapses. */}
           {settled && s.answerHtml ? <CollapsibleAnswer key={s.answerHtml} html={s.answerHtml} /> : null}
-          {(active || showWork || (!s.answerHtml && items.length > 0)) && <TranscriptView items={items} />}
+          {(active || showWork || (!s.answerHtml && items.length > 0)) && <TranscriptView items={items} answering={{ sessionId: s.id, canAnswer: canCancel && active }} />}
           {active && t.items.length === 0 && <p className="text-sm text-slate-400">{t.statusMessage ?? (status === "pending" ? "Waiting for a worker…" : "Starting the agent…")}</p>}
           {settled && status !== "completed" && (
             <p role="alert" className={`rounded-md px-3 py-2 text-sm ${status === "cancelled" ? "bg-slate-50 text-slate-600" : "bg-red-50 text-red-700"}`}>

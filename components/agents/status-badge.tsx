@@ -12,6 +12,8 @@ const TONE: Partial<Record<SessionStatus, string>> = {
   provisioning: "bg-amber-50 text-amber-700",
   running: "bg-indigo-50 text-indigo-700",
   streaming: "bg-indigo-50 text-indigo-700",
+  // Someone has to act: the one amber that stands out from the working blues.
+  awaiting_input: "bg-amber-100 text-amber-800 ring-1 ring-inset ring-amber-300",
   completed: "bg-emerald-50 text-emerald-700",
   failed: "bg-red-50 text-red-700",
   cancelled: "bg-slate-100 text-slate-600",

@@ -6,6 +6,7 @@ import { MarkdownSequence, type IncrementalMarkdown } from "@/lib/markdown/incre
 import { markdownScheduler } from "@/lib/markdown/scheduler";
 import type { TranscriptItem } from "@/lib/sessions/transcript";
 import { LiveMarkdown } from "./live-markdown";
+import { RequestItem, type RequestAnswering } from "./request-item";
 
 const textOf = (item: TranscriptItem) => (item.kind === "text" ? item.text : null);
 
@@ -13,9 +14,10 @@ const textOf = (item: TranscriptItem) => (item.kind === "text" ? item.text : nul
  * The run as it happened: text, thoughts, compact tool rows (results folded), errors. Text is
  * Markdown rendered a block at a time, in order (see LiveMarkdown); the card shows the items up to
  * the first one still being rendered and holds back the ones after it, so it always shows a
- * beginning of the run – nothing later while something earlier is missing.
+ * beginning of the run – nothing later while something earlier is missing. Questions and approvals
+ * sit in their place; `answering` says whether this viewer may answer them.
  */
-export const TranscriptView = observer(function TranscriptView({ items }: { items: TranscriptItem[] }) {
+export const TranscriptView = observer(function TranscriptView({ items, answering = null }: { items: TranscriptItem[]; answering?: RequestAnswering | null }) {
   const [sequence] = useState(() => new MarkdownSequence());
   const [, setFrontier] = useState(0);
   sequence.sync(items, textOf); // cuts new text into blocks; renders nothing
@@ -34,13 +36,15 @@ export const TranscriptView = observer(function TranscriptView({ items }: { item
   return (
     <div className="space-y-2">
       {items.slice(0, frontier + 1).map((item, i) => (
-        <Item key={i} item={item} md={item.kind === "text" ? sequence.part(i) : null} sequence={sequence} />
+        <Item key={i} item={item} md={item.kind === "text" ? sequence.part(i) : null} sequence={sequence} answering={answering} />
       ))}
     </div>
   );
 });
 
-const Item = observer(function Item({ item, md, sequence }: { item: TranscriptItem; md: IncrementalMarkdown | null; sequence: MarkdownSequence }) {
+type ItemProps = { item: TranscriptItem; md: IncrementalMarkdown | null; sequence: MarkdownSequence; answering: RequestAnswering | null };
+
+const Item = observer(function Item({ item, md, sequence, answering }: ItemProps) {
   switch (item.kind) {
     case "text":
       return md && <LiveMarkdown md={md} sequence={sequence} />;
@@ -59,6 +63,8 @@ const Item = observer(function Item({ item, md, sequence }: { item: TranscriptIt
           {item.message}
         </p>
       );
+    case "request":
+      return <RequestItem item={item} answering={answering} />;
   }
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SequencedEvent, SessionEvent } from "./events";
 import { MarkdownSequence } from "@/lib/markdown/incremental";
-import { applyEvents, emptyTranscript, withoutFinalError, type Transcript } from "./transcript";
+import { applyEvents, emptyTranscript, openRequests, withoutFinalError, type Transcript } from "./transcript";
 
 const seq = (events: SessionEvent[], from = 1): SequencedEvent[] => events.map((e, i) => ({ ...e, seq: from + i }));
 
@@ -38,6 +38,66 @@ describe("applyEvents", () => {
     applyEvents(twice, run.slice(0, 5));
     expect(applyEvents(twice, run.slice(2))).toBe(3);
     expect(twice).toEqual(once);
+  });
+
+  const question = { kind: "question" as const, id: "q1", question: "Which database?", options: ["PostgreSQL", "Redis"], multiple: false, expiresAt: "2026-12-04T12:00:00.000Z" };
+  const approval = { kind: "approval" as const, id: "a1", tool: "Bash", action: "rm -f notes.txt", rule: 'commands matching "rm" need approval', expiresAt: "2026-12-04T12:00:00.000Z" };
+
+  it("keeps a question in its place among the run's items, open until it is answered, then with the answer, who and when", () => {
+    const t = emptyTranscript();
+    applyEvents(
+      t,
+      seq([
+        { type: "text", text: "Before I start: " },
+        { type: "status", status: "awaiting_input", message: "Asked a question" },
+        { type: "request", request: question },
+      ]),
+    );
+    expect(t.status).toBe("awaiting_input");
+    expect(t.items).toEqual([
+      { kind: "text", text: "Before I start: " },
+      { kind: "request", request: question, resolution: null },
+    ]);
+    expect(openRequests(t.items).map((r) => r.request.id)).toEqual(["q1"]);
+
+    applyEvents(
+      t,
+      seq(
+        [
+          { type: "request_resolved", id: "q1", status: "answered", answer: { kind: "question", choices: ["Redis"], text: null }, by: "Ada", at: "2026-12-04T11:01:00.000Z" },
+          { type: "status", status: "streaming", message: "Answered by Ada" },
+          { type: "text", text: "Redis it is." },
+        ],
+        4,
+      ),
+    );
+    expect(t.status).toBe("streaming");
+    expect(t.items).toEqual([
+      { kind: "text", text: "Before I start: " },
+      { kind: "request", request: question, resolution: { status: "answered", answer: { kind: "question", choices: ["Redis"], text: null }, by: "Ada", at: "2026-12-04T11:01:00.000Z" } },
+      // Text after the answer is a new item: it does not join the text before the question.
+      { kind: "text", text: "Redis it is." },
+    ]);
+    expect(openRequests(t.items)).toEqual([]);
+  });
+
+  it("resolves each request by its id, shows a repeated request once, and ignores the end of one it never saw", () => {
+    const t = emptyTranscript();
+    applyEvents(
+      t,
+      seq([
+        { type: "request", request: question },
+        { type: "request", request: approval },
+        { type: "request", request: question },
+        { type: "request_resolved", id: "a1", status: "answered", answer: { kind: "approval", decision: "rejected", reason: "keep it" }, by: "Ada", at: "2026-12-04T11:02:00.000Z" },
+        { type: "request_resolved", id: "zz", status: "expired", answer: null, by: null, at: "2026-12-04T11:03:00.000Z" },
+        { type: "request_resolved", id: "q1", status: "closed", answer: null, by: null, at: "2026-12-04T11:04:00.000Z" },
+      ]),
+    );
+    expect(t.items).toEqual([
+      { kind: "request", request: question, resolution: { status: "closed", answer: null, by: null, at: "2026-12-04T11:04:00.000Z" } },
+      { kind: "request", request: approval, resolution: { status: "answered", answer: { kind: "approval", decision: "rejected", reason: "keep it" }, by: "Ada", at: "2026-12-04T11:02:00.000Z" } },
+    ]);
   });
 });
 

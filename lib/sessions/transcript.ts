@@ -1,12 +1,17 @@
-import type { SessionStatus } from "@/db/schema";
-import type { SequencedEvent } from "./events";
+import type { SessionRequestAnswer, SessionStatus } from "@/db/schema";
+import type { SequencedEvent, SessionRequestView } from "./events";
+
+/** How a question or approval ended: answered (by whom, with what), nobody in time, or the session ended. */
+export type RequestResolution = { status: "answered" | "expired" | "closed"; answer: SessionRequestAnswer | null; by: string | null; at: string };
 
 /** What a session card shows of a run, built from its events in order. */
 export type TranscriptItem =
   | { kind: "text"; text: string }
   | { kind: "thought"; text: string }
   | { kind: "tool"; id: string; name: string; target: string | null; input: unknown; result: { ok: boolean; output: string } | null }
-  | { kind: "error"; message: string };
+  | { kind: "error"; message: string }
+  /** Something the agent asked, in its place in the run; `resolution` null while it waits. */
+  | { kind: "request"; request: SessionRequestView; resolution: RequestResolution | null };
 
 export type Transcript = {
   /** The last event applied: a replay or a reconnect never applies one twice. */
@@ -56,6 +61,15 @@ export function applyEvents(t: Transcript, events: readonly SequencedEvent[]): n
       case "error":
         t.items.push({ kind: "error", message: e.message });
         break;
+      case "request":
+        // One card per request, even if the log repeats it (a tool call delivered twice opens one request).
+        if (!findRequest(t.items, e.request.id)) t.items.push({ kind: "request", request: e.request, resolution: null });
+        break;
+      case "request_resolved": {
+        const asked = findRequest(t.items, e.id);
+        if (asked) asked.resolution = { status: e.status, answer: e.answer, by: e.by, at: e.at };
+        break;
+      }
       case "done":
         t.status = e.status;
         t.done = { status: e.status, error: e.error ?? null };
@@ -72,6 +86,14 @@ function findTool(items: TranscriptItem[], id: string) {
   }
   return undefined;
 }
+
+function findRequest(items: TranscriptItem[], id: string) {
+  return items.find((item): item is Extract<TranscriptItem, { kind: "request" }> => item.kind === "request" && item.request.id === id);
+}
+
+/** The requests still waiting for an answer. */
+export const openRequests = (items: readonly TranscriptItem[]) =>
+  items.filter((item): item is Extract<TranscriptItem, { kind: "request" }> => item.kind === "request" && item.resolution === null);
 
 /**
  * The items a finished card shows under its failure banner, without what only repeats the banner's
