@@ -14,8 +14,3 @@ export async function loadCliState(db: Db, sessionId: string): Promise<string | 
   const [row] = await db.select({ files: agentSessionCliStates.filesGzBase64 }).from(agentSessionCliStates).where(eq(agentSessionCliStates.sessionId, sessionId));
   return row?.files ?? null;
 }
-
-export async function hasCliState(db: Db, sessionId: string): Promise<boolean> {
-  const [row] = await db.select({ id: agentSessionCliStates.sessionId }).from(agentSessionCliStates).where(eq(agentSessionCliStates.sessionId, sessionId));
-  return !!row;
-}

@@ -31,7 +31,7 @@ export async function findLostSessions(db: Db, args: { staleSeconds: number; hel
         lt(agentSessions.updatedAt, sql`now() - make_interval(secs => ${args.staleSeconds})`),
       );
   return db
-    .select({ id: agentSessions.id, workerId: agentSessions.workerId, status: agentSessions.status, cliSessionId: agentSessions.cliSessionId })
+    .select({ id: agentSessions.id, workerId: agentSessions.workerId, status: agentSessions.status })
     .from(agentSessions)
     // A parked session (waiting on a member, no worker) is not lost: an answer puts it back in line.
     .where(and(inArray(agentSessions.status, [...args.heldStatuses]), gone, sql`not (${agentSessions.status} = 'awaiting_input' and ${agentSessions.workerId} is null)`));

@@ -5,7 +5,6 @@ import type { CancelSignal } from "@/lib/bus/cancel-signal";
 import type { LiveBus } from "@/lib/bus/session-events";
 import { describeError } from "@/lib/log/describe-error";
 import type { SessionQueue } from "@/lib/queue/session-queue";
-import { hasCliState } from "@/db/queries/session-cli-states";
 import { recoverLine } from "./admission";
 import { expireParkedRequests, parkSession } from "./requests";
 import { workerLostMessage } from "./failure";
@@ -50,8 +49,8 @@ export async function reconcileOnce(o: ReconcilerOptions & { observedSeconds: nu
     const localActive = o.local?.active() ?? new Set<string>();
     for (const lost of await findLostSessions(o.db, { staleSeconds, heldStatuses: HELD, onlyWorkerId: sole })) {
       if (lost.workerId === o.local?.workerId && localActive.has(lost.id)) continue;
-      // Waiting on a member with its conversation kept: parked, so the answer still reaches it.
-      if (lost.status === "awaiting_input" && lost.cliSessionId && (await hasCliState(o.db, lost.id)) && (await parkSession(o.db, lost.id, { bus: o.bus }))) continue;
+      // Waiting on a member: parked, so the answer still reaches it (in a resumed run).
+      if (lost.status === "awaiting_input" && (await parkSession(o.db, lost.id, { bus: o.bus }))) continue;
       const moved = await transitionSession(o.db, lost.id, "failed", { errorCode: "worker_lost", errorMessage: workerLostMessage }, { bus: o.bus, queue: o.queue });
       if (moved) {
         failed++;

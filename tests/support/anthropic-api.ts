@@ -85,7 +85,7 @@ function reply(body: Body, headers: http.IncomingHttpHeaders = {}): Reply | "err
     if (afterTool) return { content: [{ type: "text", text: `The member said: ${textOf(toolResult?.content)}` }], stop: "end_turn" };
     // A run resumed after its worker stopped mid-wait gets the answer in its new request.
     const resumed = textOf(last?.content);
-    if (resumed.includes("Your previous run stopped while it waited")) return { content: [{ type: "text", text: `Resumed: ${resumed.replace(/\s+/g, " ")}` }], stop: "end_turn" };
+    if (/Your previous run (of this task )?stopped while it waited/.test(resumed)) return { content: [{ type: "text", text: `Resumed: ${resumed.replace(/\s+/g, " ")}` }], stop: "end_turn" };
     const input =
       script === "ask"
         ? { question: "Which database should the cache use?", options: ["PostgreSQL", "Redis"] }

@@ -42,6 +42,9 @@ function reply(body: Body): Reply | "error" | "hang" {
     if (!tool) return { parts: [{ text: `No ask_team tool was offered (tools: ${declared.map((d) => d.name).join(", ")}).` }] };
     const response = (contents.at(-1)?.parts ?? []).find((p) => p.functionResponse)?.functionResponse;
     if (afterTool) return { parts: [{ text: `The member said: ${JSON.stringify(response)}` }] };
+    // A run resumed after its worker stopped mid-wait gets the answer in its new request.
+    const resumed = (contents.at(-1)?.parts ?? []).map((p) => p.text ?? "").join(" ");
+    if (/Your previous run (of this task )?stopped while it waited/.test(resumed)) return { parts: [{ text: `Resumed: ${resumed.replace(/\s+/g, " ")}` }] };
     return { parts: [{ text: "I need a decision first." }, { functionCall: { name: tool, args: { question: "Which database should the cache use?", options: ["PostgreSQL", "Redis"] } } }] };
   }
   if (script === "approve-rm") {

@@ -12,12 +12,14 @@ export async function restoreConversation(run: Run, parent: { id: string; cliSes
   return (await restoreCliState(run.dirs.home, stored, AGENT)) > 0 ? parent.cliSessionId : null;
 }
 
-/** Keeps the CLI's conversation files (redacted) for a follow-up; a failure here never fails the run. */
-export async function keepConversation(run: Run, dirs: string[]) {
+/** Keeps the CLI's conversation files (redacted) for a follow-up; a failure here never fails the run. True when kept. */
+export async function keepConversation(run: Run, dirs: string[]): Promise<boolean> {
   try {
     const state = await collectCliState(run.dirs.home, dirs, (s) => redactSecrets(s, run.secrets));
     if (state) await write(run, () => saveCliState(run.deps.db, run.sessionId, state));
+    return !!state;
   } catch (err) {
     console.warn(`[worker] session ${run.sessionId}: keeping the CLI's conversation failed: ${describeError(err)}`);
+    return false;
   }
 }

@@ -55,10 +55,13 @@ export async function prepare(run: Run): Promise<void> {
   await chownTree(work, AGENT);
   // A session parked while it waited on a member goes on from its own conversation, told what was answered;
   // a follow-up picks the CLI's conversation up where its parent left it.
-  const own = ctx.session.cliSessionId ? await restoreConversation(run, ctx.session, ctx.session.providerId) : null;
+  // Without its kept conversation (the CLI had written none yet), it starts over with the task and what was answered.
+  const asked = await listResolvedRequests(db, run.sessionId);
+  const own = asked.length && ctx.session.cliSessionId ? await restoreConversation(run, ctx.session, ctx.session.providerId) : null;
   const resume = own ?? (await restoreConversation(run, ctx.parent, ctx.session.providerId));
   await chownTree(home, AGENT);
-  const text = own ? resumePrompt(await listResolvedRequests(db, run.sessionId), ctx.skill?.answerWaitMinutes ?? DEFAULT_ANSWER_WAIT_MINUTES) : prompt(ctx, key);
+  const answered = asked.length ? resumePrompt(asked, ctx.skill?.answerWaitMinutes ?? DEFAULT_ANSWER_WAIT_MINUTES, !!own) : "";
+  const text = own ? answered : [prompt(ctx, key), answered].filter(Boolean).join("\n\n");
   await fs.writeFile(path.join(runDir, "prompt.txt"), text, { mode: 0o644 });
   run.prepared = { ctx, issueKey: key, adapter, token, repo, resume };
 }

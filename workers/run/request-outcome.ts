@@ -23,14 +23,16 @@ export function requestOutcome(r: AgentSessionRequest, by: string | null, waitMi
 }
 
 /** A resumed run's request: the conversation so far is restored, and this says what was asked and answered. */
-export function resumePrompt(requests: { request: AgentSessionRequest; answeredByName: string | null }[], waitMinutes: number): string {
+export function resumePrompt(requests: { request: AgentSessionRequest; answeredByName: string | null }[], waitMinutes: number, withConversation: boolean): string {
   const lines = requests.map(({ request: r, answeredByName }) => {
     const asked = r.payload.kind === "question" ? `You asked: "${r.payload.question}"` : `You asked to run ${r.payload.tool}: ${r.payload.action}`;
     const outcome = requestOutcome(r, answeredByName, waitMinutes);
     return `${asked}\n${outcome.text}${outcome.allowed ? " Run it again now." : ""}`;
   });
   return [
-    "Your previous run stopped while it waited for an answer; this run continues it, with your conversation so far.",
+    withConversation
+      ? "Your previous run stopped while it waited for an answer; this run continues it, with your conversation so far."
+      : "Your previous run of this task stopped while it waited for an answer, before its work could be kept; start again, knowing this:",
     ...lines,
     "Go on with the task from where you were.",
   ].join("\n\n");

@@ -37,7 +37,8 @@ export async function runAgent(run: Run): Promise<void> {
   const keepWhileWaiting = async () => {
     const cliSessionId = parser.cliSessionId();
     if (cliSessionId) await write(run, () => setSessionFields(db, run.sessionId, { cliSessionId }));
-    await keepConversation(run, adapter.stateDirs);
+    // The CLI writes its transcript a moment after the call that asks: a few tries.
+    for (let i = 0; i < 10 && !(await keepConversation(run, adapter.stateDirs)); i++) await new Promise((r) => setTimeout(r, 200));
   };
   const tools = memberRequestTools(run, { policy, waitMinutes: ctx.skill?.answerWaitMinutes ?? null, clock: () => watch, onWait: keepWhileWaiting });
   const mcp = (body: string) => handleMcpMessage(body, tools, randomUUID);
