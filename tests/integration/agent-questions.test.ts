@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
@@ -17,7 +17,10 @@ import { createIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { MemorySessionQueue } from "@/lib/queue/session-queue";
 import type { SequencedEvent } from "@/lib/sessions/events";
-import { answerRequest } from "@/lib/sessions/requests";
+import { answerRequest, openRequest } from "@/lib/sessions/requests";
+import { reconcileOnce } from "@/lib/sessions/reconcile";
+import { transitionSession } from "@/lib/sessions/transitions";
+import { agentSessions } from "@/db/schema";
 import { cancelSession, getSessionOrThrow } from "@/lib/sessions/service";
 import { runSession, type RunnerDeps } from "@/workers/run/run-session";
 import { DockerSandbox, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
@@ -237,6 +240,44 @@ describe("a worker that stops while the agent waits", () => {
       await b.stop();
     }
   }, 120_000);
+});
+
+describe("a worker that dies while the agent waits (no process left to park it)", () => {
+  /** A session its worker left waiting: transitions as a run makes them, then the worker goes silent. */
+  async function orphanedWait(f: Setup, expiresInMs: number) {
+    const id = await mention(f, "@claude [script:ask] add the cache");
+    await transitionSession(h.db, id, "provisioning", { workerId: `gone-${id}` }, { queue });
+    await transitionSession(h.db, id, "running", {}, { queue });
+    const request = await openRequest(h.db, { sessionId: id, callId: "toolu_gone", payload: { kind: "question", question: "Which one?", options: ["A", "B"], multiple: false }, waitMs: expiresInMs });
+    // Silent for two hours: only this session is that old, so other files' sessions are left alone.
+    await h.db.update(agentSessions).set({ updatedAt: sql`now() - interval '2 hours'` }).where(eq(agentSessions.id, id));
+    return { id, requestId: request!.id };
+  }
+
+  it("the reconciler parks it instead of failing it; the answer puts it back in line", async () => {
+    const f = await setUp();
+    const { id, requestId } = await orphanedWait(f, 60_000);
+    const q = new MemorySessionQueue();
+    await reconcileOnce({ db: h.db, queue: q, staleSeconds: 3600, observedSeconds: 3600 });
+    expect(await getSessionOrThrow(h.db, f.adminCtx, id)).toMatchObject({ status: "awaiting_input", workerId: null });
+    // Parked is not lost: the next sweep leaves it alone.
+    expect((await reconcileOnce({ db: h.db, queue: q, staleSeconds: 3600, observedSeconds: 3600 })).failed).toBe(0);
+    await answerRequest(h.db, f.member.ctx, { sessionId: id, requestId, input: { choices: ["B"] } }, { queue: q });
+    expect((await getSessionOrThrow(h.db, f.adminCtx, id)).status).toBe("queued");
+    expect(q.waitingIds()).toContain(id);
+  });
+
+  it("a parked question whose wait ran out is expired by the reconciler, and the session goes back in line", async () => {
+    const f = await setUp();
+    const { id } = await orphanedWait(f, -1_000);
+    const q = new MemorySessionQueue();
+    await reconcileOnce({ db: h.db, queue: q, staleSeconds: 3600, observedSeconds: 3600 });
+    await reconcileOnce({ db: h.db, queue: q, staleSeconds: 3600, observedSeconds: 3600 });
+    expect((await getSessionOrThrow(h.db, f.adminCtx, id)).status).toBe("queued");
+    expect((await log(id)).find((e) => e.type === "request_resolved")).toMatchObject({ status: "expired" });
+    // (The line's recovery also queues other files' sessions waiting in this database.)
+    expect(q.waitingIds()).toContain(id);
+  });
 });
 
 describe("an action waits for approval", () => {
