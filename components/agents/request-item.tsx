@@ -23,7 +23,19 @@ export const RequestItem = observer(function RequestItem({ item, answering }: Pr
   const slug = useParams<{ slug: string }>()?.slug ?? "";
   const [sent, setSent] = useState(false);
   const { run, pending, error } = useServerAction((input: RequestAnswerInput) => answerSessionRequestAction(slug, answering?.sessionId ?? "", item.request.id, input));
-  if (item.resolution) return <ResolvedRequest request={item.request} resolution={item.resolution} />;
+  const failure = error && (
+    <p role="alert" className="text-sm text-red-600">
+      {error.message}
+    </p>
+  );
+  // Someone else's answer can arrive (and resolve the card) while ours is on its way: its 409 still says why ours did not count.
+  if (item.resolution)
+    return (
+      <div className="space-y-1">
+        <ResolvedRequest request={item.request} resolution={item.resolution} />
+        {failure}
+      </div>
+    );
 
   const canAnswer = !!answering?.canAnswer;
   async function answer(input: RequestAnswerInput) {
@@ -41,11 +53,7 @@ export const RequestItem = observer(function RequestItem({ item, answering }: Pr
   return (
     <div className="space-y-1">
       {card}
-      {error && (
-        <p role="alert" className="text-sm text-red-600">
-          {error.message}
-        </p>
-      )}
+      {failure}
     </div>
   );
 });

@@ -1,11 +1,11 @@
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import type { Locator, Page } from "playwright-core";
+import type { Locator, Page, Route } from "playwright-core";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { signUpAndIn, uniqueEmail, type ApiClient } from "./support/api-client";
+import { SESSION_COOKIE, signUpAndIn, uniqueEmail, type ApiClient } from "./support/api-client";
 import { shotsDir, signedInBrowser } from "./pages/signed-in-browser";
 import { gotoHydrated } from "./pages/browser";
-import { connectProvider } from "./support/agents";
+import { connectProvider, readStream } from "./support/agents";
 
 // Questions and approvals in the browser: the real Claude Code in its image, against the scripted
 // Anthropic API (tests/support/anthropic-api.ts: ask, ask-many, approve-rm), calls the worker's
@@ -104,6 +104,7 @@ describe("an agent asks mid-run and a member answers in its card", () => {
     expect(answer).toContain("The member said:");
     expect(answer).toContain("Redis");
     expect(resolved).toMatch(/^\?\s*Asked: Which database should the cache use\? — Ada Lead answered Redis/);
+    await c.screenshot({ path: path.join(shotsDir, "question-answered.png") });
   }, 180_000);
 
   it("a multiple-choice question: two boxes ticked, then Send", async () => {
@@ -150,5 +151,40 @@ describe("an agent asks mid-run and a member answers in its card", () => {
     expect(answer).toContain("Bash said (error)");
     expect(answer).toContain("keep it");
     expect(resolved).toContain("Approval: rm -f notes.txt — rejected by Ada Lead: keep it");
+  }, 180_000);
+
+  it("an answer that arrives second is not taken: the card shows who answered first, and why this one did not count", async () => {
+    // A fresh issue: a second mention of the same agent on one issue continues its earlier conversation, where the
+    // scripted API's fixed tool-call id (toolu_01AskOne) would repeat and the stand-in's run start over.
+    const issue = await admin.post(`/api/workspaces/${slug}/projects/WEB/issues`, { title: "Pick a store again", description: "Two answers at once." });
+    expect(issue.status).toBe(201);
+    const raceUrl = `${baseUrl}/${slug}/issue/${issue.body.issue.key}`;
+    await gotoHydrated(page, raceUrl);
+    const c = await mention("@claude [script:ask] pick a database");
+    const q = c.getByTestId("question-card");
+    await q.waitFor({ timeout: 90_000 });
+    const sessionId = (await c.getAttribute("data-session-id"))!;
+    const stream = await readStream(baseUrl, `${SESSION_COOKIE}=${admin.cookie(SESSION_COOKIE)}`, slug, sessionId, { until: (e) => e.event === "request" });
+    const requestId = stream.events.find((e) => e.event === "request")!.data.request.id as string;
+
+    // This tab's click is held on its way while the same question is answered through the API.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const isAnswer = (route: Route) => route.request().method() === "POST" && !!route.request().headers()["next-action"];
+    await page.route(raceUrl, async (route) => {
+      if (!isAnswer(route)) return route.continue();
+      await released;
+      await route.continue();
+    });
+    await q.getByRole("button", { name: "PostgreSQL" }).click();
+    expect(await q.getByRole("button", { name: "Redis" }).isDisabled()).toBe(true); // while sending
+    const first = await admin.post(`/api/workspaces/${slug}/agent/sessions/${sessionId}/requests/${requestId}/answer`, { choices: ["Redis"] });
+    expect(first.status).toBe(200);
+    release();
+    await expect.poll(() => c.getByRole("alert").allInnerTexts(), { timeout: 15_000 }).toContain("This question was already answered by Ada Lead.");
+    await page.unroute(raceUrl);
+    const { answer } = await settled(c);
+    expect(answer).toContain("Redis");
+    expect(answer).not.toContain("PostgreSQL");
   }, 180_000);
 });
