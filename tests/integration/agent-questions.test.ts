@@ -162,6 +162,20 @@ describe("an agent asks, a member answers", () => {
     expect(s.answer).toContain("member answered. Chose: PostgreSQL. Wrote: with a TTL of 5 minutes");
   }, 90_000);
 
+  it("a follow-up on the same issue resumes the conversation and can ask again", async () => {
+    const f = await setUp();
+    const first = await mention(f, "@claude [script:ask] add the cache");
+    const running = runSession(deps(), first);
+    await answerRequest(h.db, f.member.ctx, { sessionId: first, requestId: (await openRequestOf(f, first)).id, input: { choices: ["Redis"] } });
+    await running;
+    const second = await mention(f, "@claude [script:ask] and now the session store");
+    expect((await getSessionOrThrow(h.db, f.adminCtx, second)).parentSessionId).toBe(first);
+    const again = runSession(deps(), second);
+    await answerRequest(h.db, f.member.ctx, { sessionId: second, requestId: (await openRequestOf(f, second)).id, input: { choices: ["PostgreSQL"] } });
+    await again;
+    expect(await getSessionOrThrow(h.db, f.adminCtx, second)).toMatchObject({ status: "completed", answer: "The member said: member answered. Chose: PostgreSQL." });
+  }, 90_000);
+
   it("a comment that mentions the waiting agent answers it instead of starting another session", async () => {
     const f = await setUp();
     const id = await mention(f, "@claude [script:ask] add the cache");

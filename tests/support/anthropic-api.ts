@@ -65,6 +65,10 @@ function paced(pieces: string[], paceMs: number): Reply {
 export const SLOW_PIECES = [...Array.from({ length: 60 }, (_, i) => `Line ${i + 1} of the slow answer.\n\n`), "Slow answer complete."];
 export const LONG_PIECES = [...Array.from({ length: 400 }, (_, i) => `Token ${i + 1}. `), "Long answer complete."];
 
+let toolCalls = 0;
+/** Each call its own id, as the real API gives them: a follow-up's resumed conversation holds the earlier ones. */
+const uniqueToolId = (what: string) => `toolu_01${what}${++toolCalls}`;
+
 function reply(body: Body, headers: http.IncomingHttpHeaders = {}): Reply | "error" | "hang" {
   const script = pickScript(body);
   const last = body.messages?.at(-1);
@@ -90,11 +94,11 @@ function reply(body: Body, headers: http.IncomingHttpHeaders = {}): Reply | "err
       script === "ask"
         ? { question: "Which database should the cache use?", options: ["PostgreSQL", "Redis"] }
         : { question: "Which browsers must the fix support?", options: ["Chrome", "Firefox", "Safari"], multiple: true };
-    return { content: [{ type: "text", text: "I need a decision first." }, { type: "tool_use", id: `toolu_01Ask${script === "ask" ? "One" : "Many"}`, name: tool, input }], stop: "tool_use" };
+    return { content: [{ type: "text", text: "I need a decision first." }, { type: "tool_use", id: uniqueToolId("Ask"), name: tool, input }], stop: "tool_use" };
   }
   if (script === "approve-rm") {
     if (afterTool) return { content: [{ type: "text", text: `Bash said${toolResult?.is_error ? " (error)" : ""}: ${textOf(toolResult?.content)}` }], stop: "end_turn" };
-    return { content: [{ type: "tool_use", id: "toolu_01Remove", name: "Bash", input: { command: "rm -f notes.txt", description: "Remove the notes" } }], stop: "tool_use" };
+    return { content: [{ type: "tool_use", id: uniqueToolId("Remove"), name: "Bash", input: { command: "rm -f notes.txt", description: "Remove the notes" } }], stop: "tool_use" };
   }
   // tool-write writes hello.txt; tool-write-second (a follow-up) writes second.txt.
   const file = script === "tool-write" ? "hello.txt" : script === "tool-write-second" ? "second.txt" : null;
