@@ -8,6 +8,9 @@ import type { TranscriptItem } from "@/lib/sessions/transcript";
 import { LiveMarkdown } from "./live-markdown";
 import { RequestItem, type RequestAnswering } from "./request-item";
 
+/** Claude Code names them mcp__dispatch__ask_team, Gemini CLI mcp_dispatch_ask_team. */
+const DISPATCH_TOOL = /^mcp_{1,2}dispatch_{1,2}(ask_team|approve_action)$/;
+
 const textOf = (item: TranscriptItem) => (item.kind === "text" ? item.text : null);
 
 /**
@@ -56,7 +59,8 @@ const Item = observer(function Item({ item, md, sequence, answering }: ItemProps
         </details>
       );
     case "tool":
-      return <ToolRow item={item} />;
+      // Dispatch's own tools (a question, an approval) show as their request card instead.
+      return DISPATCH_TOOL.test(item.name) ? null : <ToolRow item={item} />;
     case "error":
       return (
         <p className="rounded-md bg-amber-50 px-2 py-1 text-xs text-amber-800" role="status">
