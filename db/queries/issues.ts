@@ -31,6 +31,8 @@ export type IssueListRow = Pick<Issue, "id" | "number" | "title" | "state" | "pr
   authorName: string | null;
   assignee: IssueAssignee | null;
   labels: LabelRef[];
+  /** Agent sessions on it waiting for a member's answer, and how many of them the viewer started. */
+  waiting: { all: number; mine: number };
 };
 
 /** The assignee as lists and the properties panel show it. */
@@ -53,7 +55,7 @@ const assigneeUser = alias(users, "assignee_user");
 /** `%`, `_` and `\` in what a person typed are literal characters, not patterns. */
 const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export async function listIssues(db: Db, args: { workspaceId: string; projectId: string } & IssueFilters): Promise<IssueListRow[]> {
+export async function listIssues(db: Db, args: { workspaceId: string; projectId: string; viewerId?: string } & IssueFilters): Promise<IssueListRow[]> {
   const filters: (SQL | undefined)[] = [eq(issues.workspaceId, args.workspaceId), eq(issues.projectId, args.projectId)];
   if (args.states?.length) filters.push(inArray(issues.state, args.states));
   if (args.priorities?.length) filters.push(inArray(issues.priority, args.priorities));
@@ -81,6 +83,10 @@ export async function listIssues(db: Db, args: { workspaceId: string; projectId:
       updatedAt: issues.updatedAt,
       authorName: users.name,
       ...assigneeColumns,
+      waitingAll: sql<number>`(select count(*)::int from agent_sessions s where s.issue_id = ${issues.id} and s.status = 'awaiting_input')`,
+      waitingMine: args.viewerId
+        ? sql<number>`(select count(*)::int from agent_sessions s where s.issue_id = ${issues.id} and s.status = 'awaiting_input' and s.requested_by = ${args.viewerId})`
+        : sql<number>`0`,
     })
     .from(issues)
     .leftJoin(users, eq(users.id, issues.createdBy))
@@ -92,8 +98,9 @@ export async function listIssues(db: Db, args: { workspaceId: string; projectId:
     .orderBy(desc(issues.number))
     .limit(500);
   const labelsById = await labelsOfIssues(db, rows.map((r) => r.id));
-  return rows.map(({ aUserId, aUserName, aVariantId, aVariantSlug, aVariantName, aProviderSlug, aSkill, ...r }) => ({
+  return rows.map(({ aUserId, aUserName, aVariantId, aVariantSlug, aVariantName, aProviderSlug, aSkill, waitingAll, waitingMine, ...r }) => ({
     ...r,
+    waiting: { all: waitingAll, mine: waitingMine },
     assignee: toAssignee({ aUserId, aUserName, aVariantId, aVariantSlug, aVariantName, aProviderSlug, aSkill }),
     labels: labelsById.get(r.id) ?? [],
   }));

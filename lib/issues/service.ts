@@ -61,7 +61,7 @@ export async function findIssues(db: Db, ctx: WorkspaceContext, project: Project
     const ids = (await listLabels(db, ctx.workspace.id)).filter((l) => wanted.has(l.name.toLowerCase())).map((l) => l.id);
     query.labelIds = ids.length ? ids : [NO_MATCH];
   }
-  return listIssues(db, { workspaceId: ctx.workspace.id, projectId: project.id, ...query });
+  return listIssues(db, { workspaceId: ctx.workspace.id, projectId: project.id, viewerId: ctx.userId, ...query });
 }
 
 /** An id no row has: a filter naming an unknown label or agent shows nothing rather than everything. */

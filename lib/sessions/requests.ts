@@ -51,12 +51,15 @@ export async function openRequest(
   return opened;
 }
 
+/** Text PostgreSQL's jsonb can hold (no NUL). */
+const storable = (max: number) => z.string().max(max).refine((s) => !s.includes("\u0000"), "cannot hold a NUL character");
+
 const answerSchema = z
   .object({
-    choices: z.array(z.string().max(500)).max(50).optional(),
-    text: z.string().max(4_000).optional(),
+    choices: z.array(storable(500)).max(50).optional(),
+    text: storable(4_000).optional(),
     decision: z.enum(["approved", "rejected"]).optional(),
-    reason: z.string().max(1_000).optional(),
+    reason: storable(1_000).optional(),
   })
   .strict();
 

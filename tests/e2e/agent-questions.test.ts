@@ -94,6 +94,14 @@ describe("an agent asks mid-run and a member answers in its card", () => {
     expect(await filter.inputValue()).toBe("awaiting_input");
     expect(await filter.locator('option[value="awaiting_input"]').innerText()).toBe("Waiting for your answer");
     await expect.poll(() => board.getByRole("status").allInnerTexts()).toContain("Waiting for your answer");
+    // The issue list: the one who started it is told it needs their answer; the guest that it waits on one.
+    await gotoHydrated(board, `${baseUrl}/${slug}/projects/WEB`);
+    const listed = (p: Page) => p.getByRole("list", { name: "Issues" }).getByRole("listitem").filter({ hasText: "Add a cache" });
+    expect(await listed(board).innerText()).toContain("Waiting on an answer");
+    const mine = await page.context().newPage();
+    await gotoHydrated(mine, `${baseUrl}/${slug}/projects/WEB`);
+    expect(await listed(mine).innerText()).toContain("Needs your answer");
+    await mine.close();
     await board.close();
 
     await q.getByRole("button", { name: "Redis" }).click();

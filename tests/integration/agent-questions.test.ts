@@ -133,6 +133,21 @@ describe("an agent asks, a member answers", () => {
     // A guest reads the question but may not answer; an option that is not offered is a 400.
     expect((await conflict(answerRequest(h.db, f.guest.ctx, { sessionId: id, requestId: request.id, input: { choices: ["Redis"] } }))).status).toBe(403);
     expect((await conflict(answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: request.id, input: { choices: ["MySQL"] } }))).toJSON()).toMatchObject({ field: "choices" });
+    // Hostile shapes are 400s naming the field (a NUL would make PostgreSQL refuse the jsonb: never a 500).
+    for (const [input, field] of [
+      [{ text: "a\u0000b" }, "text"],
+      [{ choices: "Redis" }, "choices"],
+      [{ choices: ["Redis", "PostgreSQL"] }, "choices"],
+      [{}, "text"],
+      [{ decision: "approved" }, "text"],
+      [{ text: "x", extra: 1 }, undefined],
+      [[], undefined],
+    ] as const) {
+      const err = await conflict(answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: request.id, input }));
+      expect(err.status, JSON.stringify(input)).toBe(400);
+      if (field) expect(err.toJSON().field, JSON.stringify(input)).toBe(field);
+    }
+    expect((await conflict(answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: "not-a-uuid", input: { text: "x" } }))).status).toBe(404);
 
     await answerRequest(h.db, f.member.ctx, { sessionId: id, requestId: request.id, input: { choices: ["Redis"] } });
     const second = await conflict(answerRequest(h.db, f.adminCtx, { sessionId: id, requestId: request.id, input: { choices: ["PostgreSQL"] } }));

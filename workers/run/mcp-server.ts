@@ -49,7 +49,8 @@ const PROTOCOL_VERSIONS = ["2025-06-18", "2025-03-26", "2024-11-05"];
 type Message = { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
 type Reply = { jsonrpc: "2.0"; id: unknown } & ({ result: unknown } | { error: { code: number; message: string } });
 
-const str = (v: unknown, max: number) => (typeof v === "string" ? v.trim().slice(0, max) : "");
+/** A string argument, trimmed and cut; NUL (which PostgreSQL cannot store) dropped. */
+const str = (v: unknown, max: number) => (typeof v === "string" ? v.replaceAll("\u0000", "").trim().slice(0, max) : "");
 
 /** One message in, its reply out (null for a notification, which gets none). Never throws. */
 export async function handleMcpMessage(raw: string, tools: McpTools, newCallId: () => string): Promise<Reply | null> {

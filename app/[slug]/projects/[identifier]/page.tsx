@@ -113,6 +113,14 @@ export default async function ProjectPage({
                         ))}
                       </span>
                     )}
+                    {i.waiting.all > 0 && (
+                      <span
+                        className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-medium ${i.waiting.mine > 0 ? "bg-amber-100 text-amber-800" : "bg-slate-100 text-slate-600"}`}
+                        title={i.waiting.mine > 0 ? "An agent you started waits for an answer" : "An agent waits for a member's answer"}
+                      >
+                        {i.waiting.mine > 0 ? "Needs your answer" : "Waiting on an answer"}
+                      </span>
+                    )}
                     {i.assignee && (
                       <span className="flex shrink-0" title={`Assigned to ${i.assignee.name}`} aria-label={`Assigned to ${i.assignee.name}`}>
                         {i.assignee.kind === "user" ? <Avatar name={i.assignee.name} size="sm" /> : <span className="flex h-6 w-6 items-center justify-center">
