@@ -12,10 +12,8 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
+import type { Db } from "../db/client";
 import { sql as pgSql } from "drizzle-orm";
-import pg from "pg";
-import { openDb, type Db } from "../db/client";
-import { prepareDatabase } from "../db/migrate";
 import { loadCatalog, upsertAgentConfig } from "../db/queries/agents";
 import { getRequest } from "../db/queries/session-requests";
 import { getSession } from "../db/queries/sessions";
@@ -24,21 +22,17 @@ import { MemoryLiveBus } from "../lib/bus/session-events";
 import { addComment } from "../lib/comments/service";
 import { parseKeyRing, seal } from "../lib/crypto/token-box";
 import { createIssue } from "../lib/issues/service";
-import { createProject } from "../lib/projects/service";
 import { MemorySessionQueue } from "../lib/queue/session-queue";
 import { answerRequest } from "../lib/sessions/requests";
-import { signUp } from "../lib/users/service";
-import { loadWorkspaceContext } from "../lib/workspaces/access";
-import { createWorkspace } from "../lib/workspaces/service";
 import { startAnthropicApi } from "../tests/support/anthropic-api";
 import { connectForTest } from "../tests/support/connections";
 import { startGeminiApi } from "../tests/support/gemini-api";
-import { SESSION_LABEL } from "../workers/sandbox/docker-sandbox";
+import { DockerSandbox, SESSION_LABEL } from "../workers/sandbox/docker-sandbox";
 import { startWorker } from "../workers/worker";
+import { createBenchDatabase } from "./support/bench-database";
 import { spread } from "./support/stats";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 class BenchFailure extends Error {}
 
 async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000): Promise<T> {
@@ -57,13 +51,8 @@ async function main() {
   await docker.ping().catch((err: unknown) => {
     throw new BenchFailure(`no Docker engine answers (${(err as Error).message}): start one, see README`);
   });
-  const dbName = `dispatch_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  const handle = openDb({ url: url.toString() });
+  const database = await createBenchDatabase();
+  const handle = database.handle;
   const keys = `b:${randomBytes(32).toString("base64")}`;
   process.env.DISPATCH_ENCRYPTION_KEYS = keys;
   const claudeApi = await startAnthropicApi();
@@ -72,17 +61,14 @@ async function main() {
   process.env.DISPATCH_MODEL_API_GEMINI = geminiApi.url;
   const workRoot = await fs.mkdtemp(path.join(os.tmpdir(), "dispatch-bench-ask-"));
   const queue = new MemorySessionQueue();
+  // Its own installation label: the workers' container sweep leaves other runs' containers (a test suite's) alone.
+  const sandbox = new DockerSandbox(docker, `bench-ask-${randomBytes(3).toString("hex")}`);
   const keyRing = parseKeyRing(keys);
   const worker = (id: string) =>
-    startWorker({ db: handle.db, events: new MemoryLiveBus(), cancel: new MemoryCancelSignal(), source: { memory: queue }, workerId: id, reconcile: false, graceMs: 60_000, runner: { workRoot, keyRing } });
+    startWorker({ db: handle.db, events: new MemoryLiveBus(), cancel: new MemoryCancelSignal(), source: { memory: queue }, workerId: id, sandbox, reconcile: false, graceMs: 60_000, runner: { workRoot, keyRing } });
   let current: Awaited<ReturnType<typeof worker>> | null = null;
   try {
-    await prepareDatabase(handle, url.toString());
-    const db = handle.db;
-    const user = await signUp(db, { name: "Bench", email: `bench-${dbName}@example.test`, password: "bench-password" });
-    const ws = await createWorkspace(db, user.id, { name: "Bench", slug: `bench-${randomBytes(3).toString("hex")}` });
-    const ctx = await loadWorkspaceContext(db, ws.slug, user.id);
-    const project = await createProject(db, ctx, { name: "Bench", identifier: "BEN" });
+    const { db, ws, ctx, project } = await database.seed();
     const catalog = await loadCatalog(db, ws.id);
     for (const cli of ["claude", "gemini"] as const) {
       const provider = catalog.find((p) => p.slug === cli);
@@ -126,9 +112,7 @@ async function main() {
     await current?.stop().catch(() => undefined);
     await claudeApi.close();
     await geminiApi.close();
-    await handle.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
+    await database.drop();
     await fs.rm(workRoot, { recursive: true, force: true });
   }
 }

@@ -15,14 +15,12 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
+import type { Db } from "../db/client";
 import { sql } from "drizzle-orm";
 import { Redis } from "ioredis";
-import pg from "pg";
-import { openDb, type Db } from "../db/client";
 
 /** Rows of a raw query (both drivers answer with `rows`). */
 const rows = async <T>(db: Db, q: ReturnType<typeof sql>): Promise<T[]> => ((await db.execute(q)) as unknown as { rows: T[] }).rows;
-import { prepareDatabase } from "../db/migrate";
 import { loadCatalog, upsertAgentConfig } from "../db/queries/agents";
 import { MemoryCancelSignal } from "../lib/bus/cancel-signal";
 import { RedisLiveHub } from "../lib/bus/live-hub";
@@ -31,11 +29,7 @@ import { addComment } from "../lib/comments/service";
 import { parseKeyRing, seal } from "../lib/crypto/token-box";
 import { createIssue } from "../lib/issues/service";
 import type { LiveEntry } from "../lib/live/entries";
-import { createProject } from "../lib/projects/service";
 import { BullSessionQueue } from "../lib/queue/session-queue";
-import { signUp } from "../lib/users/service";
-import { loadWorkspaceContext } from "../lib/workspaces/access";
-import { createWorkspace } from "../lib/workspaces/service";
 import { startAnthropicApi } from "../tests/support/anthropic-api";
 import { connectForTest } from "../tests/support/connections";
 import { startGeminiApi } from "../tests/support/gemini-api";
@@ -43,12 +37,12 @@ import { cliAdapters, PROXY_CREDENTIAL } from "../workers/cli";
 import { DockerSandbox } from "../workers/sandbox/docker-sandbox";
 import type { SandboxSpec, SandboxTimingHook } from "../workers/sandbox/types";
 import { startWorker } from "../workers/worker";
+import { createBenchDatabase } from "./support/bench-database";
 import { quantile } from "./support/stats";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const SESSION_DEADLINE_MS = 120_000;
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const LIMITS = { memoryMb: 2048, cpus: 1, pids: 512 };
 const now = () => performance.timeOrigin + performance.now();
 
@@ -85,13 +79,7 @@ async function main() {
   // The same driver for the floors, under another installation label: the worker's container sweep never sees them.
   const floorSandbox = new DockerSandbox(docker, `bench-floor-${randomBytes(3).toString("hex")}`, undefined, mark);
 
-  const dbName = `dispatch_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  const handle = openDb({ url: url.toString() });
+  const database = await createBenchDatabase();
   process.env.BULLMQ_PREFIX = `bench-${randomBytes(3).toString("hex")}`;
   const keys = `b:${randomBytes(32).toString("base64")}`;
   process.env.DISPATCH_ENCRYPTION_KEYS = keys;
@@ -107,12 +95,7 @@ async function main() {
   const floorDir = await fs.mkdtemp(path.join(os.tmpdir(), "dispatch-bench-floor-"));
   let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
   try {
-    await prepareDatabase(handle, url.toString());
-    const db = handle.db;
-    const user = await signUp(db, { name: "Bench", email: `bench-${dbName}@example.test`, password: "bench-password" });
-    const ws = await createWorkspace(db, user.id, { name: "Bench", slug: `bench-${randomBytes(3).toString("hex")}` });
-    const ctx = await loadWorkspaceContext(db, ws.slug, user.id);
-    const project = await createProject(db, ctx, { name: "Bench", identifier: "BEN" });
+    const { db, ws, ctx, project } = await database.seed();
     const issue = await createIssue(db, ctx, project, { title: "Bench" });
     const sealed = seal(parseKeyRing(keys), "bench-access-token");
     const catalog = await loadCatalog(db, ws.id);
@@ -285,10 +268,8 @@ async function main() {
     redis.disconnect();
     await claudeApi.close();
     await geminiApi.close();
-    await handle.close();
     await fs.rm(floorDir, { recursive: true, force: true }).catch(() => undefined);
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -1,10 +1,7 @@
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import Docker from "dockerode";
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
 import type { ApprovalPolicy } from "@/db/schema";
@@ -25,10 +22,10 @@ import { cancelSession, getSessionOrThrow } from "@/lib/sessions/service";
 import { runSession, type RunnerDeps } from "@/workers/run/run-session";
 import { DockerSandbox, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
 import { startWorker } from "@/workers/worker";
-import { startAnthropicApi, type ModelApi } from "../support/anthropic-api";
-import { startGeminiApi, type GeminiApi } from "../support/gemini-api";
+import type { ModelApi } from "../support/anthropic-api";
 import { connectForTest } from "../support/connections";
-import { makeWorkspace, openTestPostgres } from "./helpers";
+import { makeWorkspace } from "./helpers";
+import { agentRunHarness } from "./agent-run-harness";
 
 // Questions and approvals mid-run: the real Claude Code / Gemini CLI in the real images call the
 // dispatch MCP server through the session's socket (scripted model APIs stand in for Anthropic and
@@ -39,7 +36,6 @@ const queue = new MemorySessionQueue();
 const cancel = new MemoryCancelSignal();
 let h: DbHandle;
 let api: ModelApi;
-let gemini: GeminiApi;
 let workRoot: string;
 
 const deps = (extra: Partial<RunnerDeps> = {}): RunnerDeps => ({
@@ -55,22 +51,8 @@ const deps = (extra: Partial<RunnerDeps> = {}): RunnerDeps => ({
   ...extra,
 });
 
-beforeAll(async () => {
-  await docker.ping();
-  h = await openTestPostgres();
-  api = await startAnthropicApi();
-  process.env.DISPATCH_MODEL_API_CLAUDE = api.url;
-  gemini = await startGeminiApi();
-  process.env.DISPATCH_MODEL_API_GEMINI = gemini.url;
-  workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-ask-"));
-});
-
-afterAll(async () => {
-  await api?.close();
-  await gemini?.close();
-  await h?.close();
-  fs.rmSync(workRoot, { recursive: true, force: true });
-});
+const harness = agentRunHarness("dispatch-ask-");
+beforeAll(() => void ({ h, api, workRoot } = harness));
 
 async function setUp(providerSlug = "claude", approvals: ApprovalPolicy | null = null) {
   const f = await makeWorkspace(h.db, ["member", "guest"]);

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { DbHandle } from "@/db/client";
 import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
 import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
@@ -21,9 +20,10 @@ import { PROXY_CREDENTIAL } from "@/workers/cli";
 import { runSession, type RunnerDeps } from "@/workers/run/run-session";
 import { DockerSandbox, SESSION_LABEL } from "@/workers/sandbox/docker-sandbox";
 import type { SandboxDriver, SandboxSpec } from "@/workers/sandbox/types";
-import { SCRIPT_USAGE, startAnthropicApi, type ModelApi } from "../support/anthropic-api";
-import { GEMINI_USAGE, startGeminiApi, type GeminiApi } from "../support/gemini-api";
-import { makeWorkspace, openTestPostgres } from "./helpers";
+import { SCRIPT_USAGE, type ModelApi } from "../support/anthropic-api";
+import { GEMINI_USAGE, type GeminiApi } from "../support/gemini-api";
+import { makeWorkspace } from "./helpers";
+import { agentRunHarness } from "./agent-run-harness";
 import { connectForTest } from "../support/connections";
 
 // Real Docker engine, the real Claude Code binary in the real image, a scripted Messages API.
@@ -73,22 +73,8 @@ function deps(extra: Partial<RunnerDeps> = {}): RunnerDeps {
   };
 }
 
-beforeAll(async () => {
-  await docker.ping();
-  h = await openTestPostgres();
-  api = await startAnthropicApi();
-  process.env.DISPATCH_MODEL_API_CLAUDE = api.url;
-  gemini = await startGeminiApi();
-  process.env.DISPATCH_MODEL_API_GEMINI = gemini.url;
-  workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-work-"));
-});
-
-afterAll(async () => {
-  await api?.close();
-  await gemini?.close();
-  await h?.close();
-  fs.rmSync(workRoot, { recursive: true, force: true });
-});
+const harness = agentRunHarness("dispatch-work-");
+beforeAll(() => void ({ h, api, gemini, workRoot } = harness));
 
 async function startSession(text: string, providerSlug = "claude") {
   const f = await makeWorkspace(h.db);
