@@ -10,7 +10,7 @@ import { agentRequestSchema, invokeAgents, knownProviderSlugs, toMention } from 
 import { parseMentionsFromDoc } from "@/lib/agents/mention-parser";
 import type { SessionQueue } from "@/lib/queue/session-queue";
 import type { CommentRow } from "@/db/queries/comments";
-import { notifyMentionedPeople } from "@/lib/inbox/notify";
+import { notifyAssigneeOfComment, notifyMentionedPeople } from "@/lib/inbox/notify";
 import { withIssueActivity } from "@/lib/live/activity";
 import { validateEditorDoc } from "@/lib/editor/validate-doc";
 import { buildCommentBody, docFromText, type CommentBody } from "./body";
@@ -69,6 +69,7 @@ export async function addComment(
     commentId = written!.id;
   }
   await answerFromComment(db, ctx, answers, body.text);
+  await notifyAssigneeOfComment(db, { workspaceId: ctx.workspace.id, issueId: issue.id, commentId, authorUserId: ctx.userId });
   const comment = await getComment(db, { workspaceId: ctx.workspace.id, id: commentId });
   if (!comment) throw new Error("addComment: the new comment vanished");
   return { comment, sessions };

@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { insertInboxItems, type NewInboxItem } from "@/db/queries/inbox";
+import { getIssueById } from "@/db/queries/issues";
 import { listMembers } from "@/db/queries/workspaces";
 import type { AgentSession, InboxItem } from "@/db/schema";
 import { personMentionsFromDoc } from "@/lib/agents/mention-parser";
@@ -86,13 +87,10 @@ export type AssigneeChange =
   | { what: "agent_finished"; sessionId: string; status: string };
 
 /**
- * The assignee's item for a change on their issue (nothing when they made it themselves).
- * Issues have no assignee column yet; once they do, call it in the transaction of each change:
- * the issue update (a state change: `{ what: "state" }`, the new assignee: `{ what: "assigned" }`),
- * a comment written by someone else (lib/comments/service.ts addComment), and an agent ending on
- * the issue (transitionSession, beside notifySessionEnded; skip when the assignee started it).
- * `eventKey` names the happening uniquely, e.g. the issue's activity seq (`issue:<id>:<seq>`),
- * so a retry of the same write does not notify twice. Call it in the change's transaction.
+ * The assignee's item for a change on their issue (nothing when they made it themselves): a state
+ * change or a new assignee (lib/issues), a comment by someone else (notifyAssigneeOfComment), an
+ * agent ending on it (notifyAssigneeOfSessionEnd). `eventKey` names the happening uniquely, so a
+ * retry of the same write does not notify twice.
  */
 export async function notifyAssignee(
   tx: Db,
@@ -117,4 +115,25 @@ export async function notifyAssignee(
 /** For writers whose comment already committed: a failed notification is logged, never turned into a failed comment. */
 export async function notifyMentionedPeopleAfterCommit(db: Db, args: Parameters<typeof notifyMentionedPeople>[1]): Promise<void> {
   await notifyMentionedPeople(db, args).catch((err: unknown) => console.error(`[inbox] mention items were not written: ${describeError(err)}`));
+}
+
+/** The issue's assigned member hears of a comment someone else wrote on it (after the comment is stored). */
+export async function notifyAssigneeOfComment(db: Db, args: { workspaceId: string; issueId: string; commentId: string; authorUserId: string }): Promise<void> {
+  try {
+    const issue = await getIssueById(db, { workspaceId: args.workspaceId, id: args.issueId });
+    if (!issue?.assigneeUserId) return;
+    const change = { what: "comment" as const, commentId: args.commentId };
+    await notifyAssignee(db, { workspaceId: args.workspaceId, issueId: args.issueId, assigneeUserId: issue.assigneeUserId, actorUserId: args.authorUserId, change, eventKey: `comment:${args.commentId}` });
+  } catch (err) {
+    // The comment is stored; a lost notification must not turn that into an error.
+    console.warn(`[inbox] notifying the assignee of comment ${args.commentId} failed: ${describeError(err)}`);
+  }
+}
+
+/** The issue's assigned member hears that an agent someone else started ended on it (called by transitionSession). */
+export async function notifyAssigneeOfSessionEnd(tx: Db, session: AgentSession): Promise<InboxItem[]> {
+  const issue = await getIssueById(tx, { workspaceId: session.workspaceId, id: session.issueId });
+  if (!issue?.assigneeUserId || issue.assigneeUserId === session.requestedBy) return [];
+  const change = { what: "agent_finished" as const, sessionId: session.id, status: session.status };
+  return notifyAssignee(tx, { workspaceId: session.workspaceId, issueId: session.issueId, assigneeUserId: issue.assigneeUserId, actorUserId: session.requestedBy, change, eventKey: `session:${session.id}` });
 }

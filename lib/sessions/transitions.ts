@@ -8,7 +8,7 @@ import type { AgentSession, SessionStatus } from "@/db/schema";
 import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
 import { docFromText } from "@/lib/comments/body";
 import type { LiveEntry } from "@/lib/live/entries";
-import { notifySessionEnded } from "@/lib/inbox/notify";
+import { notifyAssigneeOfSessionEnd, notifySessionEnded } from "@/lib/inbox/notify";
 import { describeError } from "@/lib/log/describe-error";
 import { renderMarkdown } from "@/lib/markdown/render";
 import { observeTransition } from "@/lib/observability/session-metrics";
@@ -64,6 +64,7 @@ export async function transitionSession(db: Db, id: string, to: SessionStatus, p
       }
       // The starter's inbox item: here, so every way a session ends (worker, cancel, reconciler) writes exactly one.
       await notifySessionEnded(tx, row);
+      await notifyAssigneeOfSessionEnd(tx, row);
       events.push({
         type: "done",
         status: to,

@@ -16,7 +16,7 @@ import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
 import { DispatchError } from "@/lib/errors";
 import { notifyAssignee } from "@/lib/inbox/notify";
 import { getInbox, getUnreadCount, markAllInboxRead, markInboxItem } from "@/lib/inbox/service";
-import { createIssue } from "@/lib/issues/service";
+import { createIssue, editIssue } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { MemorySessionQueue } from "@/lib/queue/session-queue";
 import { reconcileOnce } from "@/lib/sessions/reconcile";
@@ -223,5 +223,31 @@ describe("notifyAssignee (for the assignee column)", () => {
     await notifyAssignee(h.db, { ...base, assigneeUserId: outsider.id, actorUserId: f.admin.id, change: { what: "assigned" }, eventKey: `issue:${f.issue.id}:9` });
     expect((await getInbox(h.db, await loadWorkspaceContext(h.db, f.ws.slug, f.member.user.id))).items.map((i) => i.title)).toEqual(["Admin moved your issue to in progress"]);
     expect(await itemsOf(outsider.id)).toEqual([]);
+  });
+});
+
+describe("an issue assigned to you", () => {
+  it("a comment by someone else and an agent someone else started each give one item; your own comment none", async () => {
+    const f = await fixture();
+    await editIssue(h.db, f.adminCtx, f.issue.id, { assignee: { type: "user", user_id: f.member.user.id } });
+    const memberCtx = await loadWorkspaceContext(h.db, f.ws.slug, f.member.user.id);
+    const titles = async () => (await getInbox(h.db, memberCtx)).items.map((i) => i.title);
+    expect(await titles()).toEqual(["Admin assigned you"]);
+
+    await addComment(h.db, f.adminCtx, f.issue, { text: "Numbers attached." }, { queue });
+    await addComment(h.db, f.member.ctx, f.issue, { text: "Looking." }, { queue });
+    expect(await titles()).toEqual(["Admin commented on your issue", "Admin assigned you"]);
+
+    // The admin's mention (its comment notifies once more), then the run ends: one item for it.
+    const s = await startAgent(f.adminCtx, f.issue);
+    await cancelSession(h.db, f.adminCtx, s.id, { queue, signal: new MemoryCancelSignal() });
+    const all = await titles();
+    expect(all.filter((t) => t.startsWith("Claude Sonnet"))).toEqual(["Claude Sonnet was cancelled on your issue"]);
+    expect(all.filter((t) => t === "Admin commented on your issue")).toHaveLength(2);
+
+    // An agent the assignee started tells them once, as its starter, not again as assignee.
+    const own = await startAgent(f.member.ctx, f.issue);
+    await cancelSession(h.db, f.member.ctx, own.id, { queue, signal: new MemoryCancelSignal() });
+    expect((await titles()).filter((t) => t.startsWith("Claude Sonnet"))).toEqual(["Claude Sonnet was cancelled", "Claude Sonnet was cancelled on your issue"]);
   });
 });
