@@ -11,6 +11,9 @@ export function stringProblem(s: string): UnstorableString["problem"] | null {
   return LONE_SURROGATE.test(s) ? "surrogate" : null;
 }
 
+/** The string without what PostgreSQL cannot store (for text taken as it comes, e.g. from an agent). */
+export const stripUnstorable = (s: string) => s.replace(/\u0000|\p{Cs}/gu, "");
+
 export const describeProblem = (problem: UnstorableString["problem"]) =>
   problem === "nul" ? "contains a NUL character" : "contains an unpaired surrogate (text that is not valid Unicode)";
 

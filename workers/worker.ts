@@ -17,7 +17,7 @@ import { setProcessLogFields, withLogContext } from "@/lib/observability/log-con
 import { BullSessionQueue, type MemorySessionQueue, type SessionQueue } from "@/lib/queue/session-queue";
 import type { Leadership } from "@/db/leader";
 import { workerStoppedMessage } from "@/lib/sessions/failure";
-import { parkIfWaiting } from "./run/park";
+import { parkSession } from "@/lib/sessions/requests";
 import { startReconciler } from "@/lib/sessions/reconcile";
 import { transitionSession } from "@/lib/sessions/transitions";
 import { startImagePreparation } from "./images/prepare-images";
@@ -161,11 +161,11 @@ export async function startWorker(o: WorkerOptions) {
       await reconciler?.stop();
       const closing = bull?.close() ?? Promise.resolve();
       // One waiting on a member is parked at once, not waited for: the answer resumes it on another worker.
-      for (const id of active) if (await parkIfWaiting(o.db, id, o.events)) await o.cancel.publish(id).catch(() => undefined);
+      for (const id of active) if (await parkSession(o.db, id, { bus: o.events })) await o.cancel.publish(id).catch(() => undefined);
       const deadline = Date.now() + (o.graceMs ?? settings.WORKER_GRACE_MS ?? 30_000);
       while (active.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       for (const id of active) {
-        if (!(await parkIfWaiting(o.db, id, o.events))) {
+        if (!(await parkSession(o.db, id, { bus: o.events }))) {
           await transitionSession(o.db, id, "cancelled", { errorCode: "worker_stopped", errorMessage: workerStoppedMessage }, { bus: o.events });
         }
         await o.cancel.publish(id).catch(() => undefined);

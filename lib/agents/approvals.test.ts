@@ -61,5 +61,8 @@ describe("approvalPolicySchema", () => {
     expect(approvalPolicySchema.safeParse({ shell: "some" }).success).toBe(false);
     expect(approvalPolicySchema.safeParse({ shell: "all", extra: 1 }).success).toBe(false);
     expect(approvalPolicySchema.safeParse({ shell: "none", tools: ["rm -rf"] }).success).toBe(false);
+    // Text PostgreSQL cannot store is refused under the API's own field name (before the rename).
+    const nul = approvalPolicySchema.safeParse({ shell: "patterns", shell_patterns: ["ok", "r\u0000m"] });
+    expect(nul.success ? null : nul.error.issues[0]).toMatchObject({ path: ["shell_patterns", 1], message: "a pattern contains a NUL character" });
   });
 });

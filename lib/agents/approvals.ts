@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import type { ApprovalPolicy } from "@/db/schema";
+import { describeProblem, stringProblem } from "@/lib/storable-text";
 
 /**
  * Which of an agent's actions wait for a member's approval (a skill's, else its provider's
@@ -10,12 +11,16 @@ import type { ApprovalPolicy } from "@/db/schema";
 export const NO_APPROVALS: ApprovalPolicy = { shell: "none", shellPatterns: [], outsideWorkTree: false, tools: [] };
 
 /** Text PostgreSQL can store: checked here, before the transform renames the fields, so a 400 names the API's field. */
-const storable = (s: string) => !/\u0000/.test(s);
+const storable = (schema: z.ZodString) =>
+  schema.superRefine((s, ctx) => {
+    const problem = stringProblem(s);
+    if (problem) ctx.addIssue({ code: "custom", message: `a pattern ${describeProblem(problem)}` });
+  });
 
 export const approvalPolicySchema = z
   .object({
     shell: z.enum(["all", "none", "patterns"]),
-    shell_patterns: z.array(z.string().trim().min(1).max(100).refine(storable, "a pattern cannot hold a NUL character")).max(50).default([]),
+    shell_patterns: z.array(storable(z.string().trim().min(1).max(100))).max(50).default([]),
     outside_work_tree: z.boolean().default(false),
     tools: z.array(z.string().trim().min(1).max(100).regex(/^[\w.:-]+$/, "a tool name is letters, digits and _ . : -")).max(50).default([]),
   })

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DispatchError } from "@/lib/errors";
 import { ISSUE_PRIORITIES, ISSUE_STATES } from "./schemas";
 import type { IssuePriority, IssueState } from "@/db/schema";
-import { describeProblem, stringProblem } from "@/lib/storable-text";
+import { describeProblem, stringProblem, stripUnstorable } from "@/lib/storable-text";
 
 /**
  * The issue list's filters as they travel in the URL (so a view survives reload and can be shared):
@@ -74,7 +74,7 @@ export function parseListFilters(params: URLSearchParams, opts: { strict: boolea
   const problem = stringProblem(q);
   if (problem) {
     bad("q", `q ${describeProblem(problem)}.`);
-    q = q.replace(/\u0000|\p{Cs}/gu, "").trim();
+    q = stripUnstorable(q).trim();
   }
   return { states, priorities, assignees, labels, q };
 }

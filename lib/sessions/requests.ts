@@ -10,7 +10,7 @@ import { announce, getLiveBus, type LiveBus } from "@/lib/bus/session-events";
 import { DispatchError, notFound } from "@/lib/errors";
 import { notifyNeedsAnswer } from "@/lib/inbox/notify";
 import { getSessionQueue, type SessionQueue } from "@/lib/queue/session-queue";
-import { parseInput } from "@/lib/validation";
+import { isUuid, parseInput } from "@/lib/validation";
 import { requireRole, type WorkspaceContext } from "@/lib/workspaces/access";
 import type { SessionEvent, SessionRequestView } from "./events";
 import { getSessionOrThrow } from "./service";
@@ -51,15 +51,13 @@ export async function openRequest(
   return opened;
 }
 
-/** Text PostgreSQL's jsonb can hold (no NUL). */
-const storable = (max: number) => z.string().max(max).refine((s) => !s.includes("\u0000"), "cannot hold a NUL character");
-
 const answerSchema = z
   .object({
-    choices: z.array(storable(500)).max(50).optional(),
-    text: storable(4_000).optional(),
+    // Text the database cannot store (a NUL) is a 400 from parseInput, naming the field.
+    choices: z.array(z.string().max(500)).max(50).optional(),
+    text: z.string().max(4_000).optional(),
     decision: z.enum(["approved", "rejected"]).optional(),
-    reason: storable(1_000).optional(),
+    reason: z.string().max(1_000).optional(),
   })
   .strict();
 
@@ -90,14 +88,17 @@ export async function answerRequest(
 ): Promise<AgentSessionRequest> {
   requireRole(ctx, "member");
   const session = await getSessionOrThrow(db, ctx, args.sessionId);
-  const found = z.string().uuid().safeParse(args.requestId).success ? await getRequest(db, { sessionId: session.id, id: args.requestId }) : undefined;
+  const found = isUuid(args.requestId) ? await getRequest(db, { sessionId: session.id, id: args.requestId }) : undefined;
   if (!found) throw notFound("request", "This question");
   const answer = parseAnswer(found.request, args.input);
-  const by = (await getUserById(db, ctx.userId))?.name?.trim() || "A member";
+  const by = await memberName(db, ctx.userId);
   const settled = await settleRequest(db, { sessionId: session.id, requestId: found.request.id, status: "answered", answer, answeredBy: ctx.userId, byName: by }, opts);
   if (settled) return settled;
   throw await notOpenError(db, session.id, found.request.id);
 }
+
+/** Who answered, as the agent and the timeline are told. */
+const memberName = async (db: Db, userId: string) => (await getUserById(db, userId))?.name?.trim() || "A member";
 
 export type CommentAnswer = { sessionId: string; requestId: string };
 
@@ -121,7 +122,7 @@ export async function splitAnsweringMentions(db: Db, issueId: string, mentions: 
 /** After the comment is stored: its text answers each question; one answered meanwhile by someone else is left as it is. */
 export async function answerFromComment(db: Db, ctx: WorkspaceContext, answers: CommentAnswer[], text: string, opts: { bus?: LiveBus } = {}): Promise<void> {
   if (answers.length === 0) return;
-  const by = (await getUserById(db, ctx.userId))?.name?.trim() || "A member";
+  const by = await memberName(db, ctx.userId);
   const answer: SessionRequestAnswer = { kind: "question", choices: [], text: text.trim().slice(0, 4_000) };
   for (const a of answers) await settleRequest(db, { ...a, status: "answered", answer, answeredBy: ctx.userId, byName: by }, opts);
 }
@@ -176,8 +177,8 @@ export async function settleRequest(
 class NotOpen extends Error {}
 
 /**
- * A waiting session whose worker stops (shut down, or found dead) is parked rather than failed
- * when its conversation was kept: the question stays open, and answering it resumes the run.
+ * A waiting session whose worker stops (shut down, or found dead) is parked rather than failed:
+ * the question stays open, and answering it resumes the run. False when it was not waiting.
  */
 export async function parkSession(db: Db, sessionId: string, opts: { bus?: LiveBus } = {}): Promise<boolean> {
   if (!(await parkWaitingSession(db, sessionId))) return false;

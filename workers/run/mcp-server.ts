@@ -1,3 +1,5 @@
+import { stripUnstorable } from "@/lib/storable-text";
+
 /**
  * The `dispatch` MCP server each agent's CLI talks to (through docker/shared/mcp-bridge.mjs and
  * the session's socket): JSON-RPC 2.0 as MCP's stdio transport carries it, one message per POST.
@@ -49,8 +51,8 @@ const PROTOCOL_VERSIONS = ["2025-06-18", "2025-03-26", "2024-11-05"];
 type Message = { jsonrpc?: unknown; id?: unknown; method?: unknown; params?: unknown };
 type Reply = { jsonrpc: "2.0"; id: unknown } & ({ result: unknown } | { error: { code: number; message: string } });
 
-/** A string argument, trimmed and cut; NUL (which PostgreSQL cannot store) dropped. */
-const str = (v: unknown, max: number) => (typeof v === "string" ? v.replaceAll("\u0000", "").trim().slice(0, max) : "");
+/** A string argument, trimmed and cut; what PostgreSQL cannot store (NUL, lone surrogates) dropped. */
+const str = (v: unknown, max: number) => (typeof v === "string" ? stripUnstorable(v).trim().slice(0, max) : "");
 
 /** One message in, its reply out (null for a notification, which gets none). Never throws. */
 export async function handleMcpMessage(raw: string, tools: McpTools, newCallId: () => string): Promise<Reply | null> {

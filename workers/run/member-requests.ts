@@ -6,7 +6,7 @@ import { redactSecrets } from "@/lib/secrets/redact";
 import { DEFAULT_ANSWER_WAIT_MINUTES, openRequest, settleRequest } from "@/lib/sessions/requests";
 import { write, type Run } from "./context";
 import type { McpTools, ToolResult } from "./mcp-server";
-import { requestOutcome } from "./request-outcome";
+import { outcomeForAgent } from "./request-outcome";
 
 /** The part of the stop watch a wait needs: the run's own timeout does not run while a member is asked. */
 export type WaitClock = { pause(): void; resume(): void; reason(): string | null };
@@ -26,11 +26,14 @@ export function memberRequestTools(
   const waitMs = run.deps.answerWaitMsOverride ?? waitMinutes * 60_000;
   const redact = (s: string) => redactSecrets(s, run.secrets);
 
-  async function ask(callId: string, payload: Parameters<typeof openRequest>[1]["payload"]): Promise<AgentSessionRequest | null> {
+  /** The request as it ended, with who answered; null when the run stopped first. */
+  type Ended = { request: AgentSessionRequest; answeredByName: string | null };
+
+  async function ask(callId: string, payload: Parameters<typeof openRequest>[1]["payload"]): Promise<Ended | null> {
     // Kept before the session says it waits: a worker stopped from then on can park it.
     await opts.onWait?.().catch(() => undefined);
     const request = await write(run, () => openRequest(run.deps.db, { sessionId: run.sessionId, callId, payload, waitMs }, { bus: run.deps.events }));
-    if (!request || request.status !== "open") return request;
+    if (!request) return null;
     const clock = opts.clock();
     clock?.pause();
     try {
@@ -40,10 +43,10 @@ export function memberRequestTools(
     }
   }
 
-  async function waitForEnd(request: AgentSessionRequest, clock: WaitClock | null): Promise<AgentSessionRequest | null> {
+  async function waitForEnd(request: AgentSessionRequest, clock: WaitClock | null): Promise<Ended | null> {
     for (;;) {
       const now = await getRequest(run.deps.db, { sessionId: run.sessionId, id: request.id }).catch(() => undefined);
-      if (now && now.request.status !== "open") return now.request;
+      if (now && now.request.status !== "open") return now;
       if (clock?.reason()) return null;
       if (Date.now() >= request.expiresAt.getTime()) {
         await write(run, () => settleRequest(run.deps.db, { sessionId: run.sessionId, requestId: request.id, status: "expired", answer: null, answeredBy: null, byName: null }, { bus: run.deps.events }));
@@ -53,14 +56,14 @@ export function memberRequestTools(
     }
   }
 
-  const outcome = async (r: AgentSessionRequest) => requestOutcome(r, (await getRequest(run.deps.db, { sessionId: run.sessionId, id: r.id }))?.answeredByName ?? null, waitMinutes);
+  const outcome = (e: Ended) => outcomeForAgent(e.request, e.answeredByName, waitMinutes);
 
   return {
     async askUser(args, callId): Promise<ToolResult> {
       const payload = { kind: "question" as const, question: redact(args.question), options: args.options.map(redact), multiple: args.multiple };
       const ended = await ask(callId, payload);
       if (!ended) return { text: "The session is ending; no answer will come.", isError: true };
-      return { text: (await outcome(ended)).text, isError: ended.status === "closed" };
+      return { text: outcome(ended).text, isError: ended.request.status === "closed" };
     },
 
     async approveAction(args): Promise<ToolResult> {
@@ -72,7 +75,7 @@ export function memberRequestTools(
       const payload = { kind: "approval" as const, tool: args.toolName, action: redact(describeAction(action)), rule };
       const ended = await ask(args.toolUseId ?? randomUUID(), payload);
       if (!ended) return deny("The session is ending; this action was not run.");
-      const told = await outcome(ended);
+      const told = outcome(ended);
       return told.allowed ? allow : deny(told.text);
     },
   };

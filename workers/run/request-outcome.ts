@@ -4,7 +4,7 @@ import type { AgentSessionRequest } from "@/db/schema";
  * What the agent is told about a request that ended, in the words a tool result (or a resumed
  * run's prompt) carries. `allowed`: an approval the member gave (the action may run).
  */
-export function requestOutcome(r: AgentSessionRequest, by: string | null, waitMinutes: number): { text: string; allowed: boolean } {
+export function outcomeForAgent(r: AgentSessionRequest, by: string | null, waitMinutes: number): { text: string; allowed: boolean } {
   const who = by ?? "A member";
   if (r.payload.kind === "question") {
     if (r.status === "closed") return { text: "The session is ending; no answer will come.", allowed: false };
@@ -26,7 +26,7 @@ export function requestOutcome(r: AgentSessionRequest, by: string | null, waitMi
 export function resumePrompt(requests: { request: AgentSessionRequest; answeredByName: string | null }[], waitMinutes: number, withConversation: boolean): string {
   const lines = requests.map(({ request: r, answeredByName }) => {
     const asked = r.payload.kind === "question" ? `You asked: "${r.payload.question}"` : `You asked to run ${r.payload.tool}: ${r.payload.action}`;
-    const outcome = requestOutcome(r, answeredByName, waitMinutes);
+    const outcome = outcomeForAgent(r, answeredByName, waitMinutes);
     return `${asked}\n${outcome.text}${outcome.allowed ? " Run it again now." : ""}`;
   });
   return [
