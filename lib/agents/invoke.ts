@@ -173,6 +173,10 @@ export async function invokeFromRequest(db: Db, ctx: WorkspaceContext, input: un
     const comment = await getComment(db, { workspaceId: ctx.workspace.id, id: req.comment_id });
     if (!comment || comment.issueId !== issue.id) throw notFound("comment", "This comment");
     assertWrittenByPerson(comment);
+    // The agents run in the caller's name on the comment's words: only its author may do that.
+    if (comment.authorUserId !== ctx.userId) {
+      throw new DispatchError("forbidden:comment", "Only the comment's author can start agents from it. Write your own comment that mentions the agent.", { field: "comment_id" });
+    }
     source = { kind: "existing", comment, text: buildCommentBody(comment.bodyJson, "comment_id").text };
   } else {
     source = { kind: "new", body: buildCommentBody(docFromText(req.comment_text ?? ""), "comment_text") };

@@ -256,6 +256,19 @@ describe("what never starts an agent", () => {
     expect(await sessionIds()).toContain(posted.body!.sessions[0].id);
   });
 
+  it("invoke on another member's comment is refused (403 naming comment_id) and starts nothing; its author may", async () => {
+    const posted = await call(commentsRoute.POST, g.admin, { ...G(), key: g.key }, { method: "POST", body: { text: "please look at the cache" } });
+    expect(posted.status).toBe(201);
+    const before = await sessionIds();
+    const refused = await invokeOn(posted.body!.comment.id, [{ provider_slug: "gemini" }]);
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: "forbidden:comment", field: "comment_id" } } });
+    expect(refused.body!.error.message).toContain("Only the comment's author");
+    expect(await sessionIds()).toEqual(before);
+    const byAuthor = await call(invokeRoute.POST, g.admin, G(), { method: "POST", body: { project_id: g.project.id, issue_id: g.issue.id, comment_id: posted.body!.comment.id, agents: [{ provider_slug: "gemini" }] } });
+    expect(byAuthor.status).toBe(201);
+    expect(await sessionIds()).toContain(byAuthor.body!.sessions[0].id);
+  });
+
   it("invoke refuses an agent's comment, even one that mentions agents, and writes nothing", async () => {
     const db = getDbHandle().db;
     const started = await comment({ text: "@claude what is wrong?" });
