@@ -3,11 +3,12 @@
 import { useRouter } from "next/navigation";
 import { deleteLabelAction } from "@/app/actions/labels";
 import { NewLabelForm } from "@/components/issue/labels-field";
+import { LabelRow } from "./label-row";
 import { useServerAction } from "@/components/ui/use-server-action";
 
 type Label = { id: string; name: string; color: string };
 
-/** The workspace's labels: members add them, admins delete them (which takes them off every issue). */
+/** The workspace's labels: members add, rename and recolour them; admins delete them (which takes them off every issue). */
 export function LabelsManager({ slug, labels, canCreate, canDelete }: { slug: string; labels: Label[]; canCreate: boolean; canDelete: boolean }) {
   const router = useRouter();
   const remove = useServerAction((id: string) => deleteLabelAction(slug, id));
@@ -38,16 +39,7 @@ export function LabelsManager({ slug, labels, canCreate, canDelete }: { slug: st
         ) : (
           <ul className="card divide-y divide-slate-100" aria-label="Labels">
             {labels.map((l) => (
-              <li key={l.id} className="flex items-center gap-3 px-4 py-2.5">
-                <span aria-hidden className="h-3 w-3 shrink-0 rounded-full" style={{ backgroundColor: l.color }} />
-                <span className="min-w-0 flex-1 truncate text-sm font-medium text-slate-800">{l.name}</span>
-                <span className="font-mono text-xs text-slate-400">{l.color}</span>
-                {canDelete && (
-                  <button type="button" className="btn-danger px-2 py-0.5 text-xs" aria-label={`Delete label ${l.name}`} onClick={() => onDelete(l)}>
-                    Delete
-                  </button>
-                )}
-              </li>
+              <LabelRow key={l.id} slug={slug} label={l} canEdit={canCreate} canDelete={canDelete} onDelete={() => onDelete(l)} onSaved={() => router.refresh()} />
             ))}
           </ul>
         )}

@@ -13,6 +13,15 @@ export async function insertLabel(db: Db, values: { workspaceId: string; name: s
   return row!;
 }
 
+export async function updateLabel(db: Db, args: { workspaceId: string; id: string; values: Partial<Pick<Label, "name" | "color">> }): Promise<Label | null> {
+  const [row] = await db
+    .update(labels)
+    .set(args.values)
+    .where(and(eq(labels.workspaceId, args.workspaceId), eq(labels.id, args.id)))
+    .returning();
+  return row ?? null;
+}
+
 export async function deleteLabel(db: Db, args: { workspaceId: string; id: string }): Promise<boolean> {
   const rows = await db
     .delete(labels)

@@ -65,6 +65,9 @@ export const labelInputSchema = z.object({
     .transform((c) => c.toLowerCase()),
 });
 
+/** A change to a label: its name, its colour, or both. */
+export const labelPatchSchema = labelInputSchema.partial().refine((v) => v.name !== undefined || v.color !== undefined, { message: "Send name, color or both.", path: ["name"] });
+
 /** `WEB-12` → { identifier: "WEB", number: 12 }; anything else → null. */
 export function parseIssueKey(key: string): { identifier: string; number: number } | null {
   const m = /^([A-Za-z][A-Za-z0-9]{1,9})-([1-9][0-9]{0,8})$/.exec(key);

@@ -136,4 +136,26 @@ describe("labels, priority and the issue list's filters", () => {
     expect(await titles()).toHaveLength(3);
     expect(await page.getByRole("navigation", { name: "Filter by state" }).getByRole("link", { name: /^All/ }).getAttribute("aria-current")).toBe("page");
   }, 120_000);
+
+  it("renames and recolours a label in settings; the issue carrying it shows the new name; a taken name is refused in place", async () => {
+    await gotoHydrated(page, `${baseUrl}/${slug}/settings/labels`);
+    const list = page.getByRole("list", { name: "Labels" });
+    await list.getByRole("button", { name: "Edit label frontend" }).click();
+    const form = list.getByRole("form", { name: "Edit label frontend" });
+    await form.getByRole("textbox", { name: "Label name" }).fill("BUG");
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => form.getByRole("alert").innerText().catch(() => ""), eventually).toContain('A label named "BUG" already exists.');
+    await page.screenshot({ path: path.join(shotsDir, "settings-label-edit.png") });
+    await form.getByRole("textbox", { name: "Label name" }).fill("ui");
+    await form.getByRole("radio", { name: "#22c55e" }).click();
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => list.innerText().catch(() => ""), eventually).toContain("ui");
+    expect(await list.innerText()).toContain("#22c55e");
+    expect(await list.innerText()).not.toContain("frontend");
+    await page.screenshot({ path: path.join(shotsDir, "settings-label-renamed.png"), fullPage: true });
+
+    await gotoHydrated(page, `${baseUrl}/${slug}/issue/WEB-1`);
+    const panel = page.getByRole("complementary", { name: "Properties" });
+    expect(await panel.getByRole("button", { name: /^Remove label / }).evaluateAll((els) => els.map((e) => e.getAttribute("aria-label")))).toEqual(["Remove label bug", "Remove label ui"]);
+  }, 120_000);
 });

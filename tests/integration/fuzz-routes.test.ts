@@ -85,6 +85,7 @@ const bodies = (): Record<string, unknown> => ({
   "POST /api/workspaces/[slug]/projects/[identifier]/issues": { title: "T", description: "D", state: "todo" },
   "PATCH /api/workspaces/[slug]/issues/[key]": { title: "T", description: "D", state: "todo", priority: "high", labels: [fx.labelId], assignee: null },
   "POST /api/workspaces/[slug]/labels": { name: "L", color: "#3b82f6" },
+  "PATCH /api/workspaces/[slug]/labels/[id]": { name: "bug", color: "#22c55e" },
   "POST /api/workspaces/[slug]/issues/[key]/comments": { body: doc, agents: [{ provider_slug: "claude", variant_slug: "opus", skill_trigger: "review" }] },
   "PATCH /api/workspaces/[slug]/comments/[id]": { body: doc },
   "POST /api/workspaces/[slug]/agent/skills": { name: "S", trigger: "fz", description: "", instructions: "", default_provider: "claude", mode: "autonomous", timeout_minutes: 5, project_id: fx.projectId, enabled: true },

@@ -4,7 +4,7 @@ import { loadCatalog, upsertAgentConfig } from "@/db/queries/agents";
 import { MemoryCancelSignal } from "@/lib/bus/cancel-signal";
 import { DispatchError } from "@/lib/errors";
 import { parseListFilters } from "@/lib/issues/filters";
-import { createLabel, getLabels, removeLabel } from "@/lib/issues/labels";
+import { createLabel, editLabel, getLabels, removeLabel } from "@/lib/issues/labels";
 import { createIssue, editIssue, findIssues, getIssueByKeyOrThrow } from "@/lib/issues/service";
 import { createProject } from "@/lib/projects/service";
 import { MemorySessionQueue } from "@/lib/queue/session-queue";
@@ -42,6 +42,32 @@ describe("labels", () => {
     await removeLabel(h.db, adminCtx, bug.id);
     expect(await rejection(removeLabel(h.db, adminCtx, bug.id))).toMatchObject({ code: "not_found:label" });
     expect(await rejection(removeLabel(h.db, adminCtx, "junk"))).toMatchObject({ code: "not_found:label" });
+  });
+
+  it("members rename and recolour labels; issues carrying one show the change; bad edits name the field and change nothing", async () => {
+    const a = await makeWorkspace(h.db, ["member", "guest"]);
+    const b = await makeWorkspace(h.db);
+    const [member, guest] = [a.members[0]!.ctx, a.members[1]!.ctx];
+    const project = await createProject(h.db, a.adminCtx, { name: "Web", identifier: "WEB" });
+    const issue = await createIssue(h.db, a.adminCtx, project, { title: "One" });
+    const bug = await createLabel(h.db, member, { name: "bug", color: "#ef4444" });
+    await createLabel(h.db, member, { name: "api", color: "#3b82f6" });
+    await editIssue(h.db, a.adminCtx, issue.id, { labels: [bug.id] }, deps);
+
+    expect(await editLabel(h.db, member, bug.id, { name: " Defect " })).toMatchObject({ id: bug.id, name: "Defect", color: "#ef4444" });
+    expect(await editLabel(h.db, member, bug.id, { color: "#22C55E" })).toMatchObject({ name: "Defect", color: "#22c55e" });
+    // Only the case changes: the same label, not a clash with itself.
+    expect(await editLabel(h.db, member, bug.id, { name: "DEFECT" })).toMatchObject({ name: "DEFECT" });
+    expect((await getIssueByKeyOrThrow(h.db, a.adminCtx, "WEB-1")).issue.labels).toEqual([{ id: bug.id, name: "DEFECT", color: "#22c55e" }]);
+
+    expect(await rejection(editLabel(h.db, member, bug.id, { name: "API" }))).toMatchObject({ code: "conflict:label_name", field: "name" });
+    expect(await rejection(editLabel(h.db, member, bug.id, { name: "  " }))).toMatchObject({ code: "bad_request:label", field: "name" });
+    expect(await rejection(editLabel(h.db, member, bug.id, { color: "green" }))).toMatchObject({ code: "bad_request:label", field: "color" });
+    expect(await rejection(editLabel(h.db, member, bug.id, {}))).toMatchObject({ code: "bad_request:label", field: "name" });
+    expect(await rejection(editLabel(h.db, guest, bug.id, { name: "x" }))).toMatchObject({ code: "forbidden:guest" });
+    expect(await rejection(editLabel(h.db, b.adminCtx, bug.id, { name: "theirs" }))).toMatchObject({ code: "not_found:label" });
+    expect(await rejection(editLabel(h.db, member, "junk", { name: "x" }))).toMatchObject({ code: "not_found:label" });
+    expect((await getLabels(h.db, member)).map((l) => `${l.name} ${l.color}`)).toEqual(["api #3b82f6", "DEFECT #22c55e"]);
   });
 
   it("an issue takes only its own workspace's labels; deleting a label takes it off the issue", async () => {
