@@ -6,18 +6,22 @@
 //   queued → claimed → docker create call → created → start call (attach) → started → first stdout
 //   byte → first stdout line → event stored → event in Redis → event at a live reader
 // The live reader is a RedisLiveHub, the one reader each web process feeds its SSE clients from
-// (in this process, not over HTTP). The model APIs are the scripted stand-ins, answering at once.
+// (in this process); the SSE client is a plain HTTP connection to the /live route of a `next start`
+// on the same database and Redis (built first when stale), subscribed to the bench's issue.
+// The model APIs are the scripted stand-ins, answering at once.
 // "Queued" is the session's last `queued` status event as stored (it holds a slot, its job follows).
 // Needs PostgreSQL and Redis on loopback, a Docker engine and the agent images (npm run images).
 // Exits non-zero, saying why, when it cannot measure.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
 import type { Db } from "../db/client";
 import { sql } from "drizzle-orm";
 import { Redis } from "ioredis";
+import { encode } from "next-auth/jwt";
 
 /** Rows of a raw query (both drivers answer with `rows`). */
 const rows = async <T>(db: Db, q: ReturnType<typeof sql>): Promise<T[]> => ((await db.execute(q)) as unknown as { rows: T[] }).rows;
@@ -33,6 +37,8 @@ import { BullSessionQueue } from "../lib/queue/session-queue";
 import { startAnthropicApi } from "../tests/support/anthropic-api";
 import { connectForTest } from "../tests/support/connections";
 import { startGeminiApi } from "../tests/support/gemini-api";
+import { SESSION_COOKIE } from "../tests/e2e/support/api-client";
+import { buildApp, buildIsStale, freePort, startNext } from "../tests/e2e/support/server";
 import { cliAdapters, PROXY_CREDENTIAL } from "../workers/cli";
 import { DockerSandbox } from "../workers/sandbox/docker-sandbox";
 import type { SandboxSpec, SandboxTimingHook } from "../workers/sandbox/types";
@@ -94,9 +100,34 @@ async function main() {
   const redis = new Redis(redisUrl);
   const floorDir = await fs.mkdtemp(path.join(os.tmpdir(), "dispatch-bench-floor-"));
   let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
+  let web: Awaited<ReturnType<typeof startNext>> | null = null;
+  let sse: SseClient | null = null;
   try {
-    const { db, ws, ctx, project } = await database.seed();
+    const { db, ws, ctx, user, project } = await database.seed();
     const issue = await createIssue(db, ctx, project, { title: "Bench" });
+    // The web process every browser would read from, on the same database, Redis and live stream.
+    const root = path.resolve(import.meta.dirname, "..");
+    delete process.env.NEXT_DIST_DIR; // the build and `next start` must both use .next
+    if (buildIsStale(root)) buildApp(root);
+    const port = await freePort();
+    const secret = randomBytes(36).toString("base64url");
+    web = await startNext({
+      root,
+      port,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        DATABASE_URL: database.url,
+        REDIS_URL: redisUrl,
+        DISPATCH_LIVE_STREAM: stream,
+        DISPATCH_EMBEDDED_WORKER: "0",
+        DISPATCH_DATA_DIR: path.join(floorDir, "web"),
+        NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+        NEXTAUTH_SECRET: secret,
+      },
+    });
+    const cookie = `${SESSION_COOKIE}=${await encode({ token: { uid: user.id, sub: user.id }, secret })}`;
+    sse = await openSse(`${web.url}/api/workspaces/${ws.slug}/live?issue=${issue.id}`, cookie);
     const sealed = seal(parseKeyRing(keys), "bench-access-token");
     const catalog = await loadCatalog(db, ws.id);
     const images = {} as Record<Cli, string>;
@@ -183,6 +214,13 @@ async function main() {
           if (!hit) throw new BenchFailure(`${cli} session ${i}: event ${seq} never reached the live reader`);
           return hit.at;
         };
+        // The SSE frames may trail the hub's delivery by a moment: wait for them (a missing one fails the run).
+        const atSse = async (seq: number) => {
+          for (let t = 0; t < 100 && sse!.at(id, seq) === undefined; t++) await new Promise((r) => setTimeout(r, 50));
+          const at = sse!.at(id, seq);
+          if (at === undefined) throw new BenchFailure(`${cli} session ${i}: event ${seq} never reached the SSE client${sse!.closed() ? ` (${sse!.closed()})` : ""}`);
+          return at;
+        };
         const m = marks.get(id) ?? {};
         for (const step of ["create", "created", "start", "started", "firstByte", "firstLine"] as const) {
           if (m[step] === undefined) throw new BenchFailure(`${cli} session ${i}: the sandbox never reported "${step}"`);
@@ -196,7 +234,8 @@ async function main() {
           storedAt: Number(first.at),
           redisAt: await inRedis(first.seq),
           clientAt: atClient(first.seq),
-          textAtClient: atClient(text.seq),
+          sseAt: await atSse(first.seq),
+          textAtSse: await atSse(text.seq),
         };
       };
 
@@ -243,14 +282,15 @@ async function main() {
           { label: "first byte → first stdout line", worker: d(W, (w) => w.firstLine - w.firstByte) },
           { label: "first line → event stored", worker: d(W, (w) => w.storedAt - w.firstLine) },
           { label: "event stored → in Redis", worker: d(W, (w) => w.redisAt - w.storedAt) },
-          { label: "in Redis → at the live reader", worker: d(W, (w) => w.clientAt - w.redisAt) },
+          { label: "in Redis → at the live reader (in-process)", worker: d(W, (w) => w.clientAt - w.redisAt) },
+          { label: "in Redis → at the SSE client (HTTP)", worker: d(W, (w) => w.sseAt - w.redisAt) },
           {
-            label: "QUEUED → FIRST AGENT EVENT at the reader",
-            worker: d(W, (w) => w.clientAt - w.queuedAt),
+            label: "QUEUED → FIRST AGENT EVENT at the SSE client",
+            worker: d(W, (w) => w.sseAt - w.queuedAt),
             floor: d(V, (v) => v.firstByte - v.create),
             floorLabel: "create → --version's 1st byte",
           },
-          { label: "queued → first model text at the reader", worker: d(W, (w) => w.textAtClient - w.queuedAt) },
+          { label: "queued → first model text at the SSE client", worker: d(W, (w) => w.textAtSse - w.queuedAt) },
           { label: "(comment posted: addComment call → return)", worker: d(W, (w) => w.commentedAt - w.t0) },
           { label: "(floor: create + start + `true` exits)", worker: d(T, (t) => t.exitedAt - t.create) },
         ],
@@ -260,6 +300,8 @@ async function main() {
     // BENCH_SAMPLES_OUT=file: the raw samples, so runs made in turns (before / after a change) can be pooled.
     if (process.env.BENCH_SAMPLES_OUT) await fs.writeFile(process.env.BENCH_SAMPLES_OUT, JSON.stringify(tables));
   } finally {
+    sse?.close();
+    await web?.stop().catch(() => undefined);
     await worker?.stop().catch(() => undefined);
     hub.close();
     await queue.destroy().catch(() => undefined);
@@ -273,12 +315,51 @@ async function main() {
   }
 }
 
+type SseClient = { at: (sessionId: string, seq: number) => number | undefined; closed: () => string | null; close: () => void };
+
+/** One Server-Sent Events connection to the /live route: when each session event arrived (resolves at its `ready` frame). */
+function openSse(url: string, cookie: string): Promise<SseClient> {
+  const seen = new Map<string, number>();
+  let closed: string | null = null;
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers: { cookie, accept: "text/event-stream" } }, (res) => {
+      if (res.statusCode !== 200) return reject(new BenchFailure(`GET ${new URL(url).pathname} answered ${res.statusCode}`));
+      res.setEncoding("utf8");
+      let buf = "";
+      res.on("data", (chunk: string) => {
+        const at = now();
+        buf += chunk;
+        for (let end = buf.indexOf("\n\n"); end >= 0; end = buf.indexOf("\n\n")) {
+          const frame = buf.slice(0, end);
+          buf = buf.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(frame)?.[1];
+          const data = /^data: (.*)$/m.exec(frame)?.[1];
+          if (event === "ready") resolve(client);
+          if (event === "session" && data) {
+            const f = JSON.parse(data) as { sessionId: string; event: { seq: number } };
+            if (!seen.has(`${f.sessionId}/${f.event.seq}`)) seen.set(`${f.sessionId}/${f.event.seq}`, at);
+          }
+        }
+      });
+      res.on("close", () => {
+        closed ??= "the server closed the stream";
+        reject(new BenchFailure(`the SSE stream closed before its ready frame`));
+      });
+    });
+    req.on("error", (err) => {
+      closed ??= err.message;
+      reject(new BenchFailure(`the SSE client could not connect: ${err.message}`));
+    });
+    const client: SseClient = { at: (id, seq) => seen.get(`${id}/${seq}`), closed: () => closed, close: () => req.destroy() };
+  });
+}
+
 function print(tables: { cli: Cli; rows: Row[] }[], runs = RUNS) {
   const f = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "–").padStart(6);
   const pcts = (xs: number[] | undefined) => (xs ? [0.5, 0.95, 0.99].map((q) => f(quantile(xs, q))).join("") : " ".repeat(18));
   const load = os.loadavg().map((l) => l.toFixed(1)).join(" ");
   console.log(`\nworker latency, ${runs} alternating rounds per CLI, ms (p50 p95 p99, nearest rank); load average now ${load} on ${os.cpus().length} cores`);
-  console.log("live reader: a RedisLiveHub in this process (what each web process feeds its SSE clients from), not an HTTP client");
+  console.log("live reader: a RedisLiveHub in this process (what each web process feeds its SSE clients from); SSE client: HTTP to next start's /live route");
   for (const { cli, rows } of tables) {
     console.log(`\n${cli.padEnd(44)}    worker p50/p95/p99        floor p50/p95/p99   ratio p50  p99`);
     for (const r of rows) {

@@ -26,6 +26,8 @@ export async function createBenchDatabase() {
   };
   return {
     handle,
+    /** For another process (e.g. a `next start` the bench reads from). */
+    url: url.toString(),
     drop,
     /** Migrates, then makes the admin, workspace and project the runs happen in. */
     async seed() {
