@@ -78,12 +78,7 @@ export default async function ProjectPage({
           ))}
         </nav>
         <IssueFilters
-          current={{
-            priority: filters.priorities[0] ?? "",
-            assignee: filters.assignees[0] ? formatAssignee(filters.assignees[0]) : "",
-            label: filters.labels[0] ?? "",
-            q: filters.q,
-          }}
+          current={{ priority: filters.priorities, assignee: filters.assignees.map(formatAssignee), label: filters.labels, q: filters.q }}
           base={filters.states === "open" ? {} : { state: filters.states === "all" ? "all" : filters.states.join(",") }}
           people={picker.members.map((m) => ({ value: `user:${m.id}`, label: m.name }))}
           agents={picker.providers.flatMap((p) => p.variants.map((v) => ({ value: `agent:${p.slug}-${v.slug}`, label: v.name })))}
