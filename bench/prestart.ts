@@ -8,10 +8,14 @@
 // It prints p50 / p95 / p99 of create → first stdout line (cold), prompt written → first stdout
 // line (pre-started), the idle memory of a pre-started container, and whether a CLI started
 // before the checkout is there sees it (a pool cannot know a session's checkout in advance).
+// Last, how many round trips to the model API each CLI makes before its first line: cold runs with
+// the API answering at once, then BENCH_RTT_MS (default 150) later, as a distant API would — with
+// no reply cache, with the worker's cache empty (a token's first run), and with its replies kept.
 // Claude Code reads its prompt as `--input-format stream-json` (in plain `-p` it gives up waiting
 // on stdin after 3 s); Gemini CLI is given a newline first (it gives up after 500 ms of silence).
 // Exits non-zero, saying why, when it cannot measure.
 import { execFileSync } from "node:child_process";
+import http from "node:http";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -21,6 +25,7 @@ import { startAnthropicApi, type ModelApi } from "../tests/support/anthropic-api
 import { startGeminiApi } from "../tests/support/gemini-api";
 import { cliAdapters, PROXY_CREDENTIAL } from "../workers/cli";
 import { startModelProxy } from "../workers/model-proxy";
+import { SetupReplyCache } from "../workers/setup-cache";
 import { handleMcpMessage, type McpTools } from "../workers/run/mcp-server";
 import { CONTAINER_HOME, DockerSandbox } from "../workers/sandbox/docker-sandbox";
 import type { SandboxSpec, SandboxTimingHook } from "../workers/sandbox/types";
@@ -32,6 +37,7 @@ const LIMITS = { memoryMb: 2048, cpus: 1, pids: 512 };
 const IMAGES = { claude: "dispatch/agent-claude:latest", gemini: "dispatch/agent-gemini:latest" } as const;
 const now = () => performance.timeOrigin + performance.now();
 const MARKER = "PROJECT-NOTES-4F2A";
+const RTT_MS = Number(process.env.BENCH_RTT_MS ?? 150);
 
 type Cli = keyof typeof IMAGES;
 type Marks = Partial<Record<Parameters<SandboxTimingHook>[1], number>>;
@@ -53,6 +59,7 @@ const noTools: McpTools = {
 
 async function main() {
   if (!Number.isInteger(RUNS) || RUNS < 1) throw new BenchFailure(`BENCH_RUNS must be a whole number ≥ 1 (got ${process.env.BENCH_RUNS})`);
+  if (!Number.isFinite(RTT_MS) || RTT_MS < 50) throw new BenchFailure(`BENCH_RTT_MS must be at least 50 (got ${process.env.BENCH_RTT_MS})`);
   if (!Number.isFinite(IDLE_MS) || IDLE_MS < 500) throw new BenchFailure(`BENCH_IDLE_MS must be at least 500 (got ${process.env.BENCH_IDLE_MS})`);
   const docker = new Docker();
   await docker.ping().catch((err: unknown) => {
@@ -72,7 +79,15 @@ async function main() {
     }
 
     /** One run; `beforePrompt` happens between the start and the prompt (the pre-started CLI's idle time). */
-    const runOnce = async (cli: Cli, label: string, beforePrompt: (containerId: string, workDir: string) => Promise<number | void>, beforeStart?: (workDir: string) => Promise<void>) => {
+    const runOnce = async (
+      cli: Cli,
+      label: string,
+      beforePrompt: (containerId: string, workDir: string) => Promise<number | void>,
+      beforeStart?: (workDir: string) => Promise<void>,
+      api = apis[cli].url,
+      /** The worker's start-up reply cache (workers/setup-cache.ts); none: every call goes to the API. */
+      cache?: SetupReplyCache,
+    ) => {
       const id = `prestart-${randomBytes(6).toString("hex")}`;
       const dir = path.join(root, id);
       const dirs = { work: path.join(dir, "work"), run: path.join(dir, "run"), home: path.join(dir, "home") };
@@ -84,9 +99,11 @@ async function main() {
       const fifo = path.join(dirs.run, cli === "claude" ? "prompt.fifo" : "prompt.txt");
       execFileSync("mkfifo", ["-m", "0644", fifo]);
       const adapter = cliAdapters[cli]!;
-      const proxy = await startModelProxy(path.join(dirs.run, "api.sock"), apis[cli].url, {
+      const proxy = await startModelProxy(path.join(dirs.run, "api.sock"), api, {
         headers: adapter.credentialHeaders("bench-access-token"),
         mcp: (body) => handleMcpMessage(body, noTools, () => randomBytes(8).toString("hex")),
+        cacheable: adapter.setupCalls,
+        cache,
       });
       const spec: SandboxSpec = {
         sessionId: id,
@@ -164,11 +181,34 @@ async function main() {
       return markerSent(cli, "checkout after start", true);
     };
 
-    const results: { cli: Cli; cold: number[]; coldStarted: number[]; warm: number[]; memory: number[]; late: boolean }[] = [];
+    // The API answering RTT_MS later: each round trip the CLI waits on before its first line adds that
+    // much. Then again with the worker's start-up replies kept from an earlier run (workers/setup-cache.ts).
+    const roundTrips = async (cli: Cli) => {
+      const far = await delayedForwarder(apis[cli].url, RTT_MS);
+      const kept = new SetupReplyCache();
+      try {
+        await runOnce(cli, "fills the cache", async () => undefined, undefined, far.url, kept);
+        const near: number[] = [];
+        const distant: number[] = [];
+        const distantKept: number[] = [];
+        const distantFresh: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          near.push((await runOnce(cli, `near ${i}`, async () => undefined)).startedToFirstLine);
+          distant.push((await runOnce(cli, `distant ${i}`, async () => undefined, undefined, far.url)).startedToFirstLine);
+          distantKept.push((await runOnce(cli, `distant, kept ${i}`, async () => undefined, undefined, far.url, kept)).startedToFirstLine);
+          distantFresh.push((await runOnce(cli, `distant, first of its token ${i}`, async () => undefined, undefined, far.url, new SetupReplyCache())).startedToFirstLine);
+        }
+        return { near: quantile(near, 0.5), distant: quantile(distant, 0.5), distantKept: quantile(distantKept, 0.5), distantFresh: quantile(distantFresh, 0.5) };
+      } finally {
+        await far.close();
+      }
+    };
+
+    const results: { cli: Cli; cold: number[]; coldStarted: number[]; warm: number[]; memory: number[]; late: boolean; rtt: { near: number; distant: number; distantKept: number; distantFresh: number } }[] = [];
     for (const cli of ["claude", "gemini"] as const) {
       // One round not counted: the first container of an image pays for loading its files.
       await runOnce(cli, "warm-up", async () => undefined);
-      const r = { cli, cold: [] as number[], coldStarted: [] as number[], warm: [] as number[], memory: [] as number[], late: false };
+      const r = { cli, cold: [] as number[], coldStarted: [] as number[], warm: [] as number[], memory: [] as number[], late: false, rtt: { near: NaN, distant: NaN, distantKept: NaN, distantFresh: NaN } };
       for (let i = 0; i < RUNS; i++) {
         const cold = await runOnce(cli, `cold ${i}`, async () => undefined);
         r.cold.push(cold.createToFirstLine);
@@ -180,6 +220,7 @@ async function main() {
       }
       process.stderr.write("\n");
       r.late = await seesLateCheckout(cli);
+      r.rtt = await roundTrips(cli);
       results.push(r);
     }
 
@@ -192,12 +233,40 @@ async function main() {
       console.log(`  pre-started: prompt written → first stdout line (ms)  ${f(r.warm)}`);
       console.log(`  pre-started: idle container memory (MiB)              ${f(r.memory, 1)}`);
       console.log(`  a checkout made after the CLI started is seen:        ${r.late ? "yes" : "no (its memory file, sent when there at the start, never reached the model)"}`);
+      const trips = (ms: number) => ((ms - r.rtt.near) / RTT_MS).toFixed(1);
+      console.log(`  API round trips before its first line (p50 of 3):     ${trips(r.rtt.distant)} uncached, ${trips(r.rtt.distantFresh)} on a token's first run, ${trips(r.rtt.distantKept)} with replies kept`);
+      console.log(`    (started → first line: ${r.rtt.near.toFixed(0)} ms with the API answering at once; ${RTT_MS} ms away ${r.rtt.distant.toFixed(0)} / ${r.rtt.distantFresh.toFixed(0)} / ${r.rtt.distantKept.toFixed(0)} ms)`);
     }
   } finally {
     await apis.claude.close();
     await apis.gemini.close();
     await fs.rm(root, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/** An HTTP forwarder to `upstream` that holds each request `delayMs` first: the model API as if far away. */
+async function delayedForwarder(upstream: string, delayMs: number) {
+  const base = new URL(upstream);
+  const server = http.createServer((req, res) => {
+    setTimeout(() => {
+      const up = http.request({ host: base.hostname, port: base.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      up.on("error", () => res.destroy());
+      req.pipe(up);
+    }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 main().then(

@@ -180,6 +180,10 @@ describe("an agent's code changes become a branch and a pull request", () => {
     const asked = gemini.requests.slice(before).filter((r) => r.path.includes("streamGenerateContent"));
     expect(JSON.stringify(asked[0]!.body)).toContain("please create hello.txt");
     expect(JSON.stringify(asked[0]!.body)).toContain("functionCall");
+    // Its start-up calls were answered from what the worker kept from the first run (workers/setup-cache.ts).
+    const setUpCalls = (from: number) => gemini.requests.slice(from).filter((r) => r.path.includes("loadCodeAssist")).length;
+    expect(setUpCalls(0)).toBeGreaterThan(0);
+    expect(setUpCalls(before)).toBe(0);
   });
 
   it("no changes: nothing is pushed and the comment says so", async () => {

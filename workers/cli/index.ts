@@ -1,5 +1,6 @@
 import { createClaudeParser } from "./claude";
 import { createGeminiParser } from "./gemini";
+import type { SetupCall } from "../setup-cache";
 import type { CliOutputParser } from "./types";
 
 /** What the worker needs to know about one CLI. Adding a provider is a row plus one of these. */
@@ -13,6 +14,8 @@ export type CliAdapter = {
   defaultApiBase: string;
   /** Folders under HOME holding the CLI's conversation, kept for resuming a follow-up. */
   stateDirs: string[];
+  /** Calls the CLI makes before it prints anything whose replies the worker may keep for a while (workers/setup-cache.ts). */
+  setupCalls?: SetupCall[];
 };
 
 /**
@@ -50,6 +53,13 @@ export const cliAdapters: Record<string, CliAdapter> = {
     credentialHeaders: (token) => ({ authorization: `Bearer ${token}` }),
     defaultApiBase: "https://cloudcode-pa.googleapis.com",
     stateDirs: [".gemini/tmp"],
+    // Four round trips one after another before its first line (measured: npm run bench:prestart).
+    // Set-up and flags stay for ten minutes; the quota, asked three times per start, for half a minute.
+    setupCalls: [
+      { path: "/v1internal:loadCodeAssist", keepMs: 10 * 60_000 },
+      { path: "/v1internal:listExperiments", keepMs: 10 * 60_000 },
+      { path: "/v1internal:retrieveUserQuota", keepMs: 30_000 },
+    ],
   },
 };
 

@@ -9,6 +9,7 @@ import { transitionSession } from "@/lib/sessions/transitions";
 import { describeError } from "@/lib/log/describe-error";
 import { modelApiBase, PROXY_CREDENTIAL } from "../cli";
 import { startModelProxy } from "../model-proxy";
+import { setupReplies } from "../setup-cache";
 import { prepared, write, type Run } from "./context";
 import { keepConversation } from "./conversation";
 import { explainFailure } from "./explain-failure";
@@ -42,7 +43,14 @@ export async function runAgent(run: Run): Promise<void> {
   };
   const tools = memberRequestTools(run, { policy, waitMinutes: ctx.skill?.answerWaitMinutes ?? null, clock: () => watch, onWait: keepWhileWaiting });
   const mcp = (body: string) => handleMcpMessage(body, tools, randomUUID);
-  if (!direct) run.proxy = await startModelProxy(path.join(runDir, "api.sock"), modelApiBase(ctx.provider.cli, adapter), { headers: adapter.credentialHeaders(token), mcp });
+  if (!direct) {
+    run.proxy = await startModelProxy(path.join(runDir, "api.sock"), modelApiBase(ctx.provider.cli, adapter), {
+      headers: adapter.credentialHeaders(token),
+      mcp,
+      cacheable: adapter.setupCalls,
+      cache: setupReplies,
+    });
+  }
 
   // A redelivered job must never leave two containers for one session.
   for (const c of await sandbox.list()) if (c.sessionId === run.sessionId) await sandbox.removeById(c.id);
