@@ -21,7 +21,7 @@ function build() {
     eventsPublished: new Counter({ name: "dispatch_events_published_total", help: "Events announced on the live bus after they were stored", labelNames: ["kind"], registers: r }),
     eventsDelivered: new Counter({ name: "dispatch_events_delivered_total", help: "Events written to open Server-Sent Events streams", labelNames: ["route"], registers: r }),
     tokenRefreshes: new Counter({ name: "dispatch_token_refreshes_total", help: "Provider token refreshes, by provider and result (ok, refused, error)", labelNames: ["provider", "result"], registers: r }),
-    modelProxyRequests: new Counter({ name: "dispatch_model_proxy_requests_total", help: "Requests the worker's model proxy forwarded, by upstream status (or unreachable)", labelNames: ["status"], registers: r }),
+    modelProxyRequests: new Counter({ name: "dispatch_model_proxy_requests_total", help: "Requests the worker's model proxy forwarded, by upstream status (or unreachable, or cached: a start-up reply it kept)", labelNames: ["status"], registers: r }),
   };
 }
 
