@@ -2,7 +2,8 @@
 
 import { observer } from "mobx-react-lite";
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
+import { useDismiss } from "@/components/ui/use-dismiss";
 import { useAgentStore } from "@/stores/store-provider";
 import { ProviderMark } from "./provider-mark";
 
@@ -79,18 +80,7 @@ const AddAgentMenu = observer(function AddAgentMenu() {
   const store = useAgentStore();
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent | KeyboardEvent) => {
-      if (e instanceof KeyboardEvent ? e.key === "Escape" : !ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener("mousedown", close);
-    document.addEventListener("keydown", close);
-    return () => {
-      document.removeEventListener("mousedown", close);
-      document.removeEventListener("keydown", close);
-    };
-  }, [open]);
+  useDismiss(ref, open, useCallback(() => setOpen(false), []));
 
   const chosen = (p: string, v: string) => store.modeBar.agents.some((a) => a.provider === p && a.variant === v);
   const groups = [...new Set(store.picker.providers.map((p) => p.group))];

@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
+import { useDismiss } from "@/components/ui/use-dismiss";
 
 export type FilterOption = { value: string; label: string; color?: string };
 export type FilterGroup = { label?: string; options: FilterOption[] };
@@ -25,12 +26,7 @@ export function FilterMenu({ name, anyText, groups, selected, onApply }: Props) 
   const [draft, setDraft] = useState(selected);
   const panel = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => panel.current && !panel.current.contains(e.target as Node) && setOpen(false);
-    document.addEventListener("mousedown", close);
-    return () => document.removeEventListener("mousedown", close);
-  }, [open]);
+  useDismiss(panel, open, useCallback(() => setOpen(false), []));
 
   const all = groups.flatMap((g) => g.options);
   const nameOf = (v: string) => all.find((o) => o.value === v)?.label ?? v;
@@ -42,7 +38,7 @@ export function FilterMenu({ name, anyText, groups, selected, onApply }: Props) 
   };
 
   return (
-    <div className="relative" ref={panel} onKeyDown={(e) => e.key === "Escape" && setOpen(false)}>
+    <div className="relative" ref={panel}>
       <button
         type="button"
         aria-label={name}

@@ -1,7 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useDismiss } from "@/components/ui/use-dismiss";
 import { createLabelAction } from "@/app/actions/labels";
 import { updateIssueAction } from "@/app/actions/update-issue";
 import { useServerAction } from "@/components/ui/use-server-action";
@@ -27,12 +28,7 @@ export function LabelsField({ slug, issueKey, canWrite, labels, updatedAt, works
   const panel = useRef<HTMLDivElement>(null);
 
   useEffect(() => setKnown(workspaceLabels), [workspaceLabels]);
-  useEffect(() => {
-    if (!open) return;
-    const close = (e: MouseEvent) => panel.current && !panel.current.contains(e.target as Node) && setOpen(false);
-    document.addEventListener("mousedown", close);
-    return () => document.removeEventListener("mousedown", close);
-  }, [open]);
+  useDismiss(panel, open, useCallback(() => setOpen(false), []));
 
   const apply = (ids: string[]) =>
     commit(ids, async (next) => {
