@@ -14,7 +14,6 @@
 // Exits non-zero, saying why, when it cannot measure.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import Docker from "dockerode";
@@ -37,6 +36,7 @@ import { BullSessionQueue } from "../lib/queue/session-queue";
 import { startAnthropicApi } from "../tests/support/anthropic-api";
 import { connectForTest } from "../tests/support/connections";
 import { startGeminiApi } from "../tests/support/gemini-api";
+import { readSseFrames } from "../tests/support/sse-frames";
 import { SESSION_COOKIE } from "../tests/e2e/support/api-client";
 import { buildApp, buildIsStale, freePort, startNext } from "../tests/e2e/support/server";
 import { cliAdapters, PROXY_CREDENTIAL } from "../workers/cli";
@@ -318,39 +318,25 @@ async function main() {
 type SseClient = { at: (sessionId: string, seq: number) => number | undefined; closed: () => string | null; close: () => void };
 
 /** One Server-Sent Events connection to the /live route: when each session event arrived (resolves at its `ready` frame). */
-function openSse(url: string, cookie: string): Promise<SseClient> {
+async function openSse(url: string, cookie: string): Promise<SseClient> {
   const seen = new Map<string, number>();
   let closed: string | null = null;
+  const abort = new AbortController();
+  const res = await fetch(url, { headers: { cookie, accept: "text/event-stream" }, signal: abort.signal }).catch((err: Error) => {
+    throw new BenchFailure(`the SSE client could not connect: ${err.message}`);
+  });
+  if (res.status !== 200 || !res.body) throw new BenchFailure(`GET ${new URL(url).pathname} answered ${res.status}`);
+  const client: SseClient = { at: (id, seq) => seen.get(`${id}/${seq}`), closed: () => closed, close: () => abort.abort() };
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers: { cookie, accept: "text/event-stream" } }, (res) => {
-      if (res.statusCode !== 200) return reject(new BenchFailure(`GET ${new URL(url).pathname} answered ${res.statusCode}`));
-      res.setEncoding("utf8");
-      let buf = "";
-      res.on("data", (chunk: string) => {
-        const at = now();
-        buf += chunk;
-        for (let end = buf.indexOf("\n\n"); end >= 0; end = buf.indexOf("\n\n")) {
-          const frame = buf.slice(0, end);
-          buf = buf.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(frame)?.[1];
-          const data = /^data: (.*)$/m.exec(frame)?.[1];
-          if (event === "ready") resolve(client);
-          if (event === "session" && data) {
-            const f = JSON.parse(data) as { sessionId: string; event: { seq: number } };
-            if (!seen.has(`${f.sessionId}/${f.event.seq}`)) seen.set(`${f.sessionId}/${f.event.seq}`, at);
-          }
-        }
-      });
-      res.on("close", () => {
-        closed ??= "the server closed the stream";
-        reject(new BenchFailure(`the SSE stream closed before its ready frame`));
-      });
+    void readSseFrames(res.body!, (frame) => {
+      if (frame.event === "ready") resolve(client);
+      if (frame.event !== "session") return;
+      const f = JSON.parse(frame.data) as { sessionId: string; event: { seq: number } };
+      if (!seen.has(`${f.sessionId}/${f.event.seq}`)) seen.set(`${f.sessionId}/${f.event.seq}`, now());
+    }).then(() => {
+      closed ??= "the server closed the stream";
+      reject(new BenchFailure("the SSE stream closed before its ready frame"));
     });
-    req.on("error", (err) => {
-      closed ??= err.message;
-      reject(new BenchFailure(`the SSE client could not connect: ${err.message}`));
-    });
-    const client: SseClient = { at: (id, seq) => seen.get(`${id}/${seq}`), closed: () => closed, close: () => req.destroy() };
   });
 }
 
