@@ -22,8 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { openDb, type Db } from "../db/client";
-import { prepareDatabase } from "../db/migrate";
+import type { Db } from "../db/client";
 import { loadCatalog, upsertAgentConfig } from "../db/queries/agents";
 import { appendSessionEvents } from "../db/queries/session-events";
 import { RedisLiveBus } from "../lib/bus/session-events";
@@ -31,6 +30,7 @@ import { transitionSession } from "../lib/sessions/transitions";
 import { SESSION_COOKIE, signUpAndIn, uniqueEmail, type ApiClient } from "../tests/e2e/support/api-client";
 import { buildApp, buildIsStale, freePort, startNext } from "../tests/e2e/support/server";
 import { beatAsWorker } from "../tests/support/worker-beat";
+import { createBenchDatabase } from "./support/bench-database";
 import { deleteKeysMatching } from "./support/redis-keys";
 import { benchText, hrMs, type ClientCommand, type ClientReply } from "./support/fanout-protocol";
 import { max, processTree, quantile } from "./support/stats";
@@ -48,7 +48,6 @@ const FIRST = SNAPSHOTS ? 300 : 1000;
 const PROBES = 20;
 const root = path.resolve(import.meta.dirname, "..");
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const NOFILE = 65_536;
 
@@ -296,18 +295,12 @@ async function main() {
   raiseNofile(process.pid); // children inherit it: the server and the client processes
 
   const tag = randomBytes(4).toString("hex");
-  const dbName = `dispatch_bench_${tag}`;
   const prefix = `bench-${tag}`; // every Redis key of the run starts with it
   const liveStreamName = `${prefix}:live`;
   const floorStream = `${prefix}:floor`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  admin.on("error", (err) => console.error("[bench] PostgreSQL admin connection:", err.message));
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = `/${dbName}`;
+  const database = await createBenchDatabase();
+  const { handle, admin } = database;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-bench-"));
-  const handle = openDb({ url: dbUrl.toString() });
   const bus = new RedisLiveBus(redisUrl, liveStreamName);
   const redis = new Redis(redisUrl);
   let server: Awaited<ReturnType<typeof startNext>> | undefined;
@@ -318,7 +311,7 @@ async function main() {
   const extra: Row[] = [];
   const load: string[] = [];
   try {
-    await prepareDatabase(handle, dbUrl.toString());
+    await database.migrate();
     const port = await freePort();
     server = await startNext({
       root,
@@ -326,7 +319,7 @@ async function main() {
       env: {
         ...process.env,
         NODE_ENV: "production",
-        DATABASE_URL: dbUrl.toString(),
+        DATABASE_URL: database.url,
         REDIS_URL: redisUrl,
         DISPATCH_LIVE_STREAM: liveStreamName,
         DISPATCH_LOOP_LAG_LOG: "1",
@@ -414,13 +407,13 @@ async function main() {
       }
 
       // Memory per idle stream: server RSS before and after opening them (client B holds them).
-      const x0 = await xacts(admin, dbName);
+      const x0 = await xacts(admin, database.name);
       const rss0 = await serverRss(b);
       const heap0 = loopLag(b, hrMs() - 3000, hrMs()).at(-1)?.heap ?? NaN;
       await snapshot(serverPid, "0");
       const c1k = await idle.open("idle-1k", Array.from({ length: FIRST }, (_, i) => livePath(b, pool[i % POOL]!)));
       const rss1 = await serverRss(b, 11_000); // PostgreSQL reports a backend's counters within 10 s
-      const x1 = await xacts(admin, dbName);
+      const x1 = await xacts(admin, database.name);
       const heap1 = loopLag(b, hrMs() - 3000, hrMs()).at(-1)?.heap ?? NaN;
       await snapshot(serverPid, String(FIRST));
       const opened9k0 = hrMs();
@@ -488,25 +481,8 @@ async function main() {
     await bus.close();
     await deleteKeysMatching(redis, `${prefix}:*`);
     redis.disconnect();
-    await handle.close();
-    await sleep(200);
-    await admin.end().catch(() => undefined);
-    // A fresh connection: the first may have been cut (another job on the machine restarting PostgreSQL).
-    for (let attempt = 1; ; attempt++) {
-      const c = new pg.Client({ connectionString: adminUrl });
-      c.on("error", () => undefined);
-      try {
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-        break;
-      } catch (err) {
-        if (attempt === 5) failures.push(`could not drop ${dbName}: ${err instanceof Error ? err.message : err}`);
-        if (attempt === 5) break;
-        await sleep(2000);
-      } finally {
-        await c.end().catch(() => undefined);
-      }
-    }
+    const dropped = await database.drop();
+    if (dropped) failures.push(dropped);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 

@@ -29,7 +29,7 @@ import { connectForTest } from "../tests/support/connections";
 import { startGeminiApi } from "../tests/support/gemini-api";
 import { DockerSandbox, SESSION_LABEL } from "../workers/sandbox/docker-sandbox";
 import { startWorker } from "../workers/worker";
-import { createBenchDatabase } from "./support/bench-database";
+import { createBenchDatabase, dropOrWarn } from "./support/bench-database";
 import { spread } from "./support/stats";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -112,7 +112,7 @@ async function main() {
     await current?.stop().catch(() => undefined);
     await claudeApi.close();
     await geminiApi.close();
-    await database.drop();
+    await dropOrWarn(database);
     await fs.rm(workRoot, { recursive: true, force: true });
   }
 }

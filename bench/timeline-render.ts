@@ -14,10 +14,8 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
-import pg from "pg";
 import type { BrowserContext, CDPSession } from "playwright-core";
-import { openDb, type Db } from "../db/client";
-import { prepareDatabase } from "../db/migrate";
+import type { Db } from "../db/client";
 import { loadCatalog, upsertAgentConfig } from "../db/queries/agents";
 import { appendSessionEvents } from "../db/queries/session-events";
 import { RedisLiveBus } from "../lib/bus/session-events";
@@ -27,6 +25,7 @@ import { launchChromium } from "../tests/e2e/pages/browser";
 import { ApiClient, SESSION_COOKIE, signUpAndIn, uniqueEmail } from "../tests/e2e/support/api-client";
 import { buildApp, buildIsStale, freePort, startNext } from "../tests/e2e/support/server";
 import { beatAsWorker } from "../tests/support/worker-beat";
+import { createBenchDatabase, dropOrWarn } from "./support/bench-database";
 import { deleteKeysMatching } from "./support/redis-keys";
 import { installNameShim, installProbes, type CardTexts } from "./support/page-probes";
 import { planSession, seeded, wordsOf, type Rand, type SessionPlan } from "./support/plan";
@@ -40,7 +39,6 @@ const SEED = Number(process.env.BENCH_SEED ?? 1);
 const TICK_MS = 10;
 const root = path.resolve(import.meta.dirname, "..");
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -350,15 +348,10 @@ async function main() {
   delete process.env.NEXT_DIST_DIR; // the build and `next start` must both use .next
   if (buildIsStale(root)) buildApp(root);
 
-  const dbName = `dispatch_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = `/${dbName}`;
+  const database = await createBenchDatabase();
+  const handle = database.handle;
   const prefix = `bench-${randomBytes(3).toString("hex")}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "dispatch-bench-"));
-  const handle = openDb({ url: dbUrl.toString() });
   const bus = new RedisLiveBus(redisUrl);
   const redis = new Redis(redisUrl);
   const sessionIds: string[] = [];
@@ -367,12 +360,12 @@ async function main() {
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   const results: Result[] = [];
   try {
-    await prepareDatabase(handle, dbUrl.toString());
+    await database.migrate();
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "production",
-      DATABASE_URL: dbUrl.toString(),
+      DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
       DISPATCH_EMBEDDED_WORKER: "0",
       BULLMQ_PREFIX: prefix,
@@ -424,10 +417,7 @@ async function main() {
     await bus.close();
     await deleteKeysMatching(redis, `${prefix}:*`);
     redis.disconnect();
-    await handle.close();
-    await sleep(200); // pool.end() resolves before its sockets close; a forced drop would make them report errors
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await dropOrWarn(database);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 

@@ -43,7 +43,7 @@ import { cliAdapters, PROXY_CREDENTIAL } from "../workers/cli";
 import { DockerSandbox } from "../workers/sandbox/docker-sandbox";
 import type { SandboxSpec, SandboxTimingHook } from "../workers/sandbox/types";
 import { startWorker } from "../workers/worker";
-import { createBenchDatabase } from "./support/bench-database";
+import { createBenchDatabase, dropOrWarn } from "./support/bench-database";
 import { quantile } from "./support/stats";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -311,7 +311,7 @@ async function main() {
     await claudeApi.close();
     await geminiApi.close();
     await fs.rm(floorDir, { recursive: true, force: true }).catch(() => undefined);
-    await database.drop();
+    await dropOrWarn(database);
   }
 }
 
