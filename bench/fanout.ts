@@ -28,8 +28,9 @@ import { appendSessionEvents } from "../db/queries/session-events";
 import { RedisLiveBus } from "../lib/bus/session-events";
 import { transitionSession } from "../lib/sessions/transitions";
 import { SESSION_COOKIE, signUpAndIn, uniqueEmail, type ApiClient } from "../tests/e2e/support/api-client";
-import { buildApp, buildIsStale, freePort, startNext } from "../tests/e2e/support/server";
+import type { startNext } from "../tests/e2e/support/server";
 import { beatAsWorker } from "../tests/support/worker-beat";
+import { startBenchWeb } from "./support/bench-web";
 import { createBenchDatabase } from "./support/bench-database";
 import { deleteKeysMatching } from "./support/redis-keys";
 import { benchText, hrMs, type ClientCommand, type ClientReply } from "./support/fanout-protocol";
@@ -290,8 +291,6 @@ async function xacts(admin: pg.Client, dbName: string): Promise<number> {
 }
 
 async function main() {
-  delete process.env.NEXT_DIST_DIR; // the build and `next start` must both use .next
-  if (buildIsStale(root)) buildApp(root);
   raiseNofile(process.pid); // children inherit it: the server and the client processes
 
   const tag = randomBytes(4).toString("hex");
@@ -312,26 +311,17 @@ async function main() {
   const load: string[] = [];
   try {
     await database.migrate();
-    const port = await freePort();
-    server = await startNext({
-      root,
-      port,
+    server = (await startBenchWeb({
+      databaseUrl: database.url,
+      redisUrl,
+      dataDir,
       env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: database.url,
-        REDIS_URL: redisUrl,
         DISPATCH_LIVE_STREAM: liveStreamName,
         DISPATCH_LOOP_LAG_LOG: "1",
-        DISPATCH_EMBEDDED_WORKER: "0",
         BULLMQ_PREFIX: prefix,
-        DISPATCH_DATA_DIR: dataDir,
-        DISPATCH_ENCRYPTION_KEYS: `b:${randomBytes(32).toString("base64")}`,
-        NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-        NEXTAUTH_SECRET: randomBytes(36).toString("base64url"),
         ...(SNAPSHOTS && { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${SNAPSHOTS}`.trim() }),
       },
-    });
+    })).server;
     // The sessions below are moved by this process as worker "bench": it beats like one.
     stopBeating = beatAsWorker(handle.db, "bench");
     const serverPid = server.process.pid!;

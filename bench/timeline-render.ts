@@ -23,8 +23,9 @@ import type { SequencedEvent } from "../lib/sessions/events";
 import { transitionSession } from "../lib/sessions/transitions";
 import { launchChromium } from "../tests/e2e/pages/browser";
 import { ApiClient, SESSION_COOKIE, signUpAndIn, uniqueEmail } from "../tests/e2e/support/api-client";
-import { buildApp, buildIsStale, freePort, startNext } from "../tests/e2e/support/server";
+import type { startNext } from "../tests/e2e/support/server";
 import { beatAsWorker } from "../tests/support/worker-beat";
+import { startBenchWeb } from "./support/bench-web";
 import { createBenchDatabase, dropOrWarn } from "./support/bench-database";
 import { deleteKeysMatching } from "./support/redis-keys";
 import { installNameShim, installProbes, type CardTexts } from "./support/page-probes";
@@ -37,7 +38,6 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
 const SEED = Number(process.env.BENCH_SEED ?? 1);
 /** Each session publishes a batch of 5–20 events, then waits this long (or for its write, if longer). */
 const TICK_MS = 10;
-const root = path.resolve(import.meta.dirname, "..");
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -345,8 +345,6 @@ async function run(b: Bench, sessions: number, events: number, title: string): P
 }
 
 async function main() {
-  delete process.env.NEXT_DIST_DIR; // the build and `next start` must both use .next
-  if (buildIsStale(root)) buildApp(root);
 
   const database = await createBenchDatabase();
   const handle = database.handle;
@@ -361,20 +359,7 @@ async function main() {
   const results: Result[] = [];
   try {
     await database.migrate();
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: database.url,
-      REDIS_URL: redisUrl,
-      DISPATCH_EMBEDDED_WORKER: "0",
-      BULLMQ_PREFIX: prefix,
-      DISPATCH_DATA_DIR: dataDir,
-      DISPATCH_ENCRYPTION_KEYS: `b:${randomBytes(32).toString("base64")}`,
-      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-      NEXTAUTH_SECRET: randomBytes(36).toString("base64url"),
-    };
-    server = await startNext({ root, port, env });
+    server = (await startBenchWeb({ databaseUrl: database.url, redisUrl, dataDir, env: { BULLMQ_PREFIX: prefix } })).server;
     // The sessions below are moved by this process as worker "bench": it beats like one.
     stopBeating = beatAsWorker(handle.db, "bench");
 

@@ -38,12 +38,13 @@ import { connectForTest } from "../tests/support/connections";
 import { startGeminiApi } from "../tests/support/gemini-api";
 import { readSseFrames } from "../tests/support/sse-frames";
 import { SESSION_COOKIE } from "../tests/e2e/support/api-client";
-import { buildApp, buildIsStale, freePort, startNext } from "../tests/e2e/support/server";
+import type { startNext } from "../tests/e2e/support/server";
 import { cliAdapters, PROXY_CREDENTIAL } from "../workers/cli";
 import { DockerSandbox } from "../workers/sandbox/docker-sandbox";
 import type { SandboxSpec, SandboxTimingHook } from "../workers/sandbox/types";
 import { startWorker } from "../workers/worker";
 import { createBenchDatabase, dropOrWarn } from "./support/bench-database";
+import { startBenchWeb } from "./support/bench-web";
 import { quantile } from "./support/stats";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -106,26 +107,9 @@ async function main() {
     const { db, ws, ctx, user, project } = await database.seed();
     const issue = await createIssue(db, ctx, project, { title: "Bench" });
     // The web process every browser would read from, on the same database, Redis and live stream.
-    const root = path.resolve(import.meta.dirname, "..");
-    delete process.env.NEXT_DIST_DIR; // the build and `next start` must both use .next
-    if (buildIsStale(root)) buildApp(root);
-    const port = await freePort();
-    const secret = randomBytes(36).toString("base64url");
-    web = await startNext({
-      root,
-      port,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: database.url,
-        REDIS_URL: redisUrl,
-        DISPATCH_LIVE_STREAM: stream,
-        DISPATCH_EMBEDDED_WORKER: "0",
-        DISPATCH_DATA_DIR: path.join(floorDir, "web"),
-        NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-        NEXTAUTH_SECRET: secret,
-      },
-    });
+    const started = await startBenchWeb({ databaseUrl: database.url, redisUrl, dataDir: path.join(floorDir, "web"), env: { DISPATCH_LIVE_STREAM: stream } });
+    web = started.server;
+    const secret = started.secret;
     const cookie = `${SESSION_COOKIE}=${await encode({ token: { uid: user.id, sub: user.id }, secret })}`;
     sse = await openSse(`${web.url}/api/workspaces/${ws.slug}/live?issue=${issue.id}`, cookie);
     const sealed = seal(parseKeyRing(keys), "bench-access-token");
